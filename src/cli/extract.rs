@@ -1,0 +1,214 @@
+//! `gazex extract [OPTIONS] <INPUT>...`: read documents, find entities, write the output
+//! folder (CONTRACT "Command line"). Turns the flags into a `Pipeline` and an `ExtractConfig`.
+
+use super::progress::Bar;
+use anyhow::Result;
+use gazex::corpus::InputFormat;
+use gazex::dates::DateOrder;
+use gazex::document::{parse_doc_date, ReadOptions};
+use gazex::run::{extract, ExtractConfig};
+use gazex::{Error, Gazetteer, Pipeline};
+use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Auto,
+    Text,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Order {
+    Dmy,
+    Mdy,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum When {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Read documents, find entities, write the output folder.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files, folders (walked recursively, in sorted order), or `-` for standard input.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// A gazetteer file or a folder of them; repeatable.
+    #[arg(short = 'g', long = "gazetteer")]
+    gazetteers: Vec<PathBuf>,
+    /// Use only the --gazetteer files, not the built-in gazetteers.
+    #[arg(long)]
+    no_builtin: bool,
+    /// Output folder, created if missing [default: output, none with --stdout].
+    #[arg(short = 'o', long = "out")]
+    out: Option<PathBuf>,
+    /// auto: .jsonl/.ndjson (also .gz/.zst) is JSONL, all else is text.
+    #[arg(long, value_enum, default_value = "auto")]
+    input_format: Format,
+    /// JSONL field with the document id.
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// JSONL field with the text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// JSONL field with the document date (anchors relative dates).
+    #[arg(long, default_value = "date")]
+    date_field: String,
+    /// Anchor for relative dates when a document has no date of its own (YYYY-MM-DD).
+    #[arg(long)]
+    doc_date: Option<String>,
+    /// Entity types to emit, comma separated [default: all].
+    #[arg(long, value_delimiter = ',')]
+    types: Vec<String>,
+    /// Also count co-occurrences within N tokens; 0 turns it off.
+    #[arg(long, default_value_t = 0)]
+    window: usize,
+    /// Entity types that enter the co-occurrence tables, comma separated [default: all].
+    #[arg(long, value_delimiter = ',')]
+    cooc_types: Vec<String>,
+    /// Reading of ambiguous numeric dates such as 03/04/2024.
+    #[arg(long, value_enum, default_value = "dmy")]
+    date_order: Order,
+    /// Longer documents are truncated there, with a warning.
+    #[arg(long, default_value_t = 256 << 20)]
+    max_doc_bytes: usize,
+    /// Match accents exactly instead of folding them (Khalímov ≠ Khalimov).
+    #[arg(long)]
+    keep_diacritics: bool,
+    /// Follow symbolic links while walking folders.
+    #[arg(long)]
+    follow: bool,
+    /// Overwrite a non-empty output folder.
+    #[arg(long)]
+    force: bool,
+    /// Worker threads [default: all cores].
+    #[arg(short = 'j', long)]
+    threads: Option<usize>,
+    /// Stream entity records to standard output instead of entities.jsonl.
+    #[arg(long)]
+    stdout: bool,
+    /// Progress bar on standard error (auto: only on a terminal).
+    #[arg(long, value_enum, default_value = "auto")]
+    progress: When,
+    /// No progress, no summary.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn type_set(v: &[String], flag: &str) -> Result<Option<HashSet<String>>, Error> {
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let mut s = HashSet::new();
+    for t in v {
+        let t = t.trim().to_uppercase();
+        if t.is_empty() || !t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
+            return Err(Error::Usage(format!("{flag}: `{t}` is not an entity type such as PERSON,ORG,PLACE,DATE")));
+        }
+        s.insert(t);
+    }
+    Ok(Some(s))
+}
+
+pub fn run(a: Args) -> Result<i32> {
+    if a.threads == Some(0) {
+        return Err(Error::Usage("--threads 0: give at least 1 (or leave it out to use all cores)".into()).into());
+    }
+    let doc_date = match &a.doc_date {
+        Some(s) => Some(parse_doc_date(s).ok_or_else(|| Error::Usage(format!("--doc-date `{s}` is not a date: use YYYY-MM-DD")))?),
+        None => None,
+    };
+    if a.max_doc_bytes == 0 {
+        return Err(Error::Usage("--max-doc-bytes must be at least 1".into()).into());
+    }
+    for p in &a.inputs {
+        if p.as_os_str() != "-" && std::fs::metadata(p).is_err() {
+            return Err(Error::Usage(format!("{}: input not found or unreadable", p.display())).into());
+        }
+    }
+    let types = type_set(&a.types, "--types")?;
+    let cooc_types = type_set(&a.cooc_types, "--cooc-types")?;
+    let gazetteer = Gazetteer::load(&a.gazetteers, !a.no_builtin)?;
+    let pipeline = Pipeline::builder()
+        .gazetteer(gazetteer)
+        .types(types.clone())
+        .date_order(match a.date_order {
+            Order::Dmy => DateOrder::Dmy,
+            Order::Mdy => DateOrder::Mdy,
+        })
+        .doc_date(doc_date)
+        .keep_diacritics(a.keep_diacritics)
+        .build()?;
+    let out = match (&a.out, a.stdout) {
+        (Some(o), _) => Some(o.clone()),
+        (None, false) => Some(PathBuf::from("output")),
+        (None, true) => None,
+    };
+    let threads = a.threads.unwrap_or(0);
+    let sorted = |s: &Option<HashSet<String>>| {
+        s.as_ref().map(|s| {
+            let mut v: Vec<_> = s.iter().cloned().collect();
+            v.sort();
+            v
+        })
+    };
+    let options = serde_json::json!({
+        "input_format": format!("{:?}", a.input_format).to_lowercase(),
+        "id_field": a.id_field, "text_field": a.text_field, "date_field": a.date_field,
+        "doc_date": a.doc_date, "types": sorted(&types), "cooc_types": sorted(&cooc_types),
+        "window": a.window, "date_order": format!("{:?}", a.date_order).to_lowercase(),
+        "max_doc_bytes": a.max_doc_bytes, "keep_diacritics": a.keep_diacritics,
+        "builtin": !a.no_builtin,
+    });
+    let cfg = ExtractConfig {
+        inputs: a.inputs.clone(),
+        out: out.clone(),
+        format: match a.input_format {
+            Format::Auto => InputFormat::Auto,
+            Format::Text => InputFormat::Text,
+            Format::Jsonl => InputFormat::Jsonl,
+        },
+        read: ReadOptions {
+            max_doc_bytes: a.max_doc_bytes,
+            id_field: a.id_field.clone(),
+            text_field: a.text_field.clone(),
+            date_field: a.date_field.clone(),
+        },
+        follow: a.follow,
+        force: a.force,
+        stdout: a.stdout,
+        threads,
+        cooc: gazex::cooccur::CoocOptions { types: cooc_types, window: a.window },
+        options,
+    };
+    let show = !a.quiet
+        && match a.progress {
+            When::Always => true,
+            When::Never => false,
+            When::Auto => std::io::stderr().is_terminal(),
+        };
+    let bar = Bar::new(show);
+    let s = extract(&pipeline, &cfg, &bar)?;
+    if !a.quiet {
+        let mb = s.bytes as f64 / 1e6;
+        eprintln!(
+            "gazex: {} documents ({:.1} MB), {} mentions of {} entities, {} pairs, {} warnings in {} documents; {:.2} s ({:.1} MB/s){}",
+            s.documents,
+            mb,
+            s.mentions,
+            s.entities,
+            s.pairs,
+            s.warnings,
+            s.warned_documents,
+            s.seconds,
+            mb / s.seconds.max(1e-9),
+            out.map(|o| format!(" -> {}", o.display())).unwrap_or_default()
+        );
+    }
+    Ok(0)
+}

@@ -1,0 +1,63 @@
+//! Command-line definitions (clap derive) and dispatch. The library never sees clap: each
+//! subcommand turns its arguments into library configuration in its own file.
+
+mod extract;
+mod gazetteer;
+mod progress;
+
+use clap::{Parser, Subcommand};
+
+/// Find the people, organisations, places and dates in report collections; write mentions as
+/// JSON Lines and co-occurrence tables for graph tools.
+#[derive(Debug, Parser)]
+#[command(name = "gazex", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read documents, find entities, write the output folder.
+    Extract(extract::Args),
+    /// Validate, summarise or import gazetteers.
+    #[command(subcommand)]
+    Gazetteer(gazetteer::Command),
+}
+
+/// Runs the command line; returns the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 2,
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Extract(a) => extract::run(a),
+        Command::Gazetteer(c) => gazetteer::run(c),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => report(&e),
+    }
+}
+
+/// Prints an error and gives its exit status.
+fn report(e: &anyhow::Error) -> i32 {
+    if let Some(ge) = e.downcast_ref::<gazex::Error>() {
+        if let gazex::Error::Io { source, .. } = ge {
+            if source.kind() == std::io::ErrorKind::BrokenPipe {
+                return 0;
+            }
+        }
+        eprintln!("gazex: error: {ge}");
+        return if ge.is_usage() { 2 } else { 1 };
+    }
+    eprintln!("gazex: error: {e:#}");
+    1
+}

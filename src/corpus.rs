@@ -1,0 +1,344 @@
+//! Corpus: finds the documents of a run from the command's inputs (files, folders walked
+//! recursively in sorted order, `-` for standard input) and yields them as units of work in
+//! input order: a text file to read, or a JSONL line to parse. Reading and decoding happen in
+//! the workers (`document`); this module only lists and splits.
+
+use crate::document::{decompressing, Compression, Document, ReadOptions};
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// How input files are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// `.jsonl`/`.ndjson` (also compressed) are JSONL; all else is text. Standard input is
+    /// JSONL when its first non-blank byte is `{`.
+    #[default]
+    Auto,
+    /// Every file is one text document.
+    Text,
+    /// Every file holds one JSON document a line.
+    Jsonl,
+}
+
+/// A unit of work, in input order.
+#[derive(Debug)]
+pub enum Unit {
+    /// A text file to read as one document.
+    File {
+        /// Its path.
+        path: PathBuf,
+        /// Its document id.
+        id: String,
+    },
+    /// A JSONL line to parse.
+    Line {
+        /// The raw line without its `\n`.
+        bytes: Vec<u8>,
+        /// The file it came from.
+        source: String,
+        /// 1-based line number.
+        line: usize,
+    },
+    /// A document ready as it is (standard input text, or a skipped file with a warning).
+    Ready(Document),
+}
+
+/// One input found by the walk, before reading.
+#[derive(Debug, Clone)]
+pub enum Entry {
+    /// A regular file and its document id.
+    File(PathBuf, String),
+    /// Standard input.
+    Stdin,
+    /// Something that is skipped, with the reason.
+    Skipped(PathBuf, String, String),
+}
+
+/// Lists every input in order: files as given, folders walked recursively (sorted by name,
+/// hidden files skipped, symbolic links followed only with `follow`).
+pub fn discover(inputs: &[PathBuf], follow: bool) -> Result<Vec<Entry>, crate::Error> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            out.push(Entry::Stdin);
+            continue;
+        }
+        let meta = std::fs::metadata(input).map_err(|e| crate::Error::Usage(format!("{}: cannot read input: {e}", input.display())))?;
+        if meta.is_dir() {
+            let mut seen = HashSet::new();
+            if let Ok(c) = input.canonicalize() {
+                seen.insert(c);
+            }
+            walk(input, input, follow, &mut seen, &mut out);
+        } else {
+            let id = input
+                .file_name()
+                .map_or_else(|| input.display().to_string(), |n| n.to_string_lossy().into_owned());
+            out.push(classify(input, id, &meta));
+        }
+    }
+    Ok(out)
+}
+
+fn classify(path: &Path, id: String, meta: &std::fs::Metadata) -> Entry {
+    if meta.is_file() {
+        Entry::File(path.to_path_buf(), id)
+    } else {
+        Entry::Skipped(path.to_path_buf(), id, "skipped: not a regular file (FIFO, socket or device)".into())
+    }
+}
+
+fn walk(root: &Path, dir: &Path, follow: bool, seen: &mut HashSet<PathBuf>, out: &mut Vec<Entry>) {
+    let rel = |p: &Path| {
+        p.strip_prefix(root)
+            .map(|r| r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+            .unwrap_or_else(|_| p.display().to_string())
+    };
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.flatten().map(|e| e.path()).collect(),
+        Err(e) => {
+            out.push(Entry::Skipped(dir.to_path_buf(), rel(dir), format!("skipped: cannot list folder: {e}")));
+            return;
+        }
+    };
+    entries.sort();
+    for p in entries {
+        if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            continue;
+        }
+        let Ok(lmeta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        let meta = if lmeta.file_type().is_symlink() {
+            if !follow {
+                continue;
+            }
+            match std::fs::metadata(&p) {
+                Ok(m) => m,
+                Err(e) => {
+                    out.push(Entry::Skipped(p.clone(), rel(&p), format!("skipped: broken symbolic link: {e}")));
+                    continue;
+                }
+            }
+        } else {
+            lmeta
+        };
+        if meta.is_dir() {
+            // Symbolic-link loops: visit each real folder once.
+            let key = p.canonicalize().unwrap_or_else(|_| p.clone());
+            if seen.insert(key) {
+                walk(root, &p, follow, seen, out);
+            }
+        } else {
+            out.push(classify(&p, rel(&p), &meta));
+        }
+    }
+}
+
+/// Is this file JSONL under `format`?
+pub fn is_jsonl(name: &str, format: InputFormat) -> bool {
+    match format {
+        InputFormat::Jsonl => true,
+        InputFormat::Text => false,
+        InputFormat::Auto => {
+            let n = name.strip_suffix(".gz").or_else(|| name.strip_suffix(".zst")).unwrap_or(name);
+            n.ends_with(".jsonl") || n.ends_with(".ndjson")
+        }
+    }
+}
+
+/// Yields the units of all entries in order; JSONL files are streamed line by line.
+pub struct Units {
+    entries: std::vec::IntoIter<Entry>,
+    format: InputFormat,
+    opts: ReadOptions,
+    current: Option<LineReader>,
+}
+
+struct LineReader {
+    reader: Box<dyn BufRead + Send>,
+    source: String,
+    line: usize,
+}
+
+impl Units {
+    /// Units of `entries`.
+    pub fn new(entries: Vec<Entry>, format: InputFormat, opts: ReadOptions) -> Self {
+        Units {
+            entries: entries.into_iter(),
+            format,
+            opts,
+            current: None,
+        }
+    }
+
+    fn next_line(&mut self) -> Option<Unit> {
+        let cur = self.current.as_mut()?;
+        let mut buf = Vec::new();
+        // Lines are split on \n only (a U+2028 inside a JSON string is not a break); a line
+        // longer than the document limit is cut there and skipped.
+        let limit = self.opts.max_doc_bytes as u64 + 1024 * 1024;
+        let read = (&mut cur.reader).take(limit).read_until(b'\n', &mut buf);
+        match read {
+            Ok(0) => {
+                self.current = None;
+                None
+            }
+            Ok(_) => {
+                cur.line += 1;
+                if buf.last() == Some(&b'\n') {
+                    buf.pop();
+                } else if buf.len() as u64 >= limit {
+                    // Skip the rest of an over-long line.
+                    let mut sink = Vec::new();
+                    loop {
+                        sink.clear();
+                        match (&mut cur.reader).take(1 << 20).read_until(b'\n', &mut sink) {
+                            Ok(0) | Err(_) => break,
+                            Ok(_) if sink.last() == Some(&b'\n') => break,
+                            Ok(_) => {}
+                        }
+                    }
+                    let doc = Document {
+                        id: format!("{}:{}", cur.source, cur.line),
+                        source: format!("{}:{}", cur.source, cur.line),
+                        warnings: vec![format!("skipped: line longer than {limit} bytes")],
+                        ..Document::default()
+                    };
+                    return Some(Unit::Ready(doc));
+                }
+                if buf.iter().all(|b| b.is_ascii_whitespace()) {
+                    return self.next_line().or_else(|| self.next());
+                }
+                Some(Unit::Line {
+                    bytes: buf,
+                    source: cur.source.clone(),
+                    line: cur.line,
+                })
+            }
+            Err(e) => {
+                let doc = Document {
+                    id: format!("{}:{}", cur.source, cur.line + 1),
+                    source: cur.source.clone(),
+                    warnings: vec![format!("stopped reading: {e}")],
+                    ..Document::default()
+                };
+                self.current = None;
+                Some(Unit::Ready(doc))
+            }
+        }
+    }
+}
+
+impl Iterator for Units {
+    type Item = Unit;
+
+    fn next(&mut self) -> Option<Unit> {
+        loop {
+            if self.current.is_some() {
+                if let Some(u) = self.next_line() {
+                    return Some(u);
+                }
+                continue;
+            }
+            let entry = self.entries.next()?;
+            match entry {
+                Entry::Skipped(path, id, why) => {
+                    return Some(Unit::Ready(Document {
+                        id,
+                        source: path.display().to_string(),
+                        warnings: vec![why],
+                        ..Document::default()
+                    }))
+                }
+                Entry::File(path, id) => {
+                    let name = path.to_string_lossy().into_owned();
+                    if !is_jsonl(&name, self.format) {
+                        return Some(Unit::File { path, id });
+                    }
+                    match std::fs::File::open(&path) {
+                        Ok(f) => match decompressing(f, Compression::of(&name)) {
+                            Ok(r) => {
+                                self.current = Some(LineReader {
+                                    reader: Box::new(BufReader::with_capacity(1 << 20, r)),
+                                    source: name,
+                                    line: 0,
+                                })
+                            }
+                            Err(e) => return Some(skipped(&path, id, e)),
+                        },
+                        Err(e) => return Some(skipped(&path, id, e)),
+                    }
+                }
+                Entry::Stdin => {
+                    let mut stdin = BufReader::with_capacity(1 << 20, std::io::stdin());
+                    let jsonl = match self.format {
+                        InputFormat::Jsonl => true,
+                        InputFormat::Text => false,
+                        InputFormat::Auto => stdin
+                            .fill_buf()
+                            .map(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{'))
+                            .unwrap_or(false),
+                    };
+                    if jsonl {
+                        self.current = Some(LineReader {
+                            reader: Box::new(stdin),
+                            source: "-".into(),
+                            line: 0,
+                        });
+                    } else {
+                        let mut doc = Document {
+                            id: "-".into(),
+                            source: "-".into(),
+                            ..Document::default()
+                        };
+                        if let Some(raw) = crate::document::read_limited(stdin, Compression::None, self.opts.max_doc_bytes, &mut doc.warnings) {
+                            doc.bytes = raw.len() as u64;
+                            crate::document::decode_into(&mut doc, raw, self.opts.max_doc_bytes);
+                        }
+                        return Some(Unit::Ready(doc));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn skipped(path: &Path, id: String, e: std::io::Error) -> Unit {
+    Unit::Ready(Document {
+        id,
+        source: path.display().to_string(),
+        warnings: vec![format!("skipped: cannot read: {e}")],
+        ..Document::default()
+    })
+}
+
+impl Unit {
+    /// Reads or parses the unit into a document (in a worker thread).
+    pub fn into_document(self, opts: &ReadOptions) -> Document {
+        match self {
+            Unit::Ready(d) => d,
+            Unit::File { path, id } => crate::document::read_text_file(&path, id, opts),
+            Unit::Line { bytes, source, line } => {
+                let mut warn = String::new();
+                crate::document::parse_jsonl_line(&bytes, source.clone(), line, opts, &mut warn).unwrap_or_else(|| Document {
+                    id: format!("{source}:{line}"),
+                    source: format!("{source}:{line}"),
+                    bytes: bytes.len() as u64,
+                    warnings: vec![warn],
+                    ..Document::default()
+                })
+            }
+        }
+    }
+
+    /// Approximate size in bytes, for batching and progress.
+    pub fn size_hint(&self) -> u64 {
+        match self {
+            Unit::Ready(d) => d.text.len() as u64,
+            Unit::File { path, .. } => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            Unit::Line { bytes, .. } => bytes.len() as u64,
+        }
+    }
+}

@@ -1,0 +1,383 @@
+//! The look around a parsed head: range continuations (`– present`, `– May 2023`, `between X and Y`,
+//! `from X to Y`), the modifiers written before it (`early`, `mid-`, `the end of`, `summer of`,
+//! `Q3`, `the first half of`), and the context rules that decide whether a bare year or a month
+//! alone is a date at all (`in 2015`, `a 2020 report`, but not `2000 troops` or `Article 2015`).
+
+use super::lexicon::{self as lx};
+use super::parse::{point_at, Cand, Core, Ctx, Expr, Part, Pt, Rel};
+use super::scan::{self, Lexer, K};
+
+/// Whether a head still needs context to count as a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lone {
+    No,
+    /// A bare four-digit number.
+    Year,
+    /// A month name alone.
+    Month,
+}
+
+/// The previous word is `between` or `from` (a day pair `5 and 7 March` may follow).
+pub(crate) fn ranged_by_prev_word(text: &str, start: usize) -> bool {
+    scan::prev_word(text, start).is_some_and(|(_, w)| lx::is(w, "between") || lx::is(w, "from"))
+}
+
+/// The previous word labels a number: `Article 2015`, `model 1800`.
+pub(crate) fn labelled_number(text: &str, start: usize) -> bool {
+    scan::prev_word(text, start).is_some_and(|(_, w)| lx::number_label(w))
+}
+
+fn key(p: &Pt, end: bool) -> (i32, u8, u8) {
+    let m = p.m.unwrap_or(if end { 12 } else { 1 });
+    let d = p.d.unwrap_or(if end { 31 } else { 1 });
+    (p.y.unwrap_or(0), m, d)
+}
+
+/// Joins the two ends of a range, sharing a year written once (`2 February – 28 February 1982`).
+pub(crate) fn combine(mut a: Pt, mut b: Pt) -> Option<(Pt, Pt)> {
+    if a.m.is_some() && b.m.is_none() && b.y.is_none() {
+        return None;
+    }
+    match (a.y, b.y) {
+        (None, Some(y)) => {
+            a.y = Some(y);
+            if key(&a, false) > key(&b, true) {
+                a.y = Some(y - 1);
+            }
+        }
+        (Some(y), None) => {
+            b.y = Some(y);
+            if key(&a, false) > key(&b, true) {
+                b.y = Some(y + 1);
+            }
+        }
+        _ => {}
+    }
+    (key(&a, false) <= key(&b, true)).then_some((a, b))
+}
+
+fn cand(core: Core) -> Cand {
+    Cand {
+        start: core.start,
+        end: core.end,
+        expr: core.expr,
+    }
+}
+
+/// Completes a head: range continuations, modifiers, and the context check of lone heads.
+pub(crate) fn finish(text: &str, lx: &mut Lexer, mut core: Core, cx: &Ctx) -> Option<Cand> {
+    // `24 February 2022 – present`, `March–May 2023`, `Dec. '22 — May 2023`.
+    if let Expr::Pt(p1) = core.expr {
+        if let Some(sep) = lx.get(core.next).filter(|t| t.k == K::Dash && !t.nl) {
+            let _ = sep;
+            let present = lx
+                .get(core.next + 1)
+                .filter(|t| t.k == K::Word && !t.nl && (lx::is(lx.s(*t), "present") || lx::is(lx.s(*t), "now")));
+            if let (Some(t), true) = (present, p1.y.is_some()) {
+                core = Core::new(core.start, t.e, Expr::Open(p1), core.next + 2, Lone::No);
+            } else if let Some((p2, n, e)) = point_at(lx, core.next + 1, cx.max_year) {
+                if let Some((a, b)) = combine(p1, p2) {
+                    core = Core::new(core.start, e, Expr::Range(a, b), n, Lone::No);
+                }
+            }
+        }
+    }
+    // `between 2017 and 2021`, `from 2001 to 2009`: one span with the preposition.
+    if let Some((ps, pw)) = scan::prev_word(text, core.start) {
+        let between = lx::is(pw, "between");
+        let from = lx::is(pw, "from");
+        if (between || from) && ps >= cx.min_start {
+            if let Expr::Range(_, _) = core.expr {
+                let inner = text.get(core.start..core.end).unwrap_or("");
+                if inner.contains(" and ") || inner.contains(" to ") {
+                    core.start = ps;
+                    return Some(cand(core));
+                }
+            }
+            if let Expr::Pt(p1) = core.expr {
+                if let Some(j) = lx.get(core.next).filter(|t| !t.nl) {
+                    let js = lx.s(j);
+                    let ok = if between {
+                        lx::is(js, "and")
+                    } else {
+                        ["to", "until", "till", "through"].iter().any(|x| lx::is(js, x))
+                    };
+                    if ok {
+                        if let Some((p2, _, e)) = point_at(lx, core.next + 1, cx.max_year) {
+                            if let Some((a, b)) = combine(p1, p2) {
+                                return Some(Cand { start: ps, end: e, expr: Expr::Range(a, b) });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(c) = modifiers(text, &core, cx) {
+        return Some(c);
+    }
+    match core.lone {
+        Lone::No => Some(cand(core)),
+        Lone::Year => year_ok(text, lx, &core, cx).then(|| cand(core)),
+        Lone::Month => lone_month(text, lx, core, cx),
+    }
+}
+
+/// The word before `start`, looking through a glued hyphen (`mid-2023`).
+fn word_before(text: &str, start: usize) -> Option<(usize, &str)> {
+    if let Some(c) = scan::char_before(text, start) {
+        if scan::is_dash(c) {
+            return scan::prev_word(text, start - c.len_utf8());
+        }
+    }
+    scan::prev_word(text, start)
+}
+
+fn part_word(w: &str) -> Option<Part> {
+    if lx::is(w, "early") {
+        Some(Part::Early)
+    } else if lx::is(w, "mid") {
+        Some(Part::Mid)
+    } else if lx::is(w, "late") {
+        Some(Part::Late)
+    } else {
+        None
+    }
+}
+
+fn part_of_word(w: &str) -> Option<Part> {
+    if lx::is(w, "beginning") || lx::is(w, "start") {
+        Some(Part::Early)
+    } else if lx::is(w, "middle") {
+        Some(Part::Mid)
+    } else if lx::is(w, "end") {
+        Some(Part::Late)
+    } else {
+        None
+    }
+}
+
+fn season_word(w: &str) -> Option<u8> {
+    if lx::is(w, "spring") {
+        Some(21)
+    } else if lx::is(w, "summer") {
+        Some(22)
+    } else if lx::is(w, "autumn") || lx::is(w, "fall") {
+        Some(23)
+    } else if lx::is(w, "winter") {
+        Some(24)
+    } else {
+        None
+    }
+}
+
+/// `Q3` / `H1` written as one word.
+fn quarter_code(w: &str) -> Option<(u8, u8)> {
+    let b = w.as_bytes();
+    match (b.first(), b.get(1), b.len()) {
+        (Some(b'Q' | b'q'), Some(&n @ b'1'..=b'4'), 2) => {
+            let q = n - b'0';
+            Some((q * 3 - 2, q * 3))
+        }
+        (Some(b'H' | b'h'), Some(&n @ b'1'..=b'2'), 2) => {
+            let h = n - b'0';
+            Some((h * 6 - 5, h * 6))
+        }
+        _ => None,
+    }
+}
+
+fn quarter_words(ord: &str, unit: &str) -> Option<(u8, u8)> {
+    let n = lx::ordinal_word(ord)?;
+    if lx::is(unit, "quarter") {
+        Some((n * 3 - 2, n * 3))
+    } else if lx::is(unit, "half") && n <= 2 {
+        Some((n * 6 - 5, n * 6))
+    } else {
+        None
+    }
+}
+
+/// `early 1990s`, `mid-2023`, `the end of March`, `the summer of 2017`, `Q3 2024`, `the first half of 2023`.
+fn modifiers(text: &str, core: &Core, cx: &Ctx) -> Option<Cand> {
+    let partable = match &core.expr {
+        Expr::Pt(p) => p.d.is_none(),
+        Expr::Decade(_) | Expr::Century(_) => true,
+        _ => false,
+    };
+    if !partable {
+        return None;
+    }
+    let year_only = matches!(&core.expr, Expr::Pt(p) if p.m.is_none());
+    let y = match &core.expr {
+        Expr::Pt(p) => p.y.unwrap_or(0),
+        _ => 0,
+    };
+    let (ps, pw) = word_before(text, core.start)?;
+    let mk = |start: usize, expr: Expr| (start >= cx.min_start).then_some(Cand { start, end: core.end, expr });
+    if let Some(p) = part_word(pw) {
+        return mk(ps, Expr::Part(p, Box::new(core.expr.clone())));
+    }
+    if year_only {
+        if let Some(s) = season_word(pw) {
+            return mk(ps, Expr::Season(y, s));
+        }
+        if let Some((a, b)) = quarter_code(pw) {
+            return mk(ps, Expr::Months(y, a, b));
+        }
+    }
+    let (ps2, pw2) = scan::prev_word(text, ps)?;
+    if lx::is(pw, "of") {
+        if let Some(p) = part_of_word(pw2) {
+            return mk(ps2, Expr::Part(p, Box::new(core.expr.clone())));
+        }
+        if year_only {
+            if let Some(s) = season_word(pw2) {
+                return mk(ps2, Expr::Season(y, s));
+            }
+            let (ps3, pw3) = scan::prev_word(text, ps2)?;
+            if let Some((a, b)) = quarter_words(pw3, pw2) {
+                return mk(ps3, Expr::Months(y, a, b));
+            }
+        }
+    } else if year_only {
+        if let Some((a, b)) = quarter_words(pw2, pw) {
+            return mk(ps2, Expr::Months(y, a, b));
+        }
+    }
+    None
+}
+
+/// The previous mention ends just before `start`, across `and`, `or`, a comma or a dash: a list.
+fn continues_list(text: &str, start: usize, cx: &Ctx) -> bool {
+    let Some(le) = cx.last_end else {
+        return false;
+    };
+    let gap = text.get(le..start).unwrap_or("").trim();
+    matches!(gap, "," | "and" | "or" | ", and" | ", or" | "&" | "to")
+}
+
+/// Is a bare four-digit number a year here?
+fn year_ok(text: &str, lx: &mut Lexer, core: &Core, cx: &Ctx) -> bool {
+    let Expr::Pt(Pt { y: Some(y), .. }) = core.expr else {
+        return false;
+    };
+    let next = lx.get(core.next);
+    if let Some(n) = next {
+        if n.k == K::Word && lx::count_noun(lx.s(n)) && !n.nl {
+            return false;
+        }
+        if !n.sp && matches!(n.k, K::Dot | K::Comma) && lx.get(core.next + 1).is_some_and(|x| x.k == K::Num && !x.sp) {
+            return false;
+        }
+        if !n.sp && n.k == K::Other && lx.s(n) == "%" {
+            return false;
+        }
+    }
+    if continues_list(text, core.start, cx) {
+        return true;
+    }
+    let pw = scan::prev_word(text, core.start);
+    if let Some((_, w)) = pw {
+        if lx::number_label(w) {
+            return false;
+        }
+        if lx::year_preposition(w) {
+            let weak = lx::is(w, "of") || lx::is(w, "for") || lx::is(w, "as") || lx::is(w, "around");
+            return if weak { (1800..=cx.max_year).contains(&y) } else { y >= 1000 };
+        }
+    }
+    if !(1900..=cx.max_year).contains(&y) {
+        return false;
+    }
+    let pc = scan::prev_char(text, core.start).map(|(_, c)| c);
+    if pc.is_some_and(|c| matches!(c, '$' | '£' | '€' | '#' | '№' | '+' | '-' | '/' | '\u{2013}' | '\u{2014}')) {
+        return false;
+    }
+    let next_word = next.filter(|n| n.k == K::Word && !n.nl);
+    if let Some((_, w)) = pw {
+        if lx::determiner(w) {
+            return next_word.is_some();
+        }
+    }
+    if pc == Some('(') && next.is_some_and(|n| lx.s(n) == ")") {
+        return true;
+    }
+    let ends = match next {
+        None => true,
+        Some(n) => n.nl || matches!(n.k, K::Comma | K::Dot) || matches!(lx.s(n), ";" | ":" | ")" | "]"),
+    };
+    if ends {
+        return true;
+    }
+    // Sentence-initial `2015 saw ...`.
+    let sentence_start = pc.is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | ':' | ';'));
+    sentence_start && next_word.is_some()
+}
+
+/// Is a month alone a date here? `in February`, `since November`, `last December`.
+fn lone_month(text: &str, lx: &mut Lexer, core: Core, cx: &Ctx) -> Option<Cand> {
+    let Expr::Pt(Pt { m: Some(m), .. }) = core.expr else {
+        return None;
+    };
+    if let Some((ps, w)) = scan::prev_word(text, core.start) {
+        let mode = if lx::is(w, "last") {
+            Some(-1)
+        } else if lx::is(w, "next") {
+            Some(1)
+        } else if lx::is(w, "this") && m != 8 {
+            Some(0)
+        } else {
+            None
+        };
+        if let Some(mode) = mode {
+            return (ps >= cx.min_start).then_some(Cand { start: ps, end: core.end, expr: Expr::Rel(Rel::Month(m, mode)) });
+        }
+    }
+    // `May God`, `March Madness`, `this August Assembly`.
+    if matches!(m, 3 | 5 | 8) {
+        if let Some(n) = lx.get(core.next) {
+            if n.k == K::Word && !n.nl && lx::is_capitalised(lx.s(n)) {
+                return None;
+            }
+        }
+    }
+    if continues_list(text, core.start, cx) {
+        return Some(cand(core));
+    }
+    let (_, w) = scan::prev_word(text, core.start)?;
+    let ok = [
+        "in", "since", "until", "till", "by", "during", "from", "of", "through", "throughout", "before", "after", "early",
+        "mid", "late", "between", "on", "last", "next", "and",
+    ]
+    .iter()
+    .any(|x| lx::is(w, x));
+    (ok && !(lx::is(w, "and") && m == 5)).then(|| cand(core))
+}
+
+/// A weekday alone (`on Monday`, `last Friday`): only with an anchor.
+pub(crate) fn lone_weekday(text: &str, start: usize, end: usize, wd: u8, cx: &Ctx) -> Option<Cand> {
+    if !cx.anchored {
+        return None;
+    }
+    let pw = scan::prev_word(text, start);
+    if let Some((ps, w)) = pw {
+        let mode = if lx::is(w, "last") {
+            Some(-1)
+        } else if lx::is(w, "next") {
+            Some(1)
+        } else if lx::is(w, "this") {
+            Some(0)
+        } else {
+            None
+        };
+        if let Some(mode) = mode {
+            return (ps >= cx.min_start).then_some(Cand { start: ps, end, expr: Expr::Rel(Rel::Weekday(wd, mode)) });
+        }
+        let ok = ["on", "since", "until", "by", "from", "before", "after", "early", "late"].iter().any(|x| lx::is(w, x));
+        return ok.then_some(Cand { start, end, expr: Expr::Rel(Rel::Weekday(wd, 0)) });
+    }
+    let pc = scan::prev_char(text, start).map(|(_, c)| c);
+    pc.is_none_or(|c| matches!(c, '.' | '\n' | '"' | '“'))
+        .then_some(Cand { start, end, expr: Expr::Rel(Rel::Weekday(wd, 0)) })
+}

@@ -1,0 +1,297 @@
+//! Documents: turning raw bytes into a [`Document`] (decompression, BOM, UTF-16, lossy UTF-8,
+//! binary detection, size limit) and parsing JSONL document lines. Every problem becomes a
+//! warning on the document; nothing here fails the run. Finding the inputs is `corpus`'s job.
+
+use jiff::civil::Date;
+use std::io::Read;
+
+/// One document to process.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// Document id: relative path for files, the id field for JSONL lines.
+    pub id: String,
+    /// Where it came from: a path, with `:LINE` for JSONL lines; `-` for standard input.
+    pub source: String,
+    /// The decoded text.
+    pub text: String,
+    /// The document date that anchors relative dates.
+    pub date: Option<Date>,
+    /// Bytes read (before decoding).
+    pub bytes: u64,
+    /// Problems met while reading or decoding; the document is still processed.
+    pub warnings: Vec<String>,
+}
+
+/// Limits and field names used when reading documents.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Longer documents are truncated, with a warning.
+    pub max_doc_bytes: usize,
+    /// JSONL field with the document id.
+    pub id_field: String,
+    /// JSONL field with the text.
+    pub text_field: String,
+    /// JSONL field with the document date.
+    pub date_field: String,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_doc_bytes: 256 << 20,
+            id_field: "id".into(),
+            text_field: "text".into(),
+            date_field: "date".into(),
+        }
+    }
+}
+
+/// Compression of a file, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Plain bytes.
+    None,
+    /// gzip (`.gz`).
+    Gzip,
+    /// Zstandard (`.zst`).
+    Zstd,
+}
+
+impl Compression {
+    /// By file name ending.
+    pub fn of(name: &str) -> Self {
+        if name.ends_with(".gz") {
+            Compression::Gzip
+        } else if name.ends_with(".zst") {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+}
+
+/// A reader that decompresses `r` as `c` says.
+pub fn decompressing<'a, R: Read + Send + 'a>(r: R, c: Compression) -> std::io::Result<Box<dyn Read + Send + 'a>> {
+    Ok(match c {
+        Compression::None => Box::new(r),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(r)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(r)?),
+    })
+}
+
+/// Reads a whole file as one document, decompressing and decoding it.
+pub fn read_text_file(path: &std::path::Path, id: String, opts: &ReadOptions) -> Document {
+    let source = path.display().to_string();
+    let mut doc = Document {
+        id,
+        source,
+        ..Document::default()
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            doc.warnings.push(format!("skipped: cannot read: {e}"));
+            return doc;
+        }
+    };
+    let c = Compression::of(&path.to_string_lossy());
+    let raw = match read_limited(file, c, opts.max_doc_bytes, &mut doc.warnings) {
+        Some(r) => r,
+        None => return doc,
+    };
+    doc.bytes = raw.len() as u64;
+    decode_into(&mut doc, raw, opts.max_doc_bytes);
+    doc
+}
+
+/// Reads at most `limit` bytes of decompressed content (one more to detect overflow).
+pub fn read_limited<R: Read + Send>(r: R, c: Compression, limit: usize, warnings: &mut Vec<String>) -> Option<Vec<u8>> {
+    let mut buf = Vec::new();
+    let reader = match decompressing(r, c) {
+        Ok(x) => x,
+        Err(e) => {
+            warnings.push(format!("skipped: cannot decompress: {e}"));
+            return None;
+        }
+    };
+    let mut limited = reader.take(limit as u64 + 1);
+    if let Err(e) = limited.read_to_end(&mut buf) {
+        let what = if c == Compression::None { "read error" } else { "corrupt or truncated compressed data" };
+        warnings.push(format!("{what}: {e}; kept the {} bytes read before it", buf.len()));
+    }
+    Some(buf)
+}
+
+/// Decodes raw bytes into `doc.text`: BOM, UTF-16 with BOM, binary detection, lossy UTF-8,
+/// truncation at `max` bytes.
+pub fn decode_into(doc: &mut Document, mut raw: Vec<u8>, max: usize) {
+    if raw.len() > max {
+        let mut cut = max;
+        // Do not split a UTF-8 sequence.
+        while cut > 0 && raw.get(cut).is_some_and(|b| (b & 0xC0) == 0x80) {
+            cut -= 1;
+        }
+        raw.truncate(cut);
+        doc.warnings.push(format!("truncated at {max} bytes (--max-doc-bytes)"));
+    }
+    if raw.starts_with(&[0xFF, 0xFE]) || raw.starts_with(&[0xFE, 0xFF]) {
+        let le = raw[0] == 0xFF;
+        let units = raw[2..].chunks_exact(2).map(|p| {
+            if le {
+                u16::from_le_bytes([p[0], p[1]])
+            } else {
+                u16::from_be_bytes([p[0], p[1]])
+            }
+        });
+        let mut bad = 0usize;
+        doc.text = char::decode_utf16(units)
+            .map(|r| {
+                r.unwrap_or_else(|_| {
+                    bad += 1;
+                    char::REPLACEMENT_CHARACTER
+                })
+            })
+            .collect();
+        if raw.len() % 2 == 1 {
+            bad += 1;
+        }
+        if bad > 0 {
+            doc.warnings.push(format!("{bad} invalid UTF-16 sequence(s) replaced with U+FFFD"));
+        }
+        return;
+    }
+    let body = raw.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&raw);
+    let head = &body[..body.len().min(8192)];
+    if head.contains(&0) {
+        doc.warnings.push("skipped: binary file (NUL byte in the first 8 KiB)".into());
+        return;
+    }
+    let start = raw.len() - body.len();
+    if start > 0 {
+        raw.drain(..start);
+    }
+    match String::from_utf8(raw) {
+        Ok(s) => doc.text = s,
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let bad = bytes.utf8_chunks().filter(|c| !c.invalid().is_empty()).count();
+            doc.text = String::from_utf8_lossy(&bytes).into_owned();
+            doc.warnings.push(format!("{bad} invalid UTF-8 sequence(s) replaced with U+FFFD"));
+        }
+    }
+}
+
+/// Parses one JSONL line into a document; `None` (with a warning in `warn`) when the line is
+/// not a JSON object with a string text field.
+pub fn parse_jsonl_line(line: &[u8], source: String, line_no: usize, opts: &ReadOptions, warn: &mut String) -> Option<Document> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let value: serde_json::Value = match serde_json::from_slice(line) {
+        Ok(v) => v,
+        Err(e) => {
+            *warn = format!("{source}:{line_no}: skipped: not valid JSON ({e})");
+            return None;
+        }
+    };
+    let serde_json::Value::Object(mut map) = value else {
+        *warn = format!("{source}:{line_no}: skipped: not a JSON object");
+        return None;
+    };
+    let text = match map.remove(&opts.text_field) {
+        Some(serde_json::Value::String(s)) => s,
+        Some(_) => {
+            *warn = format!("{source}:{line_no}: skipped: field `{}` is not a string", opts.text_field);
+            return None;
+        }
+        None => {
+            *warn = format!("{source}:{line_no}: skipped: no `{}` field", opts.text_field);
+            return None;
+        }
+    };
+    let mut doc = Document {
+        source: format!("{source}:{line_no}"),
+        bytes: line.len() as u64,
+        ..Document::default()
+    };
+    doc.id = match map.get(&opts.id_field) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => {
+            doc.warnings.push(format!("no `{}` field: id taken from the line", opts.id_field));
+            format!("{source}:{line_no}")
+        }
+    };
+    match map.get(&opts.date_field) {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => match parse_doc_date(s) {
+            Some(d) => doc.date = Some(d),
+            None => doc.warnings.push(format!("date `{s}` is not a YYYY-MM-DD date: ignored")),
+        },
+        _ => {}
+    }
+    let max = opts.max_doc_bytes;
+    if text.len() > max {
+        let mut cut = max;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        doc.text = text[..cut].to_string();
+        doc.warnings.push(format!("truncated at {max} bytes (--max-doc-bytes)"));
+    } else {
+        doc.text = text;
+    }
+    Some(doc)
+}
+
+/// Parses a document date: `YYYY-MM-DD`, optionally followed by a time (`T...` or ` ...`).
+pub fn parse_doc_date(s: &str) -> Option<Date> {
+    let s = s.trim();
+    let day = s.get(..10).unwrap_or(s);
+    if s.len() > 10 && !matches!(s.as_bytes().get(10), Some(b'T' | b' ' | b't')) {
+        return None;
+    }
+    day.parse::<Date>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(raw: &[u8]) -> Document {
+        let mut d = Document::default();
+        decode_into(&mut d, raw.to_vec(), 1 << 20);
+        d
+    }
+
+    #[test]
+    fn decodes_variants() {
+        assert_eq!(decode(b"\xEF\xBB\xBFabc").text, "abc");
+        assert_eq!(decode(b"\xFF\xFEa\0b\0").text, "ab");
+        assert_eq!(decode(b"\xFE\xFF\0a\0b").text, "ab");
+        let d = decode(b"ab\xFFcd");
+        assert_eq!(d.text, "ab\u{FFFD}cd");
+        assert_eq!(d.warnings.len(), 1);
+        let d = decode(b"ab\0cd");
+        assert!(d.text.is_empty() && d.warnings[0].contains("binary"));
+    }
+
+    #[test]
+    fn truncates_on_char_boundary() {
+        let mut d = Document::default();
+        decode_into(&mut d, "aé".as_bytes().to_vec(), 2);
+        assert_eq!(d.text, "a");
+        assert!(d.warnings[0].contains("truncated"));
+    }
+
+    #[test]
+    fn jsonl_lines() {
+        let o = ReadOptions::default();
+        let mut w = String::new();
+        let d = parse_jsonl_line(br#"{"id":7,"text":"x","date":"2024-03-22T10:00:00Z"}"#, "f".into(), 1, &o, &mut w);
+        let d = d.unwrap();
+        assert_eq!((d.id.as_str(), d.text.as_str()), ("7", "x"));
+        assert_eq!(d.date.map(|d| d.to_string()), Some("2024-03-22".into()));
+        assert!(parse_jsonl_line(b"[1]", "f".into(), 2, &o, &mut w).is_none());
+        assert!(w.contains("f:2") && w.contains("not a JSON object"));
+        assert!(parse_jsonl_line(br#"{"text":5}"#, "f".into(), 3, &o, &mut w).is_none());
+        assert!(parse_jsonl_line(b"{oops", "f".into(), 4, &o, &mut w).is_none());
+    }
+}

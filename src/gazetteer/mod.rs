@@ -1,0 +1,187 @@
+//! Gazetteers: the lists of named entities (TSV files, CONTRACT "Gazetteers") loaded in order,
+//! validated, and compiled into one automaton over their folded names.
+//!
+//! This module owns the entry table (ids, types, canonical names, attributes), the case policy
+//! of each name, and the automaton; it does not decide which matches are kept (see `resolve`).
+
+mod matcher;
+mod parse;
+
+pub use matcher::{Matcher, Target};
+
+use crate::error::{Diagnostic, Error, Result};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// How the names of a row match case (CONTRACT `case` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CasePolicy {
+    /// Case-insensitive, except a name of up to 5 letters all in capitals matches only so.
+    Smart,
+    /// Every name matches only as written.
+    Exact,
+    /// Always case-insensitive.
+    Fold,
+}
+
+/// One gazetteer row: an entity with its names.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Unique id across all loaded gazetteers.
+    pub id: String,
+    /// Entity type: PERSON, ORG, PLACE or another upper-case word.
+    pub kind: String,
+    /// Canonical name.
+    pub name: String,
+    /// The canonical name followed by the aliases, as written.
+    pub names: Vec<String>,
+    /// Case policy of the row.
+    pub case: CasePolicy,
+    /// Attribute values: (index into [`Gazetteer::attribute_columns`], value).
+    pub attrs: Vec<(usize, String)>,
+    /// Index into [`Gazetteer::sources`].
+    pub file: usize,
+    /// 1-based line in that file.
+    pub line: usize,
+}
+
+/// A loaded gazetteer file.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path, or `<builtin>/NAME` for embedded files.
+    pub path: String,
+    /// FNV-1a fingerprint of the file's bytes.
+    pub fingerprint: String,
+    /// Rows loaded from it.
+    pub entries: usize,
+}
+
+/// All loaded gazetteer rows, in load order.
+#[derive(Debug, Clone, Default)]
+pub struct Gazetteer {
+    /// Rows in load order (earlier rows win ties).
+    pub entries: Vec<Entry>,
+    /// Attribute column names, in first-seen order.
+    pub attribute_columns: Vec<String>,
+    /// The files, in load order.
+    pub sources: Vec<Source>,
+}
+
+/// Built-in gazetteers embedded at build time: (file name, contents).
+pub const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+
+impl Gazetteer {
+    /// An empty gazetteer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Loads gazetteers from files and folders (a folder: its `.tsv` files in sorted order),
+    /// optionally after the built-in ones. Every problem in every file is reported at once.
+    pub fn load(paths: &[PathBuf], builtin: bool) -> Result<Self> {
+        let mut texts: Vec<(String, String)> = Vec::new();
+        let mut diags = Vec::new();
+        if builtin {
+            for (name, text) in BUILTIN {
+                texts.push((format!("<builtin>/{name}"), (*text).to_string()));
+            }
+        }
+        for p in paths {
+            match gazetteer_files(p) {
+                Ok(files) => {
+                    for f in files {
+                        match std::fs::read(&f) {
+                            Ok(bytes) => match String::from_utf8(bytes) {
+                                Ok(s) => texts.push((f.display().to_string(), s)),
+                                Err(e) => diags.push(Diagnostic {
+                                    path: f.display().to_string(),
+                                    line: line_of(e.as_bytes(), e.utf8_error().valid_up_to()),
+                                    message: "not valid UTF-8: save the gazetteer as UTF-8".into(),
+                                }),
+                            },
+                            Err(e) => diags.push(Diagnostic {
+                                path: f.display().to_string(),
+                                line: 0,
+                                message: format!("cannot read: {e}"),
+                            }),
+                        }
+                    }
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        let mut g = Gazetteer::new();
+        let mut seen = HashMap::new();
+        for (path, text) in &texts {
+            parse::parse_into(&mut g, path, text, &mut seen, &mut diags);
+        }
+        if diags.is_empty() {
+            Ok(g)
+        } else {
+            Err(Error::Config(diags))
+        }
+    }
+
+    /// Parses one gazetteer from text (for tests and embedding).
+    pub fn from_tsv(path: &str, text: &str) -> Result<Self> {
+        let mut g = Gazetteer::new();
+        let mut diags = Vec::new();
+        parse::parse_into(&mut g, path, text, &mut HashMap::new(), &mut diags);
+        if diags.is_empty() {
+            Ok(g)
+        } else {
+            Err(Error::Config(diags))
+        }
+    }
+
+    /// Index of an attribute column, added if new.
+    fn attribute_column(&mut self, name: &str) -> usize {
+        if let Some(i) = self.attribute_columns.iter().position(|c| c == name) {
+            return i;
+        }
+        self.attribute_columns.push(name.to_string());
+        self.attribute_columns.len() - 1
+    }
+
+    /// One fingerprint of all loaded files, in order: equal for equal gazetteers.
+    pub fn fingerprint(&self) -> String {
+        let joined: Vec<String> = self
+            .sources
+            .iter()
+            .map(|s| s.fingerprint.clone())
+            .collect();
+        parse::fingerprint(joined.join(",").as_bytes())
+    }
+}
+
+/// The gazetteer files a path names: itself, or a folder's `.tsv` files, sorted.
+fn gazetteer_files(p: &Path) -> std::result::Result<Vec<PathBuf>, Diagnostic> {
+    let diag = |m: String| Diagnostic {
+        path: p.display().to_string(),
+        line: 0,
+        message: m,
+    };
+    let meta = std::fs::metadata(p).map_err(|e| diag(format!("cannot read gazetteer: {e}")))?;
+    if !meta.is_dir() {
+        return Ok(vec![p.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    let rd = std::fs::read_dir(p).map_err(|e| diag(format!("cannot list folder: {e}")))?;
+    for e in rd.flatten() {
+        let path = e.path();
+        if path.extension().is_some_and(|x| x == "tsv") && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(diag("folder holds no .tsv gazetteer".into()));
+    }
+    Ok(files)
+}
+
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes
+        .get(..offset)
+        .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count() + 1)
+}

@@ -1,0 +1,225 @@
+//! Pipeline: the per-document pure function that runs the stages in order (normalize, match,
+//! dates, resolve, sentences) and gives the document's mentions. It shares nothing mutable, so
+//! the caller may run it on many documents in parallel. Files and ordering are the caller's.
+
+use crate::dates::{DateFinder, DateMention, DateOptions, DateOrder};
+use crate::document::Document;
+use crate::error::Result;
+use crate::gazetteer::{Gazetteer, Matcher};
+use crate::normalize::{fold_into, FoldOptions, Folded};
+use crate::resolve::{find_mentions, merge_with_dates, Span};
+use crate::sentence::Sentences;
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+/// What a mention refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A gazetteer entry (index into [`Gazetteer::entries`]).
+    Entry(u32),
+    /// A calendar expression.
+    Date(DateMention),
+}
+
+/// One entity mention in a document, with offsets in bytes and code points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// UTF-8 byte offset of the first byte.
+    pub byte_start: usize,
+    /// UTF-8 byte offset one past the end.
+    pub byte_end: usize,
+    /// Code point offset of the start.
+    pub start: usize,
+    /// Code point offset of the end.
+    pub end: usize,
+    /// 0-based sentence index.
+    pub sentence: usize,
+    /// The entity.
+    pub target: Target,
+}
+
+/// The result of processing one document.
+#[derive(Debug, Clone, Default)]
+pub struct Processed {
+    /// Mentions in text order.
+    pub mentions: Vec<Mention>,
+    /// Number of sentences.
+    pub sentences: usize,
+    /// Number of code points.
+    pub chars: usize,
+}
+
+/// Builds a [`Pipeline`].
+#[derive(Debug, Default)]
+pub struct PipelineBuilder {
+    gazetteer: Gazetteer,
+    types: Option<HashSet<String>>,
+    date_order: DateOrder,
+    doc_date: Option<jiff::civil::Date>,
+    keep_diacritics: bool,
+}
+
+impl PipelineBuilder {
+    /// The gazetteer to match.
+    pub fn gazetteer(mut self, g: Gazetteer) -> Self {
+        self.gazetteer = g;
+        self
+    }
+
+    /// Only emit these entity types (None: all).
+    pub fn types(mut self, t: Option<HashSet<String>>) -> Self {
+        self.types = t;
+        self
+    }
+
+    /// Reading of ambiguous numeric dates.
+    pub fn date_order(mut self, o: DateOrder) -> Self {
+        self.date_order = o;
+        self
+    }
+
+    /// Anchor for relative dates in documents without a date of their own.
+    pub fn doc_date(mut self, d: Option<jiff::civil::Date>) -> Self {
+        self.doc_date = d;
+        self
+    }
+
+    /// Match diacritics exactly instead of folding them (`Khalímov` ≠ `Khalimov`).
+    pub fn keep_diacritics(mut self, keep: bool) -> Self {
+        self.keep_diacritics = keep;
+        self
+    }
+
+    /// Compiles the gazetteer and the date patterns.
+    pub fn build(self) -> Result<Pipeline> {
+        let matcher = Matcher::new(&self.gazetteer, !self.keep_diacritics)?;
+        let want = |t: &str| self.types.as_ref().is_none_or(|s| s.contains(t));
+        Ok(Pipeline {
+            want_dates: want("DATE"),
+            want_entry: self.gazetteer.entries.iter().map(|e| want(&e.kind)).collect(),
+            matcher,
+            gazetteer: self.gazetteer,
+            dates: DateFinder::new(),
+            date_order: self.date_order,
+            doc_date: self.doc_date,
+            fold: FoldOptions {
+                lowercase: true,
+                diacritics: !self.keep_diacritics,
+            },
+        })
+    }
+}
+
+/// The compiled pipeline: share it across threads and call [`Pipeline::process`].
+#[derive(Debug)]
+pub struct Pipeline {
+    gazetteer: Gazetteer,
+    matcher: Matcher,
+    dates: DateFinder,
+    date_order: DateOrder,
+    doc_date: Option<jiff::civil::Date>,
+    fold: FoldOptions,
+    want_dates: bool,
+    want_entry: Vec<bool>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<(Folded, Vec<Span>)> = RefCell::new((Folded::default(), Vec::new()));
+}
+
+impl Pipeline {
+    /// A builder with defaults: no gazetteer, all types, day-month order.
+    pub fn builder() -> PipelineBuilder {
+        PipelineBuilder::default()
+    }
+
+    /// The gazetteer in use.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    /// The compiled matcher.
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
+    /// Finds the mentions of one document.
+    pub fn process(&self, doc: &Document) -> Processed {
+        let text = doc.text.as_str();
+        SCRATCH.with(|cell| {
+            let mut guard = cell.borrow_mut();
+            let (folded, spans) = &mut *guard;
+            spans.clear();
+            fold_into(text, self.fold, folded);
+            find_mentions(text, folded, &self.matcher, spans);
+            let date_opts = DateOptions {
+                order: self.date_order,
+                anchor: doc.date.or(self.doc_date),
+            };
+            let mut dates = if self.want_dates || !spans.is_empty() {
+                self.dates.find(text, &date_opts)
+            } else {
+                Vec::new()
+            };
+            dates.retain(|d| d.start < d.end && text.is_char_boundary(d.start) && text.is_char_boundary(d.end) && d.end <= text.len());
+            let ranges: Vec<(usize, usize)> = dates.iter().map(|d| (d.start, d.end)).collect();
+            let items = merge_with_dates(spans, &ranges);
+            let sentences = Sentences::split(text);
+            let mut out = Processed {
+                mentions: Vec::with_capacity(items.len()),
+                sentences: sentences.count(),
+                chars: 0,
+            };
+            let mut cp = CodePoints::default();
+            for it in items {
+                let target = if it.date {
+                    if !self.want_dates {
+                        continue;
+                    }
+                    match dates.get(it.index) {
+                        Some(d) => Target::Date(d.clone()),
+                        None => continue,
+                    }
+                } else {
+                    let Some(span) = spans.get(it.index) else { continue };
+                    if !self.want_entry.get(span.entry as usize).copied().unwrap_or(false) {
+                        continue;
+                    }
+                    Target::Entry(span.entry)
+                };
+                let start = cp.at(text, it.start);
+                let end = cp.at(text, it.end);
+                out.mentions.push(Mention {
+                    byte_start: it.start,
+                    byte_end: it.end,
+                    start,
+                    end,
+                    sentence: sentences.index_of(it.start),
+                    target,
+                });
+            }
+            out.chars = cp.at(text, text.len());
+            out
+        })
+    }
+}
+
+/// Converts increasing byte offsets to code point offsets incrementally.
+#[derive(Default)]
+struct CodePoints {
+    byte: usize,
+    cp: usize,
+}
+
+impl CodePoints {
+    fn at(&mut self, text: &str, byte: usize) -> usize {
+        if byte < self.byte {
+            self.byte = 0;
+            self.cp = 0;
+        }
+        let slice = text.as_bytes().get(self.byte..byte).unwrap_or(&[]);
+        self.cp += slice.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        self.byte = byte;
+        self.cp
+    }
+}

@@ -1,0 +1,125 @@
+//! Record: the one place where the JSON Lines schemas live (mention records and document
+//! records, CONTRACT "Output folder"). Serialize-only wire types with keys in contract order.
+//!
+//! A mention record:
+//! `{"doc","id","type","name","text","start","end","byte_start","byte_end","sentence"}`;
+//! a DATE mention adds `"value"` (EDTF), `"begin"` and `"end_date"` (first and last calendar day,
+//! `YYYY-MM-DD`, or null when unknown) and `"relative": true` when resolved against an anchor.
+//! (`end` already holds the span's code point end, so the date's last day is `end_date`.)
+
+use crate::document::Document;
+use crate::gazetteer::Gazetteer;
+use crate::pipeline::{Mention, Processed, Target};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct MentionRecord<'a> {
+    doc: &'a str,
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    name: &'a str,
+    text: &'a str,
+    start: usize,
+    end: usize,
+    byte_start: usize,
+    byte_end: usize,
+    sentence: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    begin: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_date: Option<Option<String>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    relative: bool,
+}
+
+/// The id, type and name of a mention's entity.
+pub fn identity<'a>(m: &'a Mention, g: &'a Gazetteer, date_id: &'a mut String) -> (&'a str, &'a str, &'a str) {
+    match &m.target {
+        Target::Entry(i) => match g.entries.get(*i as usize) {
+            Some(e) => (e.id.as_str(), e.kind.as_str(), e.name.as_str()),
+            None => ("", "", ""),
+        },
+        Target::Date(d) => {
+            date_id.clear();
+            date_id.push_str("date:");
+            date_id.push_str(&d.value);
+            (date_id.as_str(), "DATE", d.value.as_str())
+        }
+    }
+}
+
+/// Appends the mention records of a document, one JSON line each, to `out`.
+pub fn write_mentions(out: &mut Vec<u8>, doc: &Document, p: &Processed, g: &Gazetteer) {
+    let mut date_id = String::new();
+    for m in &p.mentions {
+        let text = doc.text.get(m.byte_start..m.byte_end).unwrap_or("");
+        let date = match &m.target {
+            Target::Date(d) => Some(d),
+            Target::Entry(_) => None,
+        };
+        let (id, kind, name) = identity(m, g, &mut date_id);
+        let rec = MentionRecord {
+            doc: &doc.id,
+            id,
+            kind,
+            name,
+            text,
+            start: m.start,
+            end: m.end,
+            byte_start: m.byte_start,
+            byte_end: m.byte_end,
+            sentence: m.sentence,
+            value: date.map(|d| d.value.as_str()),
+            begin: date.map(|d| d.begin.map(|x| x.to_string())),
+            end_date: date.map(|d| d.end_day.map(|x| x.to_string())),
+            relative: date.is_some_and(|d| d.relative),
+        };
+        if serde_json::to_writer(&mut *out, &rec).is_ok() {
+            out.push(b'\n');
+        }
+    }
+}
+
+/// The fields of a document record (`documents.jsonl`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentRecord {
+    /// Document id.
+    pub doc: String,
+    /// Where it came from.
+    pub source: String,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Code points of the text.
+    pub chars: usize,
+    /// Sentences.
+    pub sentences: usize,
+    /// Mentions written.
+    pub mentions: usize,
+    /// Warnings.
+    pub warnings: Vec<String>,
+}
+
+impl DocumentRecord {
+    /// The record of a processed document.
+    pub fn new(doc: &Document, p: &Processed) -> Self {
+        DocumentRecord {
+            doc: doc.id.clone(),
+            source: doc.source.clone(),
+            bytes: doc.bytes,
+            chars: p.chars,
+            sentences: p.sentences,
+            mentions: p.mentions.len(),
+            warnings: doc.warnings.clone(),
+        }
+    }
+
+    /// Appends the record as one JSON line to `out`.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        if serde_json::to_writer(&mut *out, self).is_ok() {
+            out.push(b'\n');
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Resolve: turns automaton candidates into entity mentions. It maps each candidate back to the
+//! original text, checks word boundaries there (Unicode letters, marks and digits are
+//! word-internal, so `IRP` never matches inside `IRPT` while `Rahmon's` gives `Rahmon`), applies
+//! each name's case policy, and settles overlaps: the longest span wins, then the earlier-loaded
+//! gazetteer row. It also merges date spans with gazetteer spans under the same rule.
+//! It does not fold text (see `normalize`) nor find dates (see `dates`).
+
+use crate::gazetteer::Matcher;
+use crate::normalize::{fold, FoldOptions, Folded};
+use unicode_normalization::char::is_combining_mark;
+
+/// A gazetteer mention in original byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// Index of the gazetteer entry.
+    pub entry: u32,
+}
+
+/// Is `c` word-internal (a letter, a digit or a combining mark)?
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() || is_combining_mark(c)
+    }
+}
+
+fn boundary_before(text: &str, s: usize) -> bool {
+    let first = text.get(s..).and_then(|t| t.chars().next());
+    if !first.is_some_and(is_word_char) {
+        return true;
+    }
+    !text
+        .get(..s)
+        .and_then(|t| t.chars().next_back())
+        .is_some_and(is_word_char)
+}
+
+fn boundary_after(text: &str, e: usize) -> bool {
+    let last = text.get(..e).and_then(|t| t.chars().next_back());
+    if !last.is_some_and(is_word_char) {
+        return true;
+    }
+    !text
+        .get(e..)
+        .and_then(|t| t.chars().next())
+        .is_some_and(is_word_char)
+}
+
+/// Finds all gazetteer mentions of `text` (folded as `folded`) into `out`, in text order.
+pub fn find_mentions(text: &str, folded: &Folded, m: &Matcher, out: &mut Vec<Span>) {
+    let hay = folded.text.as_bytes();
+    let mut pos = 0;
+    while pos < hay.len() {
+        let Some((fs, fe, pat)) = m.find(hay, pos, hay.len()) else {
+            break;
+        };
+        let Some(s) = folded.map_start(fs) else {
+            pos = next_char(hay, fs);
+            continue;
+        };
+        if !boundary_before(text, s) {
+            pos = next_char(hay, fs);
+            continue;
+        }
+        // The longest candidate at this start, then shorter ones if it is rejected.
+        let (mut fe, mut pat) = (fe, pat);
+        let found = loop {
+            if let Some(span) = accept(text, folded, m, s, fe, pat) {
+                break Some((span, fe));
+            }
+            if fe <= fs + 1 {
+                break None;
+            }
+            match m.find(hay, fs, fe - 1) {
+                Some((ns, ne, np)) if ns == fs => {
+                    fe = ne;
+                    pat = np;
+                }
+                _ => break None,
+            }
+        };
+        match found {
+            Some((span, fend)) => {
+                out.push(span);
+                pos = fend;
+            }
+            None => pos = next_char(hay, fs),
+        }
+    }
+}
+
+fn accept(text: &str, folded: &Folded, m: &Matcher, s: usize, fe: usize, pat: usize) -> Option<Span> {
+    let e = folded.map_end(fe, text)?;
+    if e <= s || !boundary_after(text, e) {
+        return None;
+    }
+    let surface = text.get(s..e)?;
+    let mut keep_case: Option<String> = None;
+    for t in m.targets(pat) {
+        let ok = match &t.exact {
+            None => true,
+            Some(want) => {
+                let got = keep_case.get_or_insert_with(|| {
+                    fold(
+                        surface,
+                        FoldOptions {
+                            lowercase: false,
+                            diacritics: m.folds_diacritics(),
+                        },
+                    )
+                });
+                got.as_str() == &**want
+            }
+        };
+        if ok {
+            return Some(Span {
+                start: s,
+                end: e,
+                entry: t.entry,
+            });
+        }
+    }
+    None
+}
+
+fn next_char(hay: &[u8], p: usize) -> usize {
+    let mut q = p + 1;
+    while q < hay.len() && (hay[q] & 0xC0) == 0x80 {
+        q += 1;
+    }
+    q
+}
+
+/// An item to merge: (start, end, is_date, index in its own list).
+#[derive(Debug, Clone, Copy)]
+pub struct Item {
+    /// Byte start.
+    pub start: usize,
+    /// Byte end.
+    pub end: usize,
+    /// Index into the gazetteer spans or the date spans.
+    pub index: usize,
+    /// Whether this is a date.
+    pub date: bool,
+}
+
+/// Merges gazetteer spans and date spans (each sorted and non-overlapping) into one sorted,
+/// non-overlapping list: where they overlap, the longer span wins, and a gazetteer span wins
+/// a tie.
+pub fn merge_with_dates(spans: &[Span], dates: &[(usize, usize)]) -> Vec<Item> {
+    let mut out = Vec::with_capacity(spans.len() + dates.len());
+    let mut keep_span = vec![true; spans.len()];
+    let mut keep_date = vec![true; dates.len()];
+    let mut j = 0;
+    for (di, &(ds, de)) in dates.iter().enumerate() {
+        while j < spans.len() && spans[j].end <= ds {
+            j += 1;
+        }
+        let mut k = j;
+        let mut longest = 0;
+        while k < spans.len() && spans[k].start < de {
+            longest = longest.max(spans[k].end - spans[k].start);
+            k += 1;
+        }
+        if k > j {
+            if de - ds > longest {
+                for x in keep_span.iter_mut().take(k).skip(j) {
+                    *x = false;
+                }
+            } else {
+                keep_date[di] = false;
+            }
+        }
+    }
+    let (mut a, mut b) = (0, 0);
+    loop {
+        while a < spans.len() && !keep_span[a] {
+            a += 1;
+        }
+        while b < dates.len() && !keep_date[b] {
+            b += 1;
+        }
+        let take_span = match (spans.get(a), dates.get(b)) {
+            (None, None) => break,
+            (Some(s), Some(d)) => s.start <= d.0,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+        };
+        if take_span {
+            out.push(Item {
+                start: spans[a].start,
+                end: spans[a].end,
+                index: a,
+                date: false,
+            });
+            a += 1;
+        } else {
+            out.push(Item {
+                start: dates[b].0,
+                end: dates[b].1,
+                index: b,
+                date: true,
+            });
+            b += 1;
+        }
+    }
+    out
+}
