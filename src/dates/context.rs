@@ -70,14 +70,30 @@ pub(crate) fn finish(text: &str, lx: &mut Lexer, mut core: Core, cx: &Ctx) -> Op
     if let Expr::Pt(p1) = core.expr {
         if let Some(sep) = lx.get(core.next).filter(|t| t.k == K::Dash && !t.nl) {
             let _ = sep;
-            let present = lx
-                .get(core.next + 1)
-                .filter(|t| t.k == K::Word && !t.nl && (lx::is(lx.s(*t), "present") || lx::is(lx.s(*t), "now")));
+            let present = lx.get(core.next + 1).filter(|t| {
+                t.k == K::Word && !t.nl && (lx::is(lx.s(*t), "present") || lx::is(lx.s(*t), "now"))
+            });
             if let (Some(t), true) = (present, p1.y.is_some()) {
                 core = Core::new(core.start, t.e, Expr::Open(p1), core.next + 2, Lone::No);
             } else if let Some((p2, n, e)) = point_at(lx, core.next + 1, cx.max_year) {
                 if let Some((a, b)) = combine(p1, p2) {
                     core = Core::new(core.start, e, Expr::Range(a, b), n, Lone::No);
+                }
+            }
+        }
+    }
+    // `the years 1947 to 1949`: a year range with `to` when the first year stands as a year.
+    if let (Lone::Year, Expr::Pt(p1)) = (core.lone, core.expr.clone()) {
+        let to = lx.get(core.next).filter(|t| {
+            t.k == K::Word && !t.nl && (lx::is(lx.s(*t), "to") || lx::is(lx.s(*t), "through"))
+        });
+        if to.is_some() && !ranged_by_prev_word(text, core.start) && year_ok(text, lx, &core, cx) {
+            if let Some((p2, n, e)) = point_at(lx, core.next + 1, cx.max_year) {
+                if p2.m.is_none()
+                    && p2.y > p1.y
+                    && p2.y.zip(p1.y).is_some_and(|(b, a)| b - a <= 100)
+                {
+                    core = Core::new(core.start, e, Expr::Range(p1, p2), n, Lone::No);
                 }
             }
         }
@@ -100,12 +116,18 @@ pub(crate) fn finish(text: &str, lx: &mut Lexer, mut core: Core, cx: &Ctx) -> Op
                     let ok = if between {
                         lx::is(js, "and")
                     } else {
-                        ["to", "until", "till", "through"].iter().any(|x| lx::is(js, x))
+                        ["to", "until", "till", "through"]
+                            .iter()
+                            .any(|x| lx::is(js, x))
                     };
                     if ok {
                         if let Some((p2, _, e)) = point_at(lx, core.next + 1, cx.max_year) {
                             if let Some((a, b)) = combine(p1, p2) {
-                                return Some(Cand { start: ps, end: e, expr: Expr::Range(a, b) });
+                                return Some(Cand {
+                                    start: ps,
+                                    end: e,
+                                    expr: Expr::Range(a, b),
+                                });
                             }
                         }
                     }
@@ -214,7 +236,13 @@ fn modifiers(text: &str, core: &Core, cx: &Ctx) -> Option<Cand> {
         _ => 0,
     };
     let (ps, pw) = word_before(text, core.start)?;
-    let mk = |start: usize, expr: Expr| (start >= cx.min_start).then_some(Cand { start, end: core.end, expr });
+    let mk = |start: usize, expr: Expr| {
+        (start >= cx.min_start).then_some(Cand {
+            start,
+            end: core.end,
+            expr,
+        })
+    };
     if let Some(p) = part_word(pw) {
         return mk(ps, Expr::Part(p, Box::new(core.expr.clone())));
     }
@@ -267,7 +295,12 @@ fn year_ok(text: &str, lx: &mut Lexer, core: &Core, cx: &Ctx) -> bool {
         if n.k == K::Word && lx::count_noun(lx.s(n)) && !n.nl {
             return false;
         }
-        if !n.sp && matches!(n.k, K::Dot | K::Comma) && lx.get(core.next + 1).is_some_and(|x| x.k == K::Num && !x.sp) {
+        if !n.sp
+            && matches!(n.k, K::Dot | K::Comma)
+            && lx
+                .get(core.next + 1)
+                .is_some_and(|x| x.k == K::Num && !x.sp)
+        {
             return false;
         }
         if !n.sp && n.k == K::Other && lx.s(n) == "%" {
@@ -278,20 +311,51 @@ fn year_ok(text: &str, lx: &mut Lexer, core: &Core, cx: &Ctx) -> bool {
         return true;
     }
     let pw = scan::prev_word(text, core.start);
+    // `No. 2016`, `c. 1950`: the word before an abbreviation dot.
+    if let Some((dot, '.')) = scan::prev_char(text, core.start) {
+        if let Some((_, w)) = scan::prev_word(text, dot).filter(|(s, w)| s + w.len() == dot) {
+            if lx::number_label(w) {
+                return false;
+            }
+            if lx::is(w, "c") || lx::is(w, "ca") {
+                return y >= 1000;
+            }
+        }
+    }
     if let Some((_, w)) = pw {
         if lx::number_label(w) {
             return false;
         }
+        // `between 1990 and 2000 people`: the pair counts something.
+        if lx::is(w, "between") || lx::is(w, "from") {
+            let counted = lx.get(core.next + 1).is_some_and(|n| n.k == K::Num)
+                && lx
+                    .get(core.next + 2)
+                    .is_some_and(|n| n.k == K::Word && lx::count_noun(lx.s(n)));
+            if counted {
+                return false;
+            }
+        }
         if lx::year_preposition(w) {
-            let weak = lx::is(w, "of") || lx::is(w, "for") || lx::is(w, "as") || lx::is(w, "around");
-            return if weak { (1800..=cx.max_year).contains(&y) } else { y >= 1000 };
+            let weak =
+                lx::is(w, "of") || lx::is(w, "for") || lx::is(w, "as") || lx::is(w, "around");
+            return if weak {
+                (1800..=cx.max_year).contains(&y)
+            } else {
+                y >= 1000
+            };
         }
     }
     if !(1900..=cx.max_year).contains(&y) {
         return false;
     }
     let pc = scan::prev_char(text, core.start).map(|(_, c)| c);
-    if pc.is_some_and(|c| matches!(c, '$' | '£' | '€' | '#' | '№' | '+' | '-' | '/' | '\u{2013}' | '\u{2014}')) {
+    if pc.is_some_and(|c| {
+        matches!(
+            c,
+            '$' | '£' | '€' | '#' | '№' | '+' | '-' | '/' | '\u{2013}' | '\u{2014}'
+        )
+    }) {
         return false;
     }
     let next_word = next.filter(|n| n.k == K::Word && !n.nl);
@@ -305,7 +369,9 @@ fn year_ok(text: &str, lx: &mut Lexer, core: &Core, cx: &Ctx) -> bool {
     }
     let ends = match next {
         None => true,
-        Some(n) => n.nl || matches!(n.k, K::Comma | K::Dot) || matches!(lx.s(n), ";" | ":" | ")" | "]"),
+        Some(n) => {
+            n.nl || matches!(n.k, K::Comma | K::Dot) || matches!(lx.s(n), ";" | ":" | ")" | "]")
+        }
     };
     if ends {
         return true;
@@ -331,7 +397,11 @@ fn lone_month(text: &str, lx: &mut Lexer, core: Core, cx: &Ctx) -> Option<Cand> 
             None
         };
         if let Some(mode) = mode {
-            return (ps >= cx.min_start).then_some(Cand { start: ps, end: core.end, expr: Expr::Rel(Rel::Month(m, mode)) });
+            return (ps >= cx.min_start).then_some(Cand {
+                start: ps,
+                end: core.end,
+                expr: Expr::Rel(Rel::Month(m, mode)),
+            });
         }
     }
     // `May God`, `March Madness`, `this August Assembly`.
@@ -347,8 +417,26 @@ fn lone_month(text: &str, lx: &mut Lexer, core: Core, cx: &Ctx) -> Option<Cand> 
     }
     let (_, w) = scan::prev_word(text, core.start)?;
     let ok = [
-        "in", "since", "until", "till", "by", "during", "from", "of", "through", "throughout", "before", "after", "early",
-        "mid", "late", "between", "on", "last", "next", "and",
+        "in",
+        "since",
+        "until",
+        "till",
+        "by",
+        "during",
+        "from",
+        "of",
+        "through",
+        "throughout",
+        "before",
+        "after",
+        "early",
+        "mid",
+        "late",
+        "between",
+        "on",
+        "last",
+        "next",
+        "and",
     ]
     .iter()
     .any(|x| lx::is(w, x));
@@ -372,12 +460,28 @@ pub(crate) fn lone_weekday(text: &str, start: usize, end: usize, wd: u8, cx: &Ct
             None
         };
         if let Some(mode) = mode {
-            return (ps >= cx.min_start).then_some(Cand { start: ps, end, expr: Expr::Rel(Rel::Weekday(wd, mode)) });
+            return (ps >= cx.min_start).then_some(Cand {
+                start: ps,
+                end,
+                expr: Expr::Rel(Rel::Weekday(wd, mode)),
+            });
         }
-        let ok = ["on", "since", "until", "by", "from", "before", "after", "early", "late"].iter().any(|x| lx::is(w, x));
-        return ok.then_some(Cand { start, end, expr: Expr::Rel(Rel::Weekday(wd, 0)) });
+        let ok = [
+            "on", "since", "until", "by", "from", "before", "after", "early", "late",
+        ]
+        .iter()
+        .any(|x| lx::is(w, x));
+        return ok.then_some(Cand {
+            start,
+            end,
+            expr: Expr::Rel(Rel::Weekday(wd, 0)),
+        });
     }
     let pc = scan::prev_char(text, start).map(|(_, c)| c);
     pc.is_none_or(|c| matches!(c, '.' | '\n' | '"' | '“'))
-        .then_some(Cand { start, end, expr: Expr::Rel(Rel::Weekday(wd, 0)) })
+        .then_some(Cand {
+            start,
+            end,
+            expr: Expr::Rel(Rel::Weekday(wd, 0)),
+        })
 }

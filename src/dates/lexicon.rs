@@ -73,6 +73,27 @@ pub(crate) fn weekday(w: &str) -> Option<u8> {
     })
 }
 
+/// An abbreviated weekday (`Tue`, `Thurs`), only ever a prefix of a date.
+pub(crate) fn weekday_abbrev(w: &str) -> bool {
+    let mut buf = [0u8; 16];
+    is_capitalised(w)
+        && matches!(
+            lower(w, &mut buf),
+            Some(
+                b"mon"
+                    | b"tue"
+                    | b"tues"
+                    | b"wed"
+                    | b"thu"
+                    | b"thur"
+                    | b"thurs"
+                    | b"fri"
+                    | b"sat"
+                    | b"sun"
+            )
+        )
+}
+
 /// Calendar units of relative expressions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Unit {
@@ -144,7 +165,8 @@ pub(crate) fn year_preposition(w: &str) -> bool {
     matches!(
         lower(w, &mut buf),
         Some(
-            b"in" | b"since"
+            b"in"
+                | b"since"
                 | b"by"
                 | b"during"
                 | b"until"
@@ -161,6 +183,8 @@ pub(crate) fn year_preposition(w: &str) -> bool {
                 | b"through"
                 | b"throughout"
                 | b"year"
+                | b"years"
+                | b"period"
                 | b"between"
                 | b"fy"
                 | b"fiscal"
@@ -183,7 +207,17 @@ pub(crate) fn determiner(w: &str) -> bool {
     let mut buf = [0u8; 16];
     matches!(
         lower(w, &mut buf),
-        Some(b"a" | b"an" | b"the" | b"its" | b"his" | b"her" | b"their" | b"our" | b"this" | b"that")
+        Some(
+            b"a" | b"an"
+                | b"the"
+                | b"its"
+                | b"his"
+                | b"her"
+                | b"their"
+                | b"our"
+                | b"this"
+                | b"that"
+        )
     )
 }
 

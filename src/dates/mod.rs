@@ -6,7 +6,9 @@
 
 mod context;
 mod lexicon;
+mod numeric;
 mod parse;
+mod points;
 mod relative;
 mod resolve;
 mod scan;
@@ -53,6 +55,7 @@ pub struct DateMention {
 #[derive(Debug)]
 pub struct DateFinder {
     grammar: parse::Grammar,
+    prefilter: scan::Prefilter,
     /// Unambiguous numeric dates of a document, read when an ambiguous one must be settled.
     order_probe: Option<regex::Regex>,
 }
@@ -68,6 +71,7 @@ impl DateFinder {
     pub fn new() -> Self {
         DateFinder {
             grammar: parse::Grammar::new(),
+            prefilter: scan::Prefilter::new(),
             order_probe: regex::Regex::new(r"\b(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2})\b").ok(),
         }
     }
@@ -85,7 +89,8 @@ impl DateFinder {
             last_end: None,
         };
         let mut pos = 0;
-        while let Some((at, trig)) = scan::next_candidate(text, pos, cx.anchored) {
+        let mut cursor = self.prefilter.cursor(text);
+        while let Some((at, trig)) = cursor.next(pos, cx.anchored) {
             let found = parse::parse_at(&self.grammar, text, at, trig, &cx)
                 .filter(|c| c.start >= cx.min_start && c.end > at);
             let Some(c) = found else {

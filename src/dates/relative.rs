@@ -22,7 +22,11 @@ pub(crate) fn word(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
                 _ => return None,
             };
             let (y, _, e) = year_at(lx, 2, cx.max_year)?;
-            return Some(Cand { start: t0.s, end: e, expr: Expr::Months(y, a, b) });
+            return Some(Cand {
+                start: t0.s,
+                end: e,
+                expr: Expr::Months(y, a, b),
+            });
         }
         return None;
     }
@@ -40,7 +44,11 @@ pub(crate) fn word(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
             None
         };
         if let Some(n) = day {
-            return Some(Cand { start: t0.s, end: t0.e, expr: Expr::Rel(Rel::Day(n)) });
+            return Some(Cand {
+                start: t0.s,
+                end: t0.e,
+                expr: Expr::Rel(Rel::Day(n)),
+            });
         }
     }
     let (unit, plural) = lx::unit(w)?;
@@ -64,9 +72,17 @@ pub(crate) fn word(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
             } else {
                 return None;
             };
-            return Some(Cand { start: ps, end: t1.e, expr: Expr::Rel(expr) });
+            return Some(Cand {
+                start: ps,
+                end: t1.e,
+                expr: Expr::Rel(expr),
+            });
         }
-        if lx::is(after, "after") || lx::is(after, "by") || lx::is(after, "of") || lx::is(after, "and") {
+        if lx::is(after, "after")
+            || lx::is(after, "by")
+            || lx::is(after, "of")
+            || lx::is(after, "and")
+        {
             return None;
         }
     }
@@ -74,7 +90,13 @@ pub(crate) fn word(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
         return None;
     }
     let the_before = scan::prev_word(text, ps).is_some_and(|(_, w)| lx::is(w, "the"));
-    let mk = |r: Rel| Some(Cand { start: ps, end: t0.e, expr: Expr::Rel(r) });
+    let mk = |r: Rel| {
+        Some(Cand {
+            start: ps,
+            end: t0.e,
+            expr: Expr::Rel(r),
+        })
+    };
     if lx::is(pw, "same") || (lx::is(pw, "that") && unit != lx::Unit::Week) {
         return mk(Rel::Ref(unit, 0, false));
     }
@@ -107,7 +129,9 @@ fn holiday(lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
         let yw = lx.s(t1);
         let mut i = 2;
         if lx::is(yw, "year") {
-            if lx.get(2).is_some_and(|t| t.k == K::Apos && !t.sp) && lx.get(3).is_some_and(|t| lx.s(t) == "s" && !t.sp) {
+            if lx.get(2).is_some_and(|t| t.k == K::Apos && !t.sp)
+                && lx.get(3).is_some_and(|t| lx.s(t) == "s" && !t.sp)
+            {
                 i = 4;
             }
         } else if !lx::is(yw, "years") {
@@ -133,10 +157,18 @@ fn holiday(lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
     };
     let mut expr = Expr::Rel(Rel::Holiday(md.0, md.1));
     if let Some((y, j, e)) = year_at(lx, i, cx.max_year) {
-        expr = Expr::Pt(Pt { y: Some(y), m: Some(md.0), d: Some(md.1) });
+        expr = Expr::Pt(Pt {
+            y: Some(y),
+            m: Some(md.0),
+            d: Some(md.1),
+        });
         i = j;
         end = e;
     }
     let core = Core::new(t0.s, end, expr, i, context::Lone::No);
-    Some(Cand { start: core.start, end: core.end, expr: core.expr })
+    Some(Cand {
+        start: core.start,
+        end: core.end,
+        expr: core.expr,
+    })
 }

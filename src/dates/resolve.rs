@@ -37,7 +37,12 @@ pub(crate) struct Resolver<'a> {
 }
 
 fn date(y: i32, m: u8, d: u8) -> Option<Date> {
-    Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
+    Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()
 }
 
 fn add_days(d: Date, n: i64) -> Option<Date> {
@@ -91,8 +96,23 @@ fn possible(p: &Pt) -> bool {
     }
 }
 
-/// Narrows `[b, e]` to its first, middle or last third.
+/// Narrows `[b, e]` to its first, middle or last third: by whole months when the period is whole
+/// months in a multiple of three (a year: January-April, May-August, September-December), else by days.
 fn narrow(b: Date, e: Date, part: Part) -> Option<(Date, Date)> {
+    let months = (i32::from(e.year()) - i32::from(b.year())) * 12 + i32::from(e.month())
+        - i32::from(b.month())
+        + 1;
+    if b.day() == 1 && e == e.last_of_month() && months >= 3 && months % 3 == 0 {
+        let t = i64::from(months / 3);
+        let k = match part {
+            Part::Early => 0,
+            Part::Mid => 1,
+            Part::Late => 2,
+        };
+        let first = add_months(b, k * t)?;
+        let last = add_months(first, t - 1)?.last_of_month();
+        return Some((first, last));
+    }
     let n = i64::from(b.until(e).ok()?.get_days()) + 1;
     let t = n / 3;
     Some(match part {
@@ -120,8 +140,14 @@ impl<'a> Resolver<'a> {
             if let Some(re) = self.numeric {
                 let (mut dmy, mut mdy) = (0, 0);
                 for c in re.captures_iter(text) {
-                    let a = c.get(1).and_then(|m| m.as_str().parse::<u32>().ok()).unwrap_or(0);
-                    let b = c.get(2).and_then(|m| m.as_str().parse::<u32>().ok()).unwrap_or(0);
+                    let a = c
+                        .get(1)
+                        .and_then(|m| m.as_str().parse::<u32>().ok())
+                        .unwrap_or(0);
+                    let b = c
+                        .get(2)
+                        .and_then(|m| m.as_str().parse::<u32>().ok())
+                        .unwrap_or(0);
                     if a > 12 && b <= 12 {
                         dmy += 1;
                     } else if b > 12 && a <= 12 {
@@ -166,12 +192,18 @@ impl<'a> Resolver<'a> {
                 },
                 _ => return,
             },
-            Expr::Range(_, _) | Expr::Open(_) | Expr::Season(..) | Expr::Months(..) | Expr::Part(..) => {
-                match v.begin {
-                    Some(b) => RefPt { y: i32::from(b.year()), m: None, d: None },
-                    None => return,
-                }
-            }
+            Expr::Range(_, _)
+            | Expr::Open(_)
+            | Expr::Season(..)
+            | Expr::Months(..)
+            | Expr::Part(..) => match v.begin {
+                Some(b) => RefPt {
+                    y: i32::from(b.year()),
+                    m: None,
+                    d: None,
+                },
+                None => return,
+            },
             Expr::Ambig { .. } | Expr::Rel(_) => match (v.begin, v.end) {
                 (Some(b), Some(e)) if b == e => RefPt {
                     y: i32::from(b.year()),
@@ -183,7 +215,11 @@ impl<'a> Resolver<'a> {
                     m: Some(b.month() as u8),
                     d: None,
                 },
-                (Some(b), Some(_)) => RefPt { y: i32::from(b.year()), m: None, d: None },
+                (Some(b), Some(_)) => RefPt {
+                    y: i32::from(b.year()),
+                    m: None,
+                    d: None,
+                },
                 _ => return,
             },
         };
@@ -202,11 +238,21 @@ impl<'a> Resolver<'a> {
                 p.y = Some(i32::from(a.year()));
                 relative = true;
             } else {
-                return Some(Value { value: fmt_pt(&p)?, begin: None, end: None, relative: false });
+                return Some(Value {
+                    value: fmt_pt(&p)?,
+                    begin: None,
+                    end: None,
+                    relative: false,
+                });
             }
         }
         let (b, e) = bounds(&p)?;
-        Some(Value { value: fmt_pt(&p)?, begin: Some(b), end: Some(e), relative })
+        Some(Value {
+            value: fmt_pt(&p)?,
+            begin: Some(b),
+            end: Some(e),
+            relative,
+        })
     }
 
     fn value(&mut self, expr: &Expr, text: &str) -> Option<Value> {
@@ -217,7 +263,11 @@ impl<'a> Resolver<'a> {
                     DateOrder::Dmy => (*b, *a),
                     DateOrder::Mdy => (*a, *b),
                 };
-                self.point(&Pt { y: Some(*y), m: Some(m), d: Some(d) })
+                self.point(&Pt {
+                    y: Some(*y),
+                    m: Some(m),
+                    d: Some(d),
+                })
             }
             Expr::Decade(y) => Some(Value {
                 value: format!("{}X", y / 10),
@@ -238,7 +288,12 @@ impl<'a> Resolver<'a> {
                     23 => (date(*y, 9, 1)?, date(*y, 11, 30)?),
                     _ => (date(*y, 12, 1)?, date(y + 1, 2, 1)?.last_of_month()),
                 };
-                Some(Value { value: format!("{y:04}-{s}"), begin: Some(b), end: Some(e), relative: false })
+                Some(Value {
+                    value: format!("{y:04}-{s}"),
+                    begin: Some(b),
+                    end: Some(e),
+                    relative: false,
+                })
             }
             Expr::Months(y, a, b) => Some(Value {
                 value: format!("{y:04}-{a:02}/{y:04}-{b:02}"),
@@ -261,22 +316,41 @@ impl<'a> Resolver<'a> {
                 }
                 let value = format!("{}/{}", fmt_pt(&a)?, fmt_pt(&b)?);
                 if a.y.is_none() {
-                    return Some(Value { value, begin: None, end: None, relative });
+                    return Some(Value {
+                        value,
+                        begin: None,
+                        end: None,
+                        relative,
+                    });
                 }
                 let (ab, _) = bounds(&a)?;
                 let (_, be) = bounds(&b)?;
-                (ab <= be).then_some(Value { value, begin: Some(ab), end: Some(be), relative })
+                (ab <= be).then_some(Value {
+                    value,
+                    begin: Some(ab),
+                    end: Some(be),
+                    relative,
+                })
             }
             Expr::Open(a) => {
                 let v = self.point(a)?;
-                Some(Value { value: format!("{}/..", v.value), begin: v.begin, end: None, relative: v.relative })
+                Some(Value {
+                    value: format!("{}/..", v.value),
+                    begin: v.begin,
+                    end: None,
+                    relative: v.relative,
+                })
             }
             Expr::Part(p, inner) => {
                 let v = self.value(inner, text)?;
                 match (v.begin, v.end) {
                     (Some(b), Some(e)) => {
                         let (b, e) = narrow(b, e, *p)?;
-                        Some(Value { begin: Some(b), end: Some(e), ..v })
+                        Some(Value {
+                            begin: Some(b),
+                            end: Some(e),
+                            ..v
+                        })
                     }
                     _ => Some(v),
                 }
@@ -288,15 +362,28 @@ impl<'a> Resolver<'a> {
     fn relative(&self, r: &Rel) -> Option<Value> {
         match *r {
             Rel::Holiday(m, d) => {
-                let y = self.last.map(|l| l.y).or(self.anchor.map(|a| i32::from(a.year())));
+                let y = self
+                    .last
+                    .map(|l| l.y)
+                    .or(self.anchor.map(|a| i32::from(a.year())));
                 match y {
                     Some(y) => Some(day_value(date(y, m, d)?, true)),
-                    None => Some(Value { value: format!("XXXX-{m:02}-{d:02}"), begin: None, end: None, relative: false }),
+                    None => Some(Value {
+                        value: format!("XXXX-{m:02}-{d:02}"),
+                        begin: None,
+                        end: None,
+                        relative: false,
+                    }),
                 }
             }
             Rel::Month(m, mode) => {
                 let Some(a) = self.anchor else {
-                    return Some(Value { value: format!("XXXX-{m:02}"), begin: None, end: None, relative: false });
+                    return Some(Value {
+                        value: format!("XXXX-{m:02}"),
+                        begin: None,
+                        end: None,
+                        relative: false,
+                    });
                 };
                 let am = a.month() as u8;
                 let y = i32::from(a.year())
@@ -306,7 +393,12 @@ impl<'a> Resolver<'a> {
                         _ => 0,
                     };
                 let b = date(y, m, 1)?;
-                Some(Value { value: format!("{y:04}-{m:02}"), begin: Some(b), end: Some(b.last_of_month()), relative: true })
+                Some(Value {
+                    value: format!("{y:04}-{m:02}"),
+                    begin: Some(b),
+                    end: Some(b.last_of_month()),
+                    relative: true,
+                })
             }
             Rel::Ref(unit, n, exact) => {
                 let l = self.last?;
@@ -374,7 +466,12 @@ impl<'a> Resolver<'a> {
 
 fn year_value(y: i32) -> Option<Value> {
     let b = date(y, 1, 1)?;
-    Some(Value { value: format!("{y:04}"), begin: Some(b), end: Some(b.last_of_year()), relative: true })
+    Some(Value {
+        value: format!("{y:04}"),
+        begin: Some(b),
+        end: Some(b.last_of_year()),
+        relative: true,
+    })
 }
 
 fn month_value(b: Date) -> Option<Value> {
@@ -391,5 +488,10 @@ fn week_value(d: Date) -> Option<Value> {
     let mon = add_days(d, -i64::from(d.weekday().to_monday_zero_offset()))?;
     let sun = add_days(mon, 6)?;
     let v = |x: Date| format!("{:04}-{:02}-{:02}", x.year(), x.month(), x.day());
-    Some(Value { value: format!("{}/{}", v(mon), v(sun)), begin: Some(mon), end: Some(sun), relative: true })
+    Some(Value {
+        value: format!("{}/{}", v(mon), v(sun)),
+        begin: Some(mon),
+        end: Some(sun),
+        relative: true,
+    })
 }

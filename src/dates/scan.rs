@@ -4,41 +4,7 @@
 //! position, and helpers that read the words just before it. It knows nothing of calendars: the
 //! grammar lives in `parse`, values in `resolve`.
 
-/// Byte classes of the prefilter: 0 = never starts a candidate.
-const DIGIT: u8 = 1;
-const UPPER: u8 = 2;
-const LOWER_KEY: u8 = 3;
-const LOWER_T: u8 = 4;
-const APOS: u8 = 5;
-const UTF8_E2: u8 = 6;
-
-/// The prefilter table: digits, ASCII capitals, the lowercase letters that start the keywords looked
-/// for on their own (`day`, `month`, `week`, `year`, `yesterday`; `t` for `today`/`tomorrow`), the
-/// apostrophe, and the lead byte of U+2019.
-static TRIGGER: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        let c = i as u8;
-        t[i] = if c.is_ascii_digit() {
-            DIGIT
-        } else if c.is_ascii_uppercase() {
-            UPPER
-        } else if c == b'd' || c == b'm' || c == b'w' || c == b'y' {
-            LOWER_KEY
-        } else if c == b't' {
-            LOWER_T
-        } else if c == b'\'' {
-            APOS
-        } else if c == 0xE2 {
-            UTF8_E2
-        } else {
-            0
-        };
-        i += 1;
-    }
-    t
-};
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 /// What kind of candidate starts at a position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +17,170 @@ pub(crate) enum Trigger {
     Apostrophe,
 }
 
+/// Literal pieces of every word that can head an expression: capitalised month, weekday and holiday
+/// names (and their all-caps forms), and the lowercase units of relative phrases (`day` also finds
+/// `today`, `yesterday`, `Monday`). All three bytes or longer, so the SIMD prefilter of
+/// `aho-corasick` (Teddy) skips plain prose quickly.
+const WORD_PIECES: &[&str] = &[
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "JAN",
+    "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "Mon", "Tue",
+    "Wed", "Thu", "Fri", "Sat", "Sun", "New", "Chr", "day", "Day", "year", "Year", "month",
+    "Month", "week", "Week", "tomorrow", "Tomorrow",
+];
+
+/// The compiled prefilter: finds candidate positions in a document.
+#[derive(Debug)]
+pub(crate) struct Prefilter {
+    words: Option<AhoCorasick>,
+}
+
+impl Prefilter {
+    pub(crate) fn new() -> Self {
+        let words = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(WORD_PIECES)
+            .ok();
+        Prefilter { words }
+    }
+
+    /// A cursor over the candidates of one document.
+    pub(crate) fn cursor<'a>(&'a self, text: &'a str) -> Cursor<'a> {
+        Cursor {
+            pre: self,
+            text,
+            next_digit: None,
+            next_word: None,
+        }
+    }
+}
+
+/// Merges the two candidate streams of a document (digit runs and keyword words) in text order.
+pub(crate) struct Cursor<'a> {
+    pre: &'a Prefilter,
+    text: &'a str,
+    /// Cached next hits at or after some position: (position, searched from).
+    next_digit: Option<(Option<usize>, usize)>,
+    next_word: Option<(Option<(usize, usize)>, usize)>,
+}
+
+/// Position of the first ASCII digit at or after `from` (eight bytes at a time).
+fn find_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(a);
+        // Bytes b with 0x2F < b < 0x3A, exact per byte (bit-twiddling `hasbetween`).
+        let x7 = x & (LO * 127);
+        let m =
+            ((LO * (127 + 0x3A)).wrapping_sub(x7) & !x & x7.wrapping_add(LO * (127 - 0x2F))) & HI;
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    while let Some(b) = bytes.get(i) {
+        if b.is_ascii_digit() {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+impl Cursor<'_> {
+    fn digit_from(&mut self, from: usize) -> Option<usize> {
+        match self.next_digit {
+            Some((hit, searched)) if searched <= from && hit.is_none_or(|h| h >= from) => hit,
+            _ => {
+                let hit = find_digit(self.text.as_bytes(), from);
+                self.next_digit = Some((hit, from));
+                hit
+            }
+        }
+    }
+
+    fn word_from(&mut self, from: usize) -> Option<(usize, usize)> {
+        match self.next_word {
+            Some((hit, searched)) if searched <= from && hit.is_none_or(|h| h.0 >= from) => hit,
+            _ => {
+                let hit = self.pre.words.as_ref().and_then(|ac| {
+                    let input = Input::new(self.text).range(from..);
+                    ac.find(input).map(|m| (m.start(), m.end()))
+                });
+                self.next_word = Some((hit, from));
+                hit
+            }
+        }
+    }
+
+    /// The next candidate at or after `from`, with its kind.
+    pub(crate) fn next(&mut self, from: usize, lower_t: bool) -> Option<(usize, Trigger)> {
+        let bytes = self.text.as_bytes();
+        let mut from = from;
+        loop {
+            let d = self.digit_from(from);
+            let w = self.word_from(from);
+            let take_digit = match (d, w) {
+                (None, None) => return None,
+                (Some(d), Some((ws, _))) => d < ws,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+            };
+            if take_digit {
+                let d = d?;
+                let mut run_end = d;
+                while bytes.get(run_end).is_some_and(u8::is_ascii_digit) {
+                    run_end += 1;
+                }
+                let prev = d.checked_sub(1).and_then(|p| bytes.get(p)).copied();
+                if prev.is_some_and(|p| p.is_ascii_digit()) {
+                    from = run_end;
+                    continue;
+                }
+                if prev == Some(b'\'') && d > from && !inside_word(self.text, d - 1) {
+                    return Some((d - 1, Trigger::Apostrophe));
+                }
+                if d >= from + 3
+                    && bytes.get(d - 3..d) == Some(&[0xE2, 0x80, 0x99])
+                    && !inside_word(self.text, d - 3)
+                {
+                    return Some((d - 3, Trigger::Apostrophe));
+                }
+                // `Q3 2024`, `H1 2023`: the letter starts the candidate.
+                if matches!(prev, Some(b'Q' | b'H')) && d > from && !inside_word(self.text, d - 1) {
+                    return Some((d - 1, Trigger::Word));
+                }
+                if !inside_word(self.text, d) {
+                    return Some((d, Trigger::Digit));
+                }
+                from = run_end;
+                continue;
+            }
+            let (ws, we) = w?;
+            // Back to the start of the word holding the piece, on to its end.
+            let mut s = ws;
+            while s > 0 && bytes.get(s - 1).is_some_and(u8::is_ascii_alphabetic) {
+                s -= 1;
+            }
+            let mut e = we;
+            while bytes.get(e).is_some_and(u8::is_ascii_alphabetic) {
+                e += 1;
+            }
+            if s >= from && !inside_word(self.text, s) {
+                if let Some(&b) = bytes.get(s) {
+                    if keyword_at(bytes, s, b.is_ascii_uppercase(), lower_t) {
+                        return Some((s, Trigger::Word));
+                    }
+                }
+            }
+            from = e.max(ws + 1);
+        }
+    }
+}
+
 /// True when the character that ends just before `pos` is a letter or digit (so `pos` is inside a word).
 pub(crate) fn inside_word(text: &str, pos: usize) -> bool {
     text.get(..pos)
@@ -58,62 +188,98 @@ pub(crate) fn inside_word(text: &str, pos: usize) -> bool {
         .is_some_and(|c| c.is_alphanumeric())
 }
 
-/// The next candidate position at or after `from`, with its kind. `lower_t` enables words starting
-/// with a lowercase `t` (only useful with an anchor: `today`, `tomorrow`).
-pub(crate) fn next_candidate(text: &str, from: usize, lower_t: bool) -> Option<(usize, Trigger)> {
-    let bytes = text.as_bytes();
-    let mut i = from;
-    while let Some(&b) = bytes.get(i) {
-        let class = TRIGGER[b as usize];
-        if class == 0 {
-            i += 1;
-            continue;
+/// Quick test of the ASCII word at `i`: can it start a word-headed expression? Capitalised words:
+/// month, weekday and holiday names, `Q3`/`H1`, `Today`; lowercase: `day(s)`, `week(s)`, `month(s)`,
+/// `year(s)`, `yesterday`, and with `lower_t` `today`/`tomorrow`. The grammar checks again.
+fn keyword_at(bytes: &[u8], i: usize, upper: bool, lower_t: bool) -> bool {
+    let mut buf = [0u8; 10];
+    let mut n = 0;
+    while let Some(&c) = bytes.get(i + n) {
+        if !c.is_ascii_alphabetic() {
+            break;
         }
-        // Only word starts count; a quick ASCII look at the previous byte settles most cases.
-        if i > 0 {
-            if let Some(&p) = bytes.get(i - 1) {
-                if p.is_ascii_alphanumeric() {
-                    i += 1;
-                    continue;
-                }
-                if p >= 0x80 && class != UTF8_E2 && inside_word(text, i) {
-                    i += 1;
-                    continue;
-                }
-            }
+        match buf.get_mut(n) {
+            Some(slot) => *slot = c | 0x20,
+            None => return false,
         }
-        let kind = match class {
-            DIGIT => Some(Trigger::Digit),
-            UPPER | LOWER_KEY => Some(Trigger::Word),
-            LOWER_T if lower_t => Some(Trigger::Word),
-            APOS => bytes
-                .get(i + 1)
-                .filter(|c| c.is_ascii_digit())
-                .map(|_| Trigger::Apostrophe),
-            UTF8_E2 => {
-                // U+2019 RIGHT SINGLE QUOTATION MARK is E2 80 99.
-                if bytes.get(i + 1) == Some(&0x80)
-                    && bytes.get(i + 2) == Some(&0x99)
-                    && bytes.get(i + 3).is_some_and(|c| c.is_ascii_digit())
-                    && !inside_word(text, i)
-                {
-                    Some(Trigger::Apostrophe)
-                } else {
-                    None
-                }
-            }
-            _ => None,
-        };
-        if let Some(k) = kind {
-            return Some((i, k));
-        }
-        // Skip the rest of this ASCII word.
-        i += 1;
-        while bytes.get(i).is_some_and(|c| c.is_ascii_alphanumeric()) {
-            i += 1;
-        }
+        n += 1;
     }
-    None
+    let w = buf.get(..n).unwrap_or(&[]);
+    if upper {
+        if n == 1 {
+            return matches!(w, b"q" | b"h") && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        }
+        matches!(
+            w,
+            b"jan"
+                | b"january"
+                | b"feb"
+                | b"february"
+                | b"mar"
+                | b"march"
+                | b"apr"
+                | b"april"
+                | b"may"
+                | b"jun"
+                | b"june"
+                | b"jul"
+                | b"july"
+                | b"aug"
+                | b"august"
+                | b"sep"
+                | b"sept"
+                | b"september"
+                | b"oct"
+                | b"october"
+                | b"nov"
+                | b"november"
+                | b"dec"
+                | b"december"
+                | b"monday"
+                | b"tuesday"
+                | b"wednesday"
+                | b"thursday"
+                | b"friday"
+                | b"saturday"
+                | b"sunday"
+                | b"new"
+                | b"christmas"
+                | b"mon"
+                | b"tue"
+                | b"tues"
+                | b"wed"
+                | b"thu"
+                | b"thur"
+                | b"thurs"
+                | b"fri"
+                | b"sat"
+                | b"sun"
+                | b"yesterday"
+                | b"today"
+                | b"tomorrow"
+                | b"year"
+                | b"years"
+                | b"month"
+                | b"months"
+                | b"day"
+                | b"days"
+                | b"week"
+                | b"weeks"
+        )
+    } else {
+        matches!(
+            w,
+            b"day"
+                | b"days"
+                | b"week"
+                | b"weeks"
+                | b"month"
+                | b"months"
+                | b"year"
+                | b"years"
+                | b"yesterday"
+        ) || (lower_t && matches!(w, b"today" | b"tomorrow"))
+    }
 }
 
 /// Kind of a token.
@@ -156,7 +322,7 @@ pub(crate) struct Tok {
     pub nl: bool,
 }
 
-const MAX_TOKS: usize = 16;
+const MAX_TOKS: usize = 12;
 
 /// Lazy lexer: tokens from a start position, read only as far as the grammar asks.
 pub(crate) struct Lexer<'a> {
@@ -274,7 +440,11 @@ fn lex_one(text: &str, pos: usize) -> Option<Tok> {
                 tok.glued = true;
             }
             e = le;
-        } else if text.get(e..).and_then(|r| r.chars().next()).is_some_and(char::is_alphabetic) {
+        } else if text
+            .get(e..)
+            .and_then(|r| r.chars().next())
+            .is_some_and(char::is_alphabetic)
+        {
             tok.glued = true;
         }
         tok.e = e;
