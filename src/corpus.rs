@@ -64,7 +64,9 @@ pub fn discover(inputs: &[PathBuf], follow: bool) -> Result<Vec<Entry>, crate::E
             out.push(Entry::Stdin);
             continue;
         }
-        let meta = std::fs::metadata(input).map_err(|e| crate::Error::Usage(format!("{}: cannot read input: {e}", input.display())))?;
+        let meta = std::fs::metadata(input).map_err(|e| {
+            crate::Error::Usage(format!("{}: cannot read input: {e}", input.display()))
+        })?;
         if meta.is_dir() {
             let mut seen = HashSet::new();
             if let Ok(c) = input.canonicalize() {
@@ -72,9 +74,10 @@ pub fn discover(inputs: &[PathBuf], follow: bool) -> Result<Vec<Entry>, crate::E
             }
             walk(input, input, follow, &mut seen, &mut out);
         } else {
-            let id = input
-                .file_name()
-                .map_or_else(|| input.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let id = input.file_name().map_or_else(
+                || input.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             out.push(classify(input, id, &meta));
         }
     }
@@ -85,26 +88,41 @@ fn classify(path: &Path, id: String, meta: &std::fs::Metadata) -> Entry {
     if meta.is_file() {
         Entry::File(path.to_path_buf(), id)
     } else {
-        Entry::Skipped(path.to_path_buf(), id, "skipped: not a regular file (FIFO, socket or device)".into())
+        Entry::Skipped(
+            path.to_path_buf(),
+            id,
+            "skipped: not a regular file (FIFO, socket or device)".into(),
+        )
     }
 }
 
 fn walk(root: &Path, dir: &Path, follow: bool, seen: &mut HashSet<PathBuf>, out: &mut Vec<Entry>) {
     let rel = |p: &Path| {
         p.strip_prefix(root)
-            .map(|r| r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+            .map(|r| {
+                r.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
             .unwrap_or_else(|_| p.display().to_string())
     };
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.flatten().map(|e| e.path()).collect(),
         Err(e) => {
-            out.push(Entry::Skipped(dir.to_path_buf(), rel(dir), format!("skipped: cannot list folder: {e}")));
+            out.push(Entry::Skipped(
+                dir.to_path_buf(),
+                rel(dir),
+                format!("skipped: cannot list folder: {e}"),
+            ));
             return;
         }
     };
     entries.sort();
     for p in entries {
-        if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+        if p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
             continue;
         }
         let Ok(lmeta) = std::fs::symlink_metadata(&p) else {
@@ -117,7 +135,11 @@ fn walk(root: &Path, dir: &Path, follow: bool, seen: &mut HashSet<PathBuf>, out:
             match std::fs::metadata(&p) {
                 Ok(m) => m,
                 Err(e) => {
-                    out.push(Entry::Skipped(p.clone(), rel(&p), format!("skipped: broken symbolic link: {e}")));
+                    out.push(Entry::Skipped(
+                        p.clone(),
+                        rel(&p),
+                        format!("skipped: broken symbolic link: {e}"),
+                    ));
                     continue;
                 }
             }
@@ -142,7 +164,10 @@ pub fn is_jsonl(name: &str, format: InputFormat) -> bool {
         InputFormat::Jsonl => true,
         InputFormat::Text => false,
         InputFormat::Auto => {
-            let n = name.strip_suffix(".gz").or_else(|| name.strip_suffix(".zst")).unwrap_or(name);
+            let n = name
+                .strip_suffix(".gz")
+                .or_else(|| name.strip_suffix(".zst"))
+                .unwrap_or(name);
             n.ends_with(".jsonl") || n.ends_with(".ndjson")
         }
     }
@@ -293,7 +318,12 @@ impl Iterator for Units {
                             source: "-".into(),
                             ..Document::default()
                         };
-                        if let Some(raw) = crate::document::read_limited(stdin, Compression::None, self.opts.max_doc_bytes, &mut doc.warnings) {
+                        if let Some(raw) = crate::document::read_limited(
+                            stdin,
+                            Compression::None,
+                            self.opts.max_doc_bytes,
+                            &mut doc.warnings,
+                        ) {
                             doc.bytes = raw.len() as u64;
                             crate::document::decode_into(&mut doc, raw, self.opts.max_doc_bytes);
                         }
@@ -320,15 +350,20 @@ impl Unit {
         match self {
             Unit::Ready(d) => d,
             Unit::File { path, id } => crate::document::read_text_file(&path, id, opts),
-            Unit::Line { bytes, source, line } => {
+            Unit::Line {
+                bytes,
+                source,
+                line,
+            } => {
                 let mut warn = String::new();
-                crate::document::parse_jsonl_line(&bytes, source.clone(), line, opts, &mut warn).unwrap_or_else(|| Document {
-                    id: format!("{source}:{line}"),
-                    source: format!("{source}:{line}"),
-                    bytes: bytes.len() as u64,
-                    warnings: vec![warn],
-                    ..Document::default()
-                })
+                crate::document::parse_jsonl_line(&bytes, source.clone(), line, opts, &mut warn)
+                    .unwrap_or_else(|| Document {
+                        id: format!("{source}:{line}"),
+                        source: format!("{source}:{line}"),
+                        bytes: bytes.len() as u64,
+                        warnings: vec![warn],
+                        ..Document::default()
+                    })
             }
         }
     }

@@ -71,7 +71,10 @@ impl Compression {
 }
 
 /// A reader that decompresses `r` as `c` says.
-pub fn decompressing<'a, R: Read + Send + 'a>(r: R, c: Compression) -> std::io::Result<Box<dyn Read + Send + 'a>> {
+pub fn decompressing<'a, R: Read + Send + 'a>(
+    r: R,
+    c: Compression,
+) -> std::io::Result<Box<dyn Read + Send + 'a>> {
     Ok(match c {
         Compression::None => Box::new(r),
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(r)),
@@ -105,7 +108,12 @@ pub fn read_text_file(path: &std::path::Path, id: String, opts: &ReadOptions) ->
 }
 
 /// Reads at most `limit` bytes of decompressed content (one more to detect overflow).
-pub fn read_limited<R: Read + Send>(r: R, c: Compression, limit: usize, warnings: &mut Vec<String>) -> Option<Vec<u8>> {
+pub fn read_limited<R: Read + Send>(
+    r: R,
+    c: Compression,
+    limit: usize,
+    warnings: &mut Vec<String>,
+) -> Option<Vec<u8>> {
     let mut buf = Vec::new();
     let reader = match decompressing(r, c) {
         Ok(x) => x,
@@ -116,8 +124,15 @@ pub fn read_limited<R: Read + Send>(r: R, c: Compression, limit: usize, warnings
     };
     let mut limited = reader.take(limit as u64 + 1);
     if let Err(e) = limited.read_to_end(&mut buf) {
-        let what = if c == Compression::None { "read error" } else { "corrupt or truncated compressed data" };
-        warnings.push(format!("{what}: {e}; kept the {} bytes read before it", buf.len()));
+        let what = if c == Compression::None {
+            "read error"
+        } else {
+            "corrupt or truncated compressed data"
+        };
+        warnings.push(format!(
+            "{what}: {e}; kept the {} bytes read before it",
+            buf.len()
+        ));
     }
     Some(buf)
 }
@@ -132,7 +147,8 @@ pub fn decode_into(doc: &mut Document, mut raw: Vec<u8>, max: usize) {
             cut -= 1;
         }
         raw.truncate(cut);
-        doc.warnings.push(format!("truncated at {max} bytes (--max-doc-bytes)"));
+        doc.warnings
+            .push(format!("truncated at {max} bytes (--max-doc-bytes)"));
     }
     if raw.starts_with(&[0xFF, 0xFE]) || raw.starts_with(&[0xFE, 0xFF]) {
         let le = raw[0] == 0xFF;
@@ -156,14 +172,17 @@ pub fn decode_into(doc: &mut Document, mut raw: Vec<u8>, max: usize) {
             bad += 1;
         }
         if bad > 0 {
-            doc.warnings.push(format!("{bad} invalid UTF-16 sequence(s) replaced with U+FFFD"));
+            doc.warnings.push(format!(
+                "{bad} invalid UTF-16 sequence(s) replaced with U+FFFD"
+            ));
         }
         return;
     }
     let body = raw.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&raw);
     let head = &body[..body.len().min(8192)];
     if head.contains(&0) {
-        doc.warnings.push("skipped: binary file (NUL byte in the first 8 KiB)".into());
+        doc.warnings
+            .push("skipped: binary file (NUL byte in the first 8 KiB)".into());
         return;
     }
     let start = raw.len() - body.len();
@@ -174,16 +193,27 @@ pub fn decode_into(doc: &mut Document, mut raw: Vec<u8>, max: usize) {
         Ok(s) => doc.text = s,
         Err(e) => {
             let bytes = e.into_bytes();
-            let bad = bytes.utf8_chunks().filter(|c| !c.invalid().is_empty()).count();
+            let bad = bytes
+                .utf8_chunks()
+                .filter(|c| !c.invalid().is_empty())
+                .count();
             doc.text = String::from_utf8_lossy(&bytes).into_owned();
-            doc.warnings.push(format!("{bad} invalid UTF-8 sequence(s) replaced with U+FFFD"));
+            doc.warnings.push(format!(
+                "{bad} invalid UTF-8 sequence(s) replaced with U+FFFD"
+            ));
         }
     }
 }
 
 /// Parses one JSONL line into a document; `None` (with a warning in `warn`) when the line is
 /// not a JSON object with a string text field.
-pub fn parse_jsonl_line(line: &[u8], source: String, line_no: usize, opts: &ReadOptions, warn: &mut String) -> Option<Document> {
+pub fn parse_jsonl_line(
+    line: &[u8],
+    source: String,
+    line_no: usize,
+    opts: &ReadOptions,
+    warn: &mut String,
+) -> Option<Document> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let value: serde_json::Value = match serde_json::from_slice(line) {
         Ok(v) => v,
@@ -199,11 +229,17 @@ pub fn parse_jsonl_line(line: &[u8], source: String, line_no: usize, opts: &Read
     let text = match map.remove(&opts.text_field) {
         Some(serde_json::Value::String(s)) => s,
         Some(_) => {
-            *warn = format!("{source}:{line_no}: skipped: field `{}` is not a string", opts.text_field);
+            *warn = format!(
+                "{source}:{line_no}: skipped: field `{}` is not a string",
+                opts.text_field
+            );
             return None;
         }
         None => {
-            *warn = format!("{source}:{line_no}: skipped: no `{}` field", opts.text_field);
+            *warn = format!(
+                "{source}:{line_no}: skipped: no `{}` field",
+                opts.text_field
+            );
             return None;
         }
     };
@@ -216,14 +252,19 @@ pub fn parse_jsonl_line(line: &[u8], source: String, line_no: usize, opts: &Read
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
         _ => {
-            doc.warnings.push(format!("no `{}` field: id taken from the line", opts.id_field));
+            doc.warnings.push(format!(
+                "no `{}` field: id taken from the line",
+                opts.id_field
+            ));
             format!("{source}:{line_no}")
         }
     };
     match map.get(&opts.date_field) {
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => match parse_doc_date(s) {
             Some(d) => doc.date = Some(d),
-            None => doc.warnings.push(format!("date `{s}` is not a YYYY-MM-DD date: ignored")),
+            None => doc
+                .warnings
+                .push(format!("date `{s}` is not a YYYY-MM-DD date: ignored")),
         },
         _ => {}
     }
@@ -234,7 +275,8 @@ pub fn parse_jsonl_line(line: &[u8], source: String, line_no: usize, opts: &Read
             cut -= 1;
         }
         doc.text = text[..cut].to_string();
-        doc.warnings.push(format!("truncated at {max} bytes (--max-doc-bytes)"));
+        doc.warnings
+            .push(format!("truncated at {max} bytes (--max-doc-bytes)"));
     } else {
         doc.text = text;
     }
@@ -285,7 +327,13 @@ mod tests {
     fn jsonl_lines() {
         let o = ReadOptions::default();
         let mut w = String::new();
-        let d = parse_jsonl_line(br#"{"id":7,"text":"x","date":"2024-03-22T10:00:00Z"}"#, "f".into(), 1, &o, &mut w);
+        let d = parse_jsonl_line(
+            br#"{"id":7,"text":"x","date":"2024-03-22T10:00:00Z"}"#,
+            "f".into(),
+            1,
+            &o,
+            &mut w,
+        );
         let d = d.unwrap();
         assert_eq!((d.id.as_str(), d.text.as_str()), ("7", "x"));
         assert_eq!(d.date.map(|d| d.to_string()), Some("2024-03-22".into()));

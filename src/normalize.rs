@@ -66,10 +66,16 @@ const fn ascii_class(b: u8) -> Class {
 
 fn char_class(c: char) -> Class {
     match c {
-        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2E3A}' | '\u{2E3B}' | '\u{FE58}' | '\u{FE63}'
-        | '\u{FF0D}' | '\u{00AD}' => Class::Dash,
-        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{02BB}' | '\u{02B9}' | '\u{2032}'
-        | '\u{FF07}' | '`' | '\u{00B4}' => Class::Apostrophe,
+        '\u{2010}'..='\u{2015}'
+        | '\u{2212}'
+        | '\u{2E3A}'
+        | '\u{2E3B}'
+        | '\u{FE58}'
+        | '\u{FE63}'
+        | '\u{FF0D}'
+        | '\u{00AD}' => Class::Dash,
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{02BB}' | '\u{02B9}'
+        | '\u{2032}' | '\u{FF07}' | '`' | '\u{00B4}' => Class::Apostrophe,
         c if c.is_whitespace() => Class::Space,
         _ => Class::Plain,
     }
@@ -173,7 +179,9 @@ pub fn fold_into(text: &str, opts: FoldOptions, out: &mut Folded) {
                     // A run of plain ASCII bytes in one go.
                     let start = i;
                     let mut j = i + 1;
-                    while j < bytes.len() && bytes[j] < 0x80 && ascii_class(bytes[j]) == Class::Plain
+                    while j < bytes.len()
+                        && bytes[j] < 0x80
+                        && ascii_class(bytes[j]) == Class::Plain
                     {
                         j += 1;
                     }
@@ -191,7 +199,9 @@ pub fn fold_into(text: &str, opts: FoldOptions, out: &mut Folded) {
                     }
                     let run = &text[start..j];
                     if opts.lowercase {
-                        b.out.text.extend(run.bytes().map(|x| x.to_ascii_lowercase() as char));
+                        b.out
+                            .text
+                            .extend(run.bytes().map(|x| x.to_ascii_lowercase() as char));
                     } else {
                         b.out.text.push_str(run);
                     }
@@ -378,8 +388,16 @@ mod tests {
     fn folds_and_maps_back() {
         let cases = [
             ("the IRPT said", "irpt", "IRPT"),
-            ("Islamic State\u{a0}— Khorasan Province", "Islamic State-Khorasan Province", "Islamic State\u{a0}— Khorasan Province"),
-            ("Gulmurod\n  Khalimov", "Gulmurod Khalimov", "Gulmurod\n  Khalimov"),
+            (
+                "Islamic State\u{a0}— Khorasan Province",
+                "Islamic State-Khorasan Province",
+                "Islamic State\u{a0}— Khorasan Province",
+            ),
+            (
+                "Gulmurod\n  Khalimov",
+                "Gulmurod Khalimov",
+                "Gulmurod\n  Khalimov",
+            ),
             ("Khalímov and", "Khalimov", "Khalímov"),
             ("Khali\u{301}mov and", "Khalimov", "Khali\u{301}mov"),
             ("İSTANBUL", "istanbul", "İSTANBUL"),
@@ -390,7 +408,11 @@ mod tests {
             ("a\r\nb", "a b", "a\r\nb"),
         ];
         for (text, name, want) in cases {
-            assert_eq!(check(text, name).as_deref(), Some(want), "{text:?} / {name:?}");
+            assert_eq!(
+                check(text, name).as_deref(),
+                Some(want),
+                "{text:?} / {name:?}"
+            );
         }
     }
 

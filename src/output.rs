@@ -8,7 +8,13 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// The files of an output folder.
-pub const FILES: [&str; 5] = ["entities.jsonl", "documents.jsonl", "entities.tsv", "cooccurrence.tsv", "manifest.json"];
+pub const FILES: [&str; 5] = [
+    "entities.jsonl",
+    "documents.jsonl",
+    "entities.tsv",
+    "cooccurrence.tsv",
+    "manifest.json",
+];
 
 /// An output folder being written.
 #[derive(Debug)]
@@ -21,7 +27,10 @@ impl OutDir {
     /// refused unless `force`; with `force`, only gazex's own files are replaced.
     pub fn create(dir: &Path, force: bool) -> Result<Self> {
         if dir.exists() && !dir.is_dir() {
-            return Err(Error::Usage(format!("{}: output path exists and is not a folder: pick another --out", dir.display())));
+            return Err(Error::Usage(format!(
+                "{}: output path exists and is not a folder: pick another --out",
+                dir.display()
+            )));
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let mut other = Vec::new();
@@ -30,7 +39,11 @@ impl OutDir {
         for e in rd.flatten() {
             non_empty = true;
             let name = e.file_name().to_string_lossy().into_owned();
-            if !FILES.contains(&name.as_str()) && !name.starts_with(".gazex-") && name != "graph" && name != "README.md" {
+            if !FILES.contains(&name.as_str())
+                && !name.starts_with(".gazex-")
+                && name != "graph"
+                && name != "README.md"
+            {
                 other.push(name);
             }
         }
@@ -48,7 +61,9 @@ impl OutDir {
                 other.join(", ")
             )));
         }
-        let out = OutDir { dir: dir.to_path_buf() };
+        let out = OutDir {
+            dir: dir.to_path_buf(),
+        };
         // An old manifest must not claim completeness while we write.
         let m = out.dir.join("manifest.json");
         if m.exists() {
@@ -81,7 +96,9 @@ impl OutDir {
     /// Renames a finished temporary file to its final name.
     pub fn commit(&self, w: Writer) -> Result<()> {
         let Writer { inner, path, name } = w;
-        let f = inner.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+        let f = inner
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
         f.sync_all().ok();
         let dest = self.dir.join(&name);
         std::fs::rename(&path, &dest).map_err(|e| Error::io(&dest, e))
@@ -99,7 +116,9 @@ pub struct Writer {
 impl Writer {
     /// Appends bytes, naming the file on failure.
     pub fn write_all(&mut self, b: &[u8]) -> Result<()> {
-        self.inner.write_all(b).map_err(|e| Error::io(&self.path, e))
+        self.inner
+            .write_all(b)
+            .map_err(|e| Error::io(&self.path, e))
     }
 
     /// The underlying buffered writer (for table writers).

@@ -34,6 +34,10 @@ pub struct Mention {
     pub end: usize,
     /// 0-based sentence index.
     pub sentence: usize,
+    /// Index of the first word token of the mention (0 unless token counting is on).
+    pub token_start: usize,
+    /// Index one past the last word token of the mention (0 unless token counting is on).
+    pub token_end: usize,
     /// The entity.
     pub target: Target,
 }
@@ -57,9 +61,16 @@ pub struct PipelineBuilder {
     date_order: DateOrder,
     doc_date: Option<jiff::civil::Date>,
     keep_diacritics: bool,
+    tokens: bool,
 }
 
 impl PipelineBuilder {
+    /// Count word tokens so that mentions carry token positions (for `--window`).
+    pub fn tokens(mut self, on: bool) -> Self {
+        self.tokens = on;
+        self
+    }
+
     /// The gazetteer to match.
     pub fn gazetteer(mut self, g: Gazetteer) -> Self {
         self.gazetteer = g;
@@ -95,8 +106,14 @@ impl PipelineBuilder {
         let matcher = Matcher::new(&self.gazetteer, !self.keep_diacritics)?;
         let want = |t: &str| self.types.as_ref().is_none_or(|s| s.contains(t));
         Ok(Pipeline {
+            tokens: self.tokens,
             want_dates: want("DATE"),
-            want_entry: self.gazetteer.entries.iter().map(|e| want(&e.kind)).collect(),
+            want_entry: self
+                .gazetteer
+                .entries
+                .iter()
+                .map(|e| want(&e.kind))
+                .collect(),
             matcher,
             gazetteer: self.gazetteer,
             dates: DateFinder::new(),
@@ -121,6 +138,7 @@ pub struct Pipeline {
     fold: FoldOptions,
     want_dates: bool,
     want_entry: Vec<bool>,
+    tokens: bool,
 }
 
 thread_local! {
@@ -161,7 +179,12 @@ impl Pipeline {
             } else {
                 Vec::new()
             };
-            dates.retain(|d| d.start < d.end && text.is_char_boundary(d.start) && text.is_char_boundary(d.end) && d.end <= text.len());
+            dates.retain(|d| {
+                d.start < d.end
+                    && text.is_char_boundary(d.start)
+                    && text.is_char_boundary(d.end)
+                    && d.end <= text.len()
+            });
             let ranges: Vec<(usize, usize)> = dates.iter().map(|d| (d.start, d.end)).collect();
             let items = merge_with_dates(spans, &ranges);
             let sentences = Sentences::split(text);
@@ -171,6 +194,7 @@ impl Pipeline {
                 chars: 0,
             };
             let mut cp = CodePoints::default();
+            let mut tok = Tokens::default();
             for it in items {
                 let target = if it.date {
                     if !self.want_dates {
@@ -181,20 +205,34 @@ impl Pipeline {
                         None => continue,
                     }
                 } else {
-                    let Some(span) = spans.get(it.index) else { continue };
-                    if !self.want_entry.get(span.entry as usize).copied().unwrap_or(false) {
+                    let Some(span) = spans.get(it.index) else {
+                        continue;
+                    };
+                    if !self
+                        .want_entry
+                        .get(span.entry as usize)
+                        .copied()
+                        .unwrap_or(false)
+                    {
                         continue;
                     }
                     Target::Entry(span.entry)
                 };
                 let start = cp.at(text, it.start);
                 let end = cp.at(text, it.end);
+                let (token_start, token_end) = if self.tokens {
+                    (tok.at(text, it.start), tok.at(text, it.end))
+                } else {
+                    (0, 0)
+                };
                 out.mentions.push(Mention {
                     byte_start: it.start,
                     byte_end: it.end,
                     start,
                     end,
                     sentence: sentences.index_of(it.start),
+                    token_start,
+                    token_end,
                     target,
                 });
             }
@@ -221,5 +259,33 @@ impl CodePoints {
         self.cp += slice.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
         self.byte = byte;
         self.cp
+    }
+}
+
+/// Counts word tokens (maximal runs of letters, digits and marks) before increasing byte
+/// offsets: `at(p)` is the number of tokens that start before `p`.
+#[derive(Default)]
+struct Tokens {
+    byte: usize,
+    count: usize,
+    in_word: bool,
+}
+
+impl Tokens {
+    fn at(&mut self, text: &str, byte: usize) -> usize {
+        if byte < self.byte {
+            *self = Tokens::default();
+        }
+        if let Some(slice) = text.get(self.byte..byte) {
+            for c in slice.chars() {
+                let w = crate::resolve::is_word_char(c);
+                if w && !self.in_word {
+                    self.count += 1;
+                }
+                self.in_word = w;
+            }
+            self.byte = byte;
+        }
+        self.count
     }
 }

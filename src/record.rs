@@ -36,7 +36,11 @@ struct MentionRecord<'a> {
 }
 
 /// The id, type and name of a mention's entity.
-pub fn identity<'a>(m: &'a Mention, g: &'a Gazetteer, date_id: &'a mut String) -> (&'a str, &'a str, &'a str) {
+pub fn identity<'a>(
+    m: &'a Mention,
+    g: &'a Gazetteer,
+    date_id: &'a mut String,
+) -> (&'a str, &'a str, &'a str) {
     match &m.target {
         Target::Entry(i) => match g.entries.get(*i as usize) {
             Some(e) => (e.id.as_str(), e.kind.as_str(), e.name.as_str()),

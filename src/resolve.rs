@@ -95,36 +95,53 @@ pub fn find_mentions(text: &str, folded: &Folded, m: &Matcher, out: &mut Vec<Spa
     }
 }
 
-fn accept(text: &str, folded: &Folded, m: &Matcher, s: usize, fe: usize, pat: usize) -> Option<Span> {
+fn accept(
+    text: &str,
+    folded: &Folded,
+    m: &Matcher,
+    s: usize,
+    fe: usize,
+    pat: usize,
+) -> Option<Span> {
     let e = folded.map_end(fe, text)?;
     if e <= s || !boundary_after(text, e) {
         return None;
     }
     let surface = text.get(s..e)?;
-    let mut keep_case: Option<String> = None;
+    let keep_case = FoldOptions {
+        lowercase: false,
+        diacritics: m.folds_diacritics(),
+    };
+    let mut cased: Option<String> = None;
+    let mut plain: Option<bool> = None;
     for t in m.targets(pat) {
-        let ok = match &t.exact {
-            None => true,
-            Some(want) => {
-                let got = keep_case.get_or_insert_with(|| {
-                    fold(
-                        surface,
-                        FoldOptions {
-                            lowercase: false,
-                            diacritics: m.folds_diacritics(),
-                        },
-                    )
-                });
-                got.as_str() == &**want
+        if let Some(want) = &t.exact {
+            let got = cased.get_or_insert_with(|| fold(surface, keep_case));
+            if got.as_str() != &**want {
+                continue;
             }
-        };
-        if ok {
-            return Some(Span {
-                start: s,
-                end: e,
-                entry: t.entry,
-            });
         }
+        if t.accented {
+            // Does the text spell the name without any diacritic?
+            let no_marks = *plain.get_or_insert_with(|| {
+                fold(
+                    surface,
+                    FoldOptions {
+                        lowercase: false,
+                        diacritics: false,
+                    },
+                ) == fold(surface, keep_case)
+            });
+            let capital = surface.chars().next().is_some_and(char::is_uppercase);
+            if no_marks && (!capital || surface.chars().filter(|c| c.is_alphabetic()).count() < 5) {
+                continue;
+            }
+        }
+        return Some(Span {
+            start: s,
+            end: e,
+            entry: t.entry,
+        });
     }
     None
 }

@@ -3,7 +3,7 @@
 //! workers), and one writer thread writes the files in input order and sums the totals, so
 //! output is byte-identical for any thread count and memory stays bounded by the batch size.
 
-use crate::cooccur::{CoocOptions, Totals};
+use crate::cooccur::{Accumulator, CoocOptions, Totals};
 use crate::corpus::{discover, InputFormat, Unit, Units};
 use crate::document::ReadOptions;
 use crate::error::{Error, Result};
@@ -83,14 +83,17 @@ pub struct Summary {
 struct DocResult {
     mentions_json: Vec<u8>,
     record: DocumentRecord,
-    totals: Totals,
 }
 
 const BATCH_DOCS: usize = 512;
 const BATCH_BYTES: u64 = 8 << 20;
 
 /// Runs `extract`: reads every input, writes the output folder (and/or standard output).
-pub fn extract(pipeline: &Pipeline, cfg: &ExtractConfig, progress: &dyn Progress) -> Result<Summary> {
+pub fn extract(
+    pipeline: &Pipeline,
+    cfg: &ExtractConfig,
+    progress: &dyn Progress,
+) -> Result<Summary> {
     let t0 = Instant::now();
     let entries = discover(&cfg.inputs, cfg.follow)?;
     let out = match &cfg.out {
@@ -125,7 +128,10 @@ pub fn extract(pipeline: &Pipeline, cfg: &ExtractConfig, progress: &dyn Progress
     let g = pipeline.gazetteer();
 
     type Writers = (Option<crate::output::Writer>, Option<crate::output::Writer>);
-    let outcome: Result<(Totals, Summary, Writers)> = std::thread::scope(|s| {
+    let accs: Vec<std::sync::Mutex<Accumulator>> = (0..pool.current_num_threads())
+        .map(|_| std::sync::Mutex::new(Accumulator::new(g.entries.len())))
+        .collect();
+    let outcome: Result<(Summary, Writers)> = std::thread::scope(|s| {
         s.spawn(move || {
             let mut batch = Vec::new();
             let mut size = 0;
@@ -143,8 +149,7 @@ pub fn extract(pipeline: &Pipeline, cfg: &ExtractConfig, progress: &dyn Progress
                 let _ = batch_tx.send(batch);
             }
         });
-        let writer = s.spawn(move || -> Result<(Totals, Summary, Writers)> {
-            let mut totals = Totals::default();
+        let writer = s.spawn(move || -> Result<(Summary, Writers)> {
             let mut sum = Summary::default();
             let stdout = std::io::stdout();
             let (mut ent_w, mut doc_w) = (ent_w, doc_w);
@@ -156,7 +161,8 @@ pub fn extract(pipeline: &Pipeline, cfg: &ExtractConfig, progress: &dyn Progress
                 for mut r in batch {
                     let rec = &mut r.record;
                     if !seen_ids.insert(rec.doc.clone()) {
-                        rec.warnings.push(format!("duplicate document id `{}`", rec.doc));
+                        rec.warnings
+                            .push(format!("duplicate document id `{}`", rec.doc));
                     }
                     sum.documents += 1;
                     sum.mentions += rec.mentions as u64;
@@ -171,7 +177,10 @@ pub fn extract(pipeline: &Pipeline, cfg: &ExtractConfig, progress: &dyn Progress
                         }
                     }
                     if cfg.stdout {
-                        stdout.lock().write_all(&r.mentions_json).map_err(|e| Error::io("<stdout>", e))?;
+                        stdout
+                            .lock()
+                            .write_all(&r.mentions_json)
+                            .map_err(|e| Error::io("<stdout>", e))?;
                     } else if let Some(w) = ent_w.as_mut() {
                         w.write_all(&r.mentions_json)?;
                     }
@@ -182,27 +191,42 @@ pub fn extract(pipeline: &Pipeline, cfg: &ExtractConfig, progress: &dyn Progress
                     }
                     n += 1;
                     b += rec.bytes;
-                    totals += r.totals;
                 }
                 if cfg.stdout {
-                    std::io::stdout().flush().map_err(|e| Error::io("<stdout>", e))?;
+                    std::io::stdout()
+                        .flush()
+                        .map_err(|e| Error::io("<stdout>", e))?;
                 }
                 progress.advance(b, n);
             }
-            sum.entities = totals.entities.len();
-            sum.pairs = totals.pairs.len();
-            Ok((totals, sum, (ent_w, doc_w)))
+            Ok((sum, (ent_w, doc_w)))
         });
         for batch in batch_rx {
-            let results: Vec<DocResult> = pool.install(|| batch.into_par_iter().map(|u| process_unit(pipeline, cfg, u)).collect());
+            let results: Vec<DocResult> = pool.install(|| {
+                batch
+                    .into_par_iter()
+                    .map(|u| process_unit(pipeline, cfg, u, &accs))
+                    .collect()
+            });
             if res_tx.send(results).is_err() {
                 break;
             }
         }
         drop(res_tx);
-        writer.join().map_err(|_| Error::Usage("internal error: the writer thread stopped".into()))?
+        writer
+            .join()
+            .map_err(|_| Error::Usage("internal error: the writer thread stopped".into()))?
     });
-    let (totals, mut summary, (mut ent_w, mut doc_w)) = outcome?;
+    let (mut summary, (mut ent_w, mut doc_w)) = outcome?;
+    let mut totals = Totals::default();
+    for a in accs {
+        let a = a
+            .into_inner()
+            .map_err(|_| Error::Usage("internal error: a worker stopped".into()))?;
+        totals += a.into_totals(g);
+    }
+    summary.entities = totals.entities.len();
+    summary.pairs = totals.pairs.len();
     if let Some(o) = &out {
         let mut ent_tsv = o.open("entities.tsv")?;
         write_entities(ent_tsv.inner(), &totals, g).map_err(|e| Error::io(ent_tsv.path(), e))?;
@@ -229,21 +253,35 @@ pub fn extract(pipeline: &Pipeline, cfg: &ExtractConfig, progress: &dyn Progress
     Ok(summary)
 }
 
-fn process_unit(pipeline: &Pipeline, cfg: &ExtractConfig, u: Unit) -> DocResult {
+fn process_unit(
+    pipeline: &Pipeline,
+    cfg: &ExtractConfig,
+    u: Unit,
+    accs: &[std::sync::Mutex<Accumulator>],
+) -> DocResult {
     let doc = u.into_document(&cfg.read);
     let p = pipeline.process(&doc);
     let g = pipeline.gazetteer();
     let mut mentions_json = Vec::with_capacity(p.mentions.len() * 200);
     write_mentions(&mut mentions_json, &doc, &p, g);
-    let totals = Totals::of_document(&doc, &p, g, &cfg.cooc);
+    let slot = rayon::current_thread_index().unwrap_or(0) % accs.len().max(1);
+    if let Some(m) = accs.get(slot) {
+        if let Ok(mut acc) = m.lock() {
+            acc.add(&p, g, &cfg.cooc);
+        }
+    }
     DocResult {
         mentions_json,
         record: DocumentRecord::new(&doc, &p),
-        totals,
     }
 }
 
-fn manifest(pipeline: &Pipeline, cfg: &ExtractConfig, s: &Summary, t: &Totals) -> serde_json::Value {
+fn manifest(
+    pipeline: &Pipeline,
+    cfg: &ExtractConfig,
+    s: &Summary,
+    t: &Totals,
+) -> serde_json::Value {
     let g = pipeline.gazetteer();
     json!({
         "gazex": env!("CARGO_PKG_VERSION"),

@@ -13,12 +13,11 @@ pub struct Sentences {
 }
 
 const ABBREVIATIONS: &[&str] = &[
-    "adm", "apr", "approx", "art", "aug", "brig", "capt", "cdr", "cf", "ch", "cmdr", "co", "col",
-    "corp", "cpl", "cpt", "dec", "dept", "dr", "e.g", "eg", "esp", "est", "feb", "fig",
-    "fr", "ft", "gen", "gov", "hon", "i.e", "ie", "inc", "jan", "jr", "jul", "jun", "lt", "ltd",
-    "maj", "mar", "messrs", "mr", "mrs", "ms", "mt", "no", "nos", "nov", "oct", "op", "p", "pp",
-    "prof", "pt", "pte", "rep", "rev", "sen", "sep", "sept", "sgt", "sr", "st", "supt", "vol",
-    "vs", "viz",
+    "adm", "approx", "apr", "art", "aug", "brig", "capt", "cdr", "cf", "ch", "cmdr", "co", "col",
+    "corp", "cpl", "cpt", "dec", "dept", "dr", "e.g", "eg", "esp", "est", "feb", "fig", "fr", "ft",
+    "gen", "gov", "hon", "i.e", "ie", "inc", "jan", "jr", "jul", "jun", "lt", "ltd", "maj", "mar",
+    "messrs", "mr", "mrs", "ms", "mt", "no", "nos", "nov", "oct", "op", "p", "pp", "prof", "pt",
+    "pte", "rep", "rev", "sen", "sep", "sept", "sgt", "sr", "st", "supt", "viz", "vol", "vs",
 ];
 
 fn is_abbreviation(word: &str) -> bool {
@@ -76,14 +75,20 @@ impl Sentences {
             loop {
                 match b.get(j) {
                     Some(b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']') => j += 1,
-                    Some(0xE2) if matches!(b.get(j + 1..j + 3), Some([0x80, 0x99 | 0x9D | 0xA6])) => j += 3,
+                    Some(0xE2)
+                        if matches!(b.get(j + 1..j + 3), Some([0x80, 0x99 | 0x9D | 0xA6])) =>
+                    {
+                        j += 3
+                    }
                     Some(0xC2) if b.get(j + 1) == Some(&0xBB) => j += 2,
                     _ => break,
                 }
             }
             // White space must follow.
             let ws_start = j;
-            while j < b.len() && (b[j].is_ascii_whitespace() || (b[j] == 0xC2 && b.get(j + 1) == Some(&0xA0))) {
+            while j < b.len()
+                && (b[j].is_ascii_whitespace() || (b[j] == 0xC2 && b.get(j + 1) == Some(&0xA0)))
+            {
                 j += if b[j] == 0xC2 { 2 } else { 1 };
             }
             if j == ws_start || j >= b.len() {
@@ -139,7 +144,10 @@ fn opener(text: &str, j: usize) -> bool {
     };
     c.is_uppercase()
         || c.is_ascii_digit()
-        || matches!(c, '"' | '\'' | '(' | '[' | '“' | '‘' | '«' | '→' | '•' | '-' | '–' | '—')
+        || matches!(
+            c,
+            '"' | '\'' | '(' | '[' | '“' | '‘' | '«' | '→' | '•' | '-' | '–' | '—'
+        )
         || (c.is_alphabetic() && !c.is_lowercase())
 }
 
@@ -188,11 +196,29 @@ mod tests {
     fn splits_report_prose() {
         let cases: &[(&str, &[&str])] = &[
             ("He left. She stayed.", &["He left.", "She stayed."]),
-            ("Col. Gulmurod Khalimov defected. ISIS said so.", &["Col. Gulmurod Khalimov defected.", "ISIS said so."]),
-            ("Gen. Michael Kurilla and Dr. Smith met in the U.S. in Jan. 2024. Then they left.", &["Gen. Michael Kurilla and Dr. Smith met in the U.S. in Jan. 2024.", "Then they left."]),
-            ("J. R. Smith spoke. It rose 3.5 percent.", &["J. R. Smith spoke.", "It rose 3.5 percent."]),
-            ("He said 'it is over.' Then he went.", &["He said 'it is over.'", "Then he went."]),
-            ("A heading\n\nThe body text\ncontinues here.", &["A heading", "The body text\ncontinues here."]),
+            (
+                "Col. Gulmurod Khalimov defected. ISIS said so.",
+                &["Col. Gulmurod Khalimov defected.", "ISIS said so."],
+            ),
+            (
+                "Gen. Michael Kurilla and Dr. Smith met in the U.S. in Jan. 2024. Then they left.",
+                &[
+                    "Gen. Michael Kurilla and Dr. Smith met in the U.S. in Jan. 2024.",
+                    "Then they left.",
+                ],
+            ),
+            (
+                "J. R. Smith spoke. It rose 3.5 percent.",
+                &["J. R. Smith spoke.", "It rose 3.5 percent."],
+            ),
+            (
+                "He said 'it is over.' Then he went.",
+                &["He said 'it is over.'", "Then he went."],
+            ),
+            (
+                "A heading\n\nThe body text\ncontinues here.",
+                &["A heading", "The body text\ncontinues here."],
+            ),
             ("Why? Because. Really!", &["Why?", "Because.", "Really!"]),
             ("the end. and more", &["the end. and more"]),
         ];

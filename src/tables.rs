@@ -25,11 +25,19 @@ fn tsv_writer<W: Write>(w: W) -> csv::Writer<W> {
 /// Writes `entities.tsv`: one row per distinct entity, most mentioned first, then by id.
 pub fn write_entities<W: Write>(w: W, t: &Totals, g: &Gazetteer) -> std::io::Result<()> {
     let mut out = tsv_writer(w);
-    let mut header: Vec<String> = ["id", "type", "name", "mentions", "documents"].iter().map(|s| s.to_string()).collect();
+    let mut header: Vec<String> = ["id", "type", "name", "mentions", "documents"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     header.extend(g.attribute_columns.iter().cloned());
     out.write_record(header.iter().map(|h| safe_cell(h).into_owned()))?;
     let mut rows: Vec<_> = t.entities.iter().collect();
-    rows.sort_by(|a, b| b.1 .1.mentions.cmp(&a.1 .1.mentions).then_with(|| a.0.cmp(b.0)));
+    rows.sort_by(|a, b| {
+        b.1 .1
+            .mentions
+            .cmp(&a.1 .1.mentions)
+            .then_with(|| a.0.cmp(b.0))
+    });
     for (id, (info, c)) in rows {
         let mut rec: Vec<String> = vec![
             safe_cell(id).into_owned(),
@@ -38,9 +46,16 @@ pub fn write_entities<W: Write>(w: W, t: &Totals, g: &Gazetteer) -> std::io::Res
             c.mentions.to_string(),
             c.documents.to_string(),
         ];
-        let attrs = info.entry.and_then(|i| g.entries.get(i as usize)).map(|e| e.attrs.as_slice()).unwrap_or(&[]);
+        let attrs = info
+            .entry
+            .and_then(|i| g.entries.get(i as usize))
+            .map(|e| e.attrs.as_slice())
+            .unwrap_or(&[]);
         for col in 0..g.attribute_columns.len() {
-            let v = attrs.iter().find(|(c, _)| *c == col).map_or("", |(_, v)| v.as_str());
+            let v = attrs
+                .iter()
+                .find(|(c, _)| *c == col)
+                .map_or("", |(_, v)| v.as_str());
             rec.push(safe_cell(v).into_owned());
         }
         out.write_record(&rec)?;
@@ -51,10 +66,23 @@ pub fn write_entities<W: Write>(w: W, t: &Totals, g: &Gazetteer) -> std::io::Res
 /// Writes `cooccurrence.tsv`: one row per pair, by documents descending, then ids.
 pub fn write_cooccurrence<W: Write>(w: W, t: &Totals) -> std::io::Result<()> {
     let mut out = tsv_writer(w);
-    out.write_record(["source", "target", "source_type", "target_type", "documents", "sentences", "window", "npmi"])?;
+    out.write_record([
+        "source",
+        "target",
+        "source_type",
+        "target_type",
+        "documents",
+        "sentences",
+        "window",
+        "npmi",
+    ])?;
     let mut rows: Vec<_> = t.pairs.iter().collect();
     rows.sort_by(|a, b| b.1.documents.cmp(&a.1.documents).then_with(|| a.0.cmp(b.0)));
-    let kind = |id: &str| t.entities.get(id).map_or(String::new(), |e| e.0.kind.clone());
+    let kind = |id: &str| {
+        t.entities
+            .get(id)
+            .map_or(String::new(), |e| e.0.kind.clone())
+    };
     for ((a, b), c) in rows {
         let npmi = t.npmi(c, a, b);
         out.write_record([

@@ -107,8 +107,14 @@ fn type_set(v: &[String], flag: &str) -> Result<Option<HashSet<String>>, Error> 
     let mut s = HashSet::new();
     for t in v {
         let t = t.trim().to_uppercase();
-        if t.is_empty() || !t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
-            return Err(Error::Usage(format!("{flag}: `{t}` is not an entity type such as PERSON,ORG,PLACE,DATE")));
+        if t.is_empty()
+            || !t
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(Error::Usage(format!(
+                "{flag}: `{t}` is not an entity type such as PERSON,ORG,PLACE,DATE"
+            )));
         }
         s.insert(t);
     }
@@ -117,10 +123,15 @@ fn type_set(v: &[String], flag: &str) -> Result<Option<HashSet<String>>, Error> 
 
 pub fn run(a: Args) -> Result<i32> {
     if a.threads == Some(0) {
-        return Err(Error::Usage("--threads 0: give at least 1 (or leave it out to use all cores)".into()).into());
+        return Err(Error::Usage(
+            "--threads 0: give at least 1 (or leave it out to use all cores)".into(),
+        )
+        .into());
     }
     let doc_date = match &a.doc_date {
-        Some(s) => Some(parse_doc_date(s).ok_or_else(|| Error::Usage(format!("--doc-date `{s}` is not a date: use YYYY-MM-DD")))?),
+        Some(s) => Some(parse_doc_date(s).ok_or_else(|| {
+            Error::Usage(format!("--doc-date `{s}` is not a date: use YYYY-MM-DD"))
+        })?),
         None => None,
     };
     if a.max_doc_bytes == 0 {
@@ -128,7 +139,9 @@ pub fn run(a: Args) -> Result<i32> {
     }
     for p in &a.inputs {
         if p.as_os_str() != "-" && std::fs::metadata(p).is_err() {
-            return Err(Error::Usage(format!("{}: input not found or unreadable", p.display())).into());
+            return Err(
+                Error::Usage(format!("{}: input not found or unreadable", p.display())).into(),
+            );
         }
     }
     let types = type_set(&a.types, "--types")?;
@@ -143,6 +156,7 @@ pub fn run(a: Args) -> Result<i32> {
         })
         .doc_date(doc_date)
         .keep_diacritics(a.keep_diacritics)
+        .tokens(a.window > 0)
         .build()?;
     let out = match (&a.out, a.stdout) {
         (Some(o), _) => Some(o.clone()),
@@ -183,7 +197,10 @@ pub fn run(a: Args) -> Result<i32> {
         force: a.force,
         stdout: a.stdout,
         threads,
-        cooc: gazex::cooccur::CoocOptions { types: cooc_types, window: a.window },
+        cooc: gazex::cooccur::CoocOptions {
+            types: cooc_types,
+            window: a.window,
+        },
         options,
     };
     let show = !a.quiet

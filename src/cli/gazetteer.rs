@@ -26,7 +26,10 @@ pub enum Command {
 
 pub fn run(c: Command) -> Result<i32> {
     match c {
-        Command::Check { paths, with_builtin } => {
+        Command::Check {
+            paths,
+            with_builtin,
+        } => {
             let g = Gazetteer::load(&paths, with_builtin)?;
             let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
             for (i, e) in g.entries.iter().enumerate() {
@@ -51,7 +54,12 @@ pub fn run(c: Command) -> Result<i32> {
                     others.join(", ")
                 );
             }
-            println!("ok: {} entries in {} files, {} ambiguous names", g.entries.len(), g.sources.len(), amb.len());
+            println!(
+                "ok: {} entries in {} files, {} ambiguous names",
+                g.entries.len(),
+                g.sources.len(),
+                amb.len()
+            );
             Ok(0)
         }
         Command::Stats { paths } => {

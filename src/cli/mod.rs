@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Read documents, find entities, write the output folder.
-    Extract(extract::Args),
+    Extract(Box<extract::Args>),
     /// Validate, summarise or import gazetteers.
     #[command(subcommand)]
     Gazetteer(gazetteer::Command),
@@ -38,7 +38,7 @@ pub fn main() -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Extract(a) => extract::run(a),
+        Command::Extract(a) => extract::run(*a),
         Command::Gazetteer(c) => gazetteer::run(c),
     };
     match result {

@@ -22,7 +22,10 @@ impl Bar {
             b.set_style(style);
             b
         });
-        Bar { bar, docs: AtomicU64::new(0) }
+        Bar {
+            bar,
+            docs: AtomicU64::new(0),
+        }
     }
 }
 

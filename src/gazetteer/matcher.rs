@@ -16,6 +16,10 @@ pub struct Target {
     pub entry: u32,
     /// For case-sensitive names: the name folded without lower-casing.
     pub exact: Option<Box<str>>,
+    /// The name is written with diacritics. A text that spells it without any diacritic
+    /// must then begin with a capital and have at least 5 letters, so that `Frōm` or `Çan`
+    /// never match `from` or `can`, while `KHALIMOV` still matches `Khalímov`.
+    pub accented: bool,
 }
 
 /// The automaton over all folded names.
@@ -56,6 +60,14 @@ impl Matcher {
                     CasePolicy::Smart => is_short_capitals(name),
                 };
                 let exact = exact.then(|| fold(name, keep_case).into_boxed_str());
+                let accented = diacritics
+                    && fold(
+                        name,
+                        FoldOptions {
+                            lowercase: true,
+                            diacritics: false,
+                        },
+                    ) != folded;
                 longest_name = longest_name.max(name.len());
                 let p = *index.entry(folded).or_insert_with_key(|k| {
                     patterns.push(k.clone());
@@ -66,11 +78,12 @@ impl Matcher {
                 // Duplicate names within an entry merge silently.
                 if !list
                     .iter()
-                    .any(|t| t.entry as usize == ei && t.exact == exact)
+                    .any(|t| t.entry as usize == ei && t.exact == exact && t.accented == accented)
                 {
                     list.push(Target {
                         entry: ei as u32,
                         exact,
+                        accented,
                     });
                 }
             }
@@ -134,5 +147,10 @@ impl Matcher {
 /// Smart case: a name written entirely in capitals, of up to 5 letters, matches only so.
 fn is_short_capitals(name: &str) -> bool {
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
-    letters > 0 && letters <= 5 && name.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase())
+    letters > 0
+        && letters <= 5
+        && name
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| c.is_uppercase())
 }

@@ -145,11 +145,7 @@ impl Gazetteer {
 
     /// One fingerprint of all loaded files, in order: equal for equal gazetteers.
     pub fn fingerprint(&self) -> String {
-        let joined: Vec<String> = self
-            .sources
-            .iter()
-            .map(|s| s.fingerprint.clone())
-            .collect();
+        let joined: Vec<String> = self.sources.iter().map(|s| s.fingerprint.clone()).collect();
         parse::fingerprint(joined.join(",").as_bytes())
     }
 }

@@ -80,7 +80,11 @@ pub(super) fn parse_into(
             );
             continue;
         }
-        let get = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(|s| s.trim()).unwrap_or("");
+        let get = |i: Option<usize>| {
+            i.and_then(|i| fields.get(i))
+                .map(|s| s.trim())
+                .unwrap_or("")
+        };
         let id = get(cols.id);
         let kind = get(cols.kind);
         let name = get(cols.name);

@@ -1,0 +1,8 @@
+//! All integration tests, built into one test binary (modules below).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
+
+mod cli;
+mod gold;
+mod matching;
+mod offsets;
+mod util;

@@ -1,0 +1,46 @@
+//! Shared helpers of the integration tests: temporary folders, the binary, gold files.
+
+use std::path::{Path, PathBuf};
+
+/// The shared folder beside the checkout (gold data, bench data).
+pub fn shared() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    assert!(
+        p.join("gold/seed.jsonl").exists(),
+        "../shared (gold data) must sit beside the checkout: {}",
+        p.display()
+    );
+    p
+}
+
+/// A gazex command.
+pub fn gazex() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("gazex").expect("binary");
+    c.env_remove("RUST_LOG");
+    c
+}
+
+/// A fresh temporary folder.
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+/// Writes `text` to `dir/name`, creating folders.
+pub fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+/// Reads a JSONL file into values.
+pub fn jsonl(p: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(p)
+        .expect("read jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
+}
