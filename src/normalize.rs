@@ -56,6 +56,11 @@ enum Class {
     Apostrophe,
 }
 
+#[inline]
+fn is_plain_ascii(b: u8) -> bool {
+    b < 0x80 && matches!(ascii_class(b), Class::Plain)
+}
+
 const fn ascii_class(b: u8) -> Class {
     match b {
         b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => Class::Space,
@@ -176,14 +181,19 @@ pub fn fold_into(text: &str, opts: FoldOptions, out: &mut Folded) {
         if c0 < 0x80 {
             match ascii_class(c0) {
                 Class::Plain | Class::Apostrophe => {
-                    // A run of plain ASCII bytes in one go.
+                    // A run of plain ASCII bytes in one go, single spaces between words
+                    // included (they fold to themselves).
                     let start = i;
                     let mut j = i + 1;
-                    while j < bytes.len()
-                        && bytes[j] < 0x80
-                        && ascii_class(bytes[j]) == Class::Plain
-                    {
-                        j += 1;
+                    while j < bytes.len() {
+                        let c = bytes[j];
+                        if is_plain_ascii(c) {
+                            j += 1;
+                        } else if c == b' ' && bytes.get(j + 1).is_some_and(|&d| is_plain_ascii(d)) {
+                            j += 2;
+                        } else {
+                            break;
+                        }
                     }
                     b.flush_space(start);
                     b.after_dash = false;
@@ -199,9 +209,10 @@ pub fn fold_into(text: &str, opts: FoldOptions, out: &mut Folded) {
                     }
                     let run = &text[start..j];
                     if opts.lowercase {
-                        b.out
-                            .text
-                            .extend(run.bytes().map(|x| x.to_ascii_lowercase() as char));
+                        b.out.text.push_str(run);
+                        if let Some(tail) = b.out.text.get_mut(fp..) {
+                            tail.make_ascii_lowercase();
+                        }
                     } else {
                         b.out.text.push_str(run);
                     }

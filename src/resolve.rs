@@ -53,46 +53,84 @@ fn boundary_after(text: &str, e: usize) -> bool {
 }
 
 /// Finds all gazetteer mentions of `text` (folded as `folded`) into `out`, in text order.
+///
+/// Names are tried only where one may begin: at a byte that starts some name and that does
+/// not continue a word. At each such start the longest name is tried first, then shorter
+/// ones if it is rejected (boundary or case); an accepted match is never overlapped.
 pub fn find_mentions(text: &str, folded: &Folded, m: &Matcher, out: &mut Vec<Span>) {
     let hay = folded.text.as_bytes();
-    let mut pos = 0;
-    while pos < hay.len() {
-        let Some((fs, fe, pat)) = m.find(hay, pos, hay.len()) else {
-            break;
-        };
-        let Some(s) = folded.map_start(fs) else {
-            pos = next_char(hay, fs);
-            continue;
-        };
-        if !boundary_before(text, s) {
-            pos = next_char(hay, fs);
-            continue;
+    let n = hay.len();
+    let mut i = 0;
+    let mut prev_word = false;
+    while i < n {
+        let b = hay[i];
+        if !prev_word && m.may_start(b) {
+            if let Some(end) = try_at(text, folded, m, i, out) {
+                prev_word = word_before(hay, end);
+                i = end;
+                continue;
+            }
         }
-        // The longest candidate at this start, then shorter ones if it is rejected.
-        let (mut fe, mut pat) = (fe, pat);
-        let found = loop {
-            if let Some(span) = accept(text, folded, m, s, fe, pat) {
-                break Some((span, fe));
-            }
-            if fe <= fs + 1 {
-                break None;
-            }
-            match m.find(hay, fs, fe - 1) {
-                Some((ns, ne, np)) if ns == fs => {
-                    fe = ne;
-                    pat = np;
-                }
-                _ => break None,
-            }
-        };
-        match found {
-            Some((span, fend)) => {
-                out.push(span);
-                pos = fend;
-            }
-            None => pos = next_char(hay, fs),
+        if b < 0x80 {
+            prev_word = b.is_ascii_alphanumeric();
+            i += 1;
+        } else {
+            let c = char_at(hay, i);
+            prev_word = c.is_some_and(is_word_char);
+            i += c.map_or(1, char::len_utf8);
         }
     }
+}
+
+/// The character that begins at byte `i` of valid UTF-8 `hay`.
+fn char_at(hay: &[u8], i: usize) -> Option<char> {
+    let end = (i + 4).min(hay.len());
+    let bytes = hay.get(i..end)?;
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(bytes.get(..e.valid_up_to())?).ok()?,
+    };
+    valid.chars().next()
+}
+
+/// Is the character that ends at byte `end` word-internal?
+fn word_before(hay: &[u8], end: usize) -> bool {
+    let mut s = end;
+    while s > 0 {
+        s -= 1;
+        if hay[s] & 0xC0 != 0x80 {
+            break;
+        }
+    }
+    char_at(hay, s).is_some_and(is_word_char)
+}
+
+/// Tries the names beginning at folded offset `fs`, longest first; returns the folded end of
+/// the accepted one.
+fn try_at(text: &str, folded: &Folded, m: &Matcher, fs: usize, out: &mut Vec<Span>) -> Option<usize> {
+    let hay = folded.text.as_bytes();
+    CANDIDATES.with(|cell| {
+        let mut found = cell.borrow_mut();
+        m.names_at(hay, fs, &mut found);
+        if found.is_empty() {
+            return None;
+        }
+        let s = folded.map_start(fs)?;
+        if !boundary_before(text, s) {
+            return None;
+        }
+        for &(fe, pat) in found.iter().rev() {
+            if let Some(span) = accept(text, folded, m, s, fe, pat) {
+                out.push(span);
+                return Some(fe);
+            }
+        }
+        None
+    })
+}
+
+thread_local! {
+    static CANDIDATES: std::cell::RefCell<Vec<(usize, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 fn accept(
@@ -144,14 +182,6 @@ fn accept(
         });
     }
     None
-}
-
-fn next_char(hay: &[u8], p: usize) -> usize {
-    let mut q = p + 1;
-    while q < hay.len() && (hay[q] & 0xC0) == 0x80 {
-        q += 1;
-    }
-    q
 }
 
 /// An item to merge: (start, end, is_date, index in its own list).

@@ -1,12 +1,14 @@
-//! The compiled automaton: every name of every entry, folded, in one leftmost-longest
-//! Aho-Corasick automaton, with the entries each folded name stands for. It finds candidate
-//! spans in a folded text; it does not check boundaries or case (see `resolve`).
+//! The compiled automaton: every name of every entry, folded, in one minimal finite state
+//! transducer (the `fst` crate) mapping each folded name to its pattern number, with the entries
+//! each folded name stands for. Names are only ever looked for where a word begins, so the
+//! search is an anchored walk from the root that reports every name ending on the way (longest
+//! first to the caller); no failure links are needed, which makes the automaton cheap to build
+//! (a sort and one pass) and small. It does not check boundaries or case (see `resolve`).
 
 use super::{CasePolicy, Gazetteer};
 use crate::error::{Error, Result};
 use crate::normalize::{fold, FoldOptions};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
-use std::collections::HashMap;
+use fst::raw::{Fst, Output};
 
 /// What a folded name stands for: an entry, and the case-preserving form when the name must
 /// match as written.
@@ -23,14 +25,18 @@ pub struct Target {
 }
 
 /// The automaton over all folded names.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Matcher {
-    ac: AhoCorasick,
+    fst: Fst<Vec<u8>>,
     /// For pattern `p`: targets `targets[offsets[p]..offsets[p+1]]`, in load order.
     offsets: Vec<u32>,
     targets: Vec<Target>,
     diacritics: bool,
     longest_name: usize,
+    /// Bytes that begin at least one folded name.
+    first: [bool; 256],
+    /// The root's transitions, by byte: (node address, output so far).
+    root: Vec<Option<(fst::raw::CompiledAddr, u64)>>,
 }
 
 impl Matcher {
@@ -44,7 +50,7 @@ impl Matcher {
             lowercase: false,
             diacritics,
         };
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
         let mut patterns: Vec<String> = Vec::new();
         let mut lists: Vec<Vec<Target>> = Vec::new();
         let mut longest_name = 0;
@@ -88,16 +94,24 @@ impl Matcher {
                 }
             }
         }
-        let kind = if patterns.len() > 5_000 {
-            AhoCorasickKind::ContiguousNFA
-        } else {
-            AhoCorasickKind::DFA
-        };
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(kind))
-            .build(&patterns)
+        let mut first = [false; 256];
+        for p in &patterns {
+            if let Some(&b) = p.as_bytes().first() {
+                first[b as usize] = true;
+            }
+        }
+        let mut order: Vec<usize> = (0..patterns.len()).collect();
+        order.sort_unstable_by(|&a, &b| patterns[a].as_bytes().cmp(patterns[b].as_bytes()));
+        let mut builder = fst::MapBuilder::memory();
+        for &i in &order {
+            builder
+                .insert(patterns[i].as_bytes(), i as u64)
+                .map_err(|e| Error::Usage(format!("cannot build the gazetteer automaton: {e}")))?;
+        }
+        let bytes = builder
+            .into_inner()
             .map_err(|e| Error::Usage(format!("cannot build the gazetteer automaton: {e}")))?;
+        let fst = Fst::new(bytes).map_err(|e| Error::Usage(format!("cannot build the gazetteer automaton: {e}")))?;
         let mut offsets = Vec::with_capacity(lists.len() + 1);
         let mut targets = Vec::new();
         offsets.push(0);
@@ -105,20 +119,52 @@ impl Matcher {
             targets.extend(l);
             offsets.push(targets.len() as u32);
         }
+        let mut root = vec![None; 256];
+        let r = fst.root();
+        for t in r.transitions() {
+            if let Some(slot) = root.get_mut(t.inp as usize) {
+                *slot = Some((t.addr, t.out.value()));
+            }
+        }
         Ok(Matcher {
-            ac,
+            root,
+            fst,
             offsets,
             targets,
             diacritics,
             longest_name,
+            first,
         })
     }
 
-    /// The leftmost-longest match in `hay[from..to]`: (start, end, pattern).
+    /// Every name that begins at `from` in `hay`, as (end, pattern), shortest first, into
+    /// `out` (cleared first).
     #[inline]
-    pub fn find(&self, hay: &[u8], from: usize, to: usize) -> Option<(usize, usize, usize)> {
-        let m = self.ac.find(Input::new(hay).range(from..to))?;
-        Some((m.start(), m.end(), m.pattern().as_usize()))
+    pub fn names_at(&self, hay: &[u8], from: usize, out: &mut Vec<(usize, usize)>) {
+        out.clear();
+        let Some(&Some((addr, out0))) = hay.get(from).and_then(|&b| self.root.get(b as usize)) else {
+            return;
+        };
+        let mut node = self.fst.node(addr);
+        let mut acc = Output::new(out0);
+        if node.is_final() {
+            out.push((from + 1, acc.cat(node.final_output()).value() as usize));
+        }
+        for (i, &b) in hay.get(from + 1..).unwrap_or(&[]).iter().enumerate() {
+            let Some(k) = node.find_input(b) else { break };
+            let t = node.transition(k);
+            acc = acc.cat(t.out);
+            node = self.fst.node(t.addr);
+            if node.is_final() {
+                out.push((from + i + 2, acc.cat(node.final_output()).value() as usize));
+            }
+        }
+    }
+
+    /// Can a name begin with byte `b`?
+    #[inline]
+    pub fn may_start(&self, b: u8) -> bool {
+        self.first[b as usize]
     }
 
     /// The entries a pattern stands for, in load order.
@@ -153,4 +199,13 @@ fn is_short_capitals(name: &str) -> bool {
             .chars()
             .filter(|c| c.is_alphabetic())
             .all(|c| c.is_uppercase())
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("patterns", &self.patterns())
+            .field("fst_bytes", &self.fst.as_bytes().len())
+            .finish()
+    }
 }

@@ -1,0 +1,85 @@
+//! Criterion benchmarks on the fixed bench inputs (`../shared/bench/`): the bare Aho-Corasick
+//! scan (the cost floor) against the whole gazex pipeline per document, with the same
+//! 153,578-name places gazetteer, on the first 1,000 UN speeches (about 24 MB), one thread.
+//! Each benchmark asserts what it found, so a fast but wrong change fails.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use gazex::{Document, Gazetteer, Pipeline};
+use std::io::BufRead;
+use std::path::Path;
+
+fn corpus(n: usize) -> Vec<String> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/ungdc-0.jsonl.zst");
+    let f = std::fs::File::open(&p).expect("bench corpus (../shared/bench)");
+    let r = std::io::BufReader::new(zstd::stream::read::Decoder::new(f).expect("zstd"));
+    r.lines()
+        .take(n)
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(&l.expect("line")).expect("json");
+            v["text"].as_str().unwrap_or_default().to_string()
+        })
+        .collect()
+}
+
+fn places() -> (String, Vec<String>) {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/bench-places.tsv");
+    let text = std::fs::read_to_string(p).expect("bench-places.tsv");
+    let mut names = Vec::new();
+    for line in text.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        names.extend(cols.get(2).map(|s| s.to_string()));
+        if let Some(a) = cols.get(3) {
+            names.extend(a.split('|').filter(|a| !a.is_empty()).map(str::to_string));
+        }
+    }
+    (text, names)
+}
+
+fn bench(c: &mut Criterion) {
+    let docs = corpus(1000);
+    let bytes: usize = docs.iter().map(|d| d.len()).sum();
+    let (tsv, names) = places();
+    let ac = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).ascii_case_insensitive(true).build(&names).expect("automaton");
+    let bare = || {
+        let mut n = 0;
+        for d in &docs {
+            let h = d.as_bytes();
+            let w = |i: usize| h.get(i).is_some_and(|b| b.is_ascii_alphanumeric());
+            n += ac.find_iter(h).filter(|m| (m.start() == 0 || !w(m.start() - 1)) && !w(m.end())).count();
+        }
+        n
+    };
+    let g = Gazetteer::from_tsv("bench-places.tsv", &tsv).expect("gazetteer");
+    let p = Pipeline::builder().gazetteer(g).build().expect("pipeline");
+    let documents: Vec<Document> = docs.iter().enumerate().map(|(i, t)| Document { id: i.to_string(), text: t.clone(), ..Document::default() }).collect();
+    let full = || {
+        let mut places = 0;
+        let mut dates = 0;
+        for d in &documents {
+            for m in p.process(d).mentions {
+                match m.target {
+                    gazex::Target::Entry(_) => places += 1,
+                    gazex::Target::Date(_) => dates += 1,
+                }
+            }
+        }
+        (places, dates)
+    };
+    let base = bare();
+    let (pl, dt) = full();
+    eprintln!("bare scan: {base} matches; gazex: {pl} places, {dt} dates");
+    // The same names over the same text: gazex folds more (Unicode case, dashes, accents) and
+    // checks Unicode boundaries, so its count differs a little from the bare scan's, never much.
+    assert!(pl as f64 >= 0.9 * base as f64 && pl as f64 <= 1.3 * base as f64, "places {pl} vs bare {base}");
+    assert!(dt > 10_000, "dates {dt}");
+    let mut group = c.benchmark_group("ungdc-1000");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.sample_size(10);
+    group.bench_function("bare-aho-corasick-scan", |b| b.iter(|| assert_eq!(bare(), base)));
+    group.bench_function("gazex-pipeline", |b| b.iter(|| assert_eq!(full(), (pl, dt))));
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
