@@ -326,9 +326,14 @@ fn fold_char(c: char, opts: FoldOptions, out: &mut String) {
 
 /// Folds a short string (a gazetteer name) into a new string.
 pub fn fold(text: &str, opts: FoldOptions) -> String {
-    let mut f = Folded::default();
-    fold_into(text, opts, &mut f);
-    f.text
+    thread_local! {
+        static BUF: std::cell::RefCell<Folded> = std::cell::RefCell::new(Folded::default());
+    }
+    BUF.with(|b| {
+        let mut f = b.borrow_mut();
+        fold_into(text, opts, &mut f);
+        f.text.clone()
+    })
 }
 
 impl Folded {

@@ -50,9 +50,10 @@ impl Matcher {
             lowercase: false,
             diacritics,
         };
-        let mut index: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut lists: Vec<Vec<Target>> = Vec::new();
+        // Every (folded name, target) in load order; sorting by name (stable, so load order
+        // is kept within a name) groups the targets of each distinct name, in the byte order
+        // the transducer is built in.
+        let mut items: Vec<(String, Target)> = Vec::new();
         let mut longest_name = 0;
         for (ei, e) in g.entries.iter().enumerate() {
             for name in &e.names {
@@ -67,6 +68,7 @@ impl Matcher {
                 };
                 let exact = exact.then(|| fold(name, keep_case).into_boxed_str());
                 let accented = diacritics
+                    && !name.is_ascii()
                     && fold(
                         name,
                         FoldOptions {
@@ -75,50 +77,50 @@ impl Matcher {
                         },
                     ) != folded;
                 longest_name = longest_name.max(name.len());
-                let p = *index.entry(folded).or_insert_with_key(|k| {
-                    patterns.push(k.clone());
-                    lists.push(Vec::new());
-                    patterns.len() - 1
-                });
-                let list = &mut lists[p];
-                // Duplicate names within an entry merge silently.
-                if !list
-                    .iter()
-                    .any(|t| t.entry as usize == ei && t.exact == exact && t.accented == accented)
-                {
-                    list.push(Target {
+                items.push((
+                    folded,
+                    Target {
                         entry: ei as u32,
                         exact,
                         accented,
-                    });
-                }
+                    },
+                ));
             }
         }
+        items.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
         let mut first = [false; 256];
-        for p in &patterns {
-            if let Some(&b) = p.as_bytes().first() {
-                first[b as usize] = true;
+        let mut builder = fst::MapBuilder::memory();
+        let mut offsets: Vec<u32> = Vec::new();
+        let mut targets: Vec<Target> = Vec::with_capacity(items.len());
+        let mut last: Option<String> = None;
+        for (name, t) in items {
+            if last.as_deref() != Some(name.as_str()) {
+                let pattern = offsets.len() as u64;
+                offsets.push(targets.len() as u32);
+                if let Some(&b) = name.as_bytes().first() {
+                    first[b as usize] = true;
+                }
+                builder
+                    .insert(name.as_bytes(), pattern)
+                    .map_err(|e| Error::Usage(format!("cannot build the gazetteer automaton: {e}")))?;
+                last = Some(name);
+            }
+            let start = offsets.last().copied().unwrap_or(0) as usize;
+            // Duplicate names within an entry merge silently.
+            let dup = targets
+                .get(start..)
+                .unwrap_or(&[])
+                .iter()
+                .any(|x| x.entry == t.entry && x.exact == t.exact && x.accented == t.accented);
+            if !dup {
+                targets.push(t);
             }
         }
-        let mut order: Vec<usize> = (0..patterns.len()).collect();
-        order.sort_unstable_by(|&a, &b| patterns[a].as_bytes().cmp(patterns[b].as_bytes()));
-        let mut builder = fst::MapBuilder::memory();
-        for &i in &order {
-            builder
-                .insert(patterns[i].as_bytes(), i as u64)
-                .map_err(|e| Error::Usage(format!("cannot build the gazetteer automaton: {e}")))?;
-        }
+        offsets.push(targets.len() as u32);
         let bytes = builder
             .into_inner()
             .map_err(|e| Error::Usage(format!("cannot build the gazetteer automaton: {e}")))?;
         let fst = Fst::new(bytes).map_err(|e| Error::Usage(format!("cannot build the gazetteer automaton: {e}")))?;
-        let mut offsets = Vec::with_capacity(lists.len() + 1);
-        let mut targets = Vec::new();
-        offsets.push(0);
-        for l in lists {
-            targets.extend(l);
-            offsets.push(targets.len() as u32);
-        }
         let mut root = vec![None; 256];
         let r = fst.root();
         for t in r.transitions() {

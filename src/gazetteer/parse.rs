@@ -3,7 +3,6 @@
 
 use super::{CasePolicy, Entry, Gazetteer, Source};
 use crate::error::Diagnostic;
-use crate::normalize::{fold, FoldOptions};
 use std::collections::HashMap;
 
 const REQUIRED: [&str; 3] = ["id", "type", "name"];
@@ -130,8 +129,9 @@ pub(super) fn parse_into(
             }
         }
         for nm in &names {
-            let f = fold(nm, FoldOptions::default());
-            if !f.chars().any(|c| c.is_alphanumeric()) {
+            // Folding keeps every letter and digit (it drops only marks, and changes case,
+            // dashes, apostrophes and spaces), so this is "folds to something matchable".
+            if !nm.chars().any(|c| c.is_alphanumeric()) {
                 err(
                     diags,
                     line_no,
