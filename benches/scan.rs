@@ -1,7 +1,10 @@
 //! Criterion benchmarks on the fixed bench inputs (`../shared/bench/`): the bare Aho-Corasick
 //! scan (the cost floor) against the whole gazex pipeline per document, with the same
 //! 153,578-name places gazetteer, on the first 1,000 UN speeches (about 24 MB), one thread.
+//! `dates-only` runs the date stage alone, to show its share of the pipeline's time.
 //! Each benchmark asserts what it found, so a fast but wrong change fails.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -40,19 +43,34 @@ fn bench(c: &mut Criterion) {
     let docs = corpus(1000);
     let bytes: usize = docs.iter().map(|d| d.len()).sum();
     let (tsv, names) = places();
-    let ac = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).ascii_case_insensitive(true).build(&names).expect("automaton");
+    let ac = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(true)
+        .build(&names)
+        .expect("automaton");
     let bare = || {
         let mut n = 0;
         for d in &docs {
             let h = d.as_bytes();
             let w = |i: usize| h.get(i).is_some_and(|b| b.is_ascii_alphanumeric());
-            n += ac.find_iter(h).filter(|m| (m.start() == 0 || !w(m.start() - 1)) && !w(m.end())).count();
+            n += ac
+                .find_iter(h)
+                .filter(|m| (m.start() == 0 || !w(m.start() - 1)) && !w(m.end()))
+                .count();
         }
         n
     };
     let g = Gazetteer::from_tsv("bench-places.tsv", &tsv).expect("gazetteer");
     let p = Pipeline::builder().gazetteer(g).build().expect("pipeline");
-    let documents: Vec<Document> = docs.iter().enumerate().map(|(i, t)| Document { id: i.to_string(), text: t.clone(), ..Document::default() }).collect();
+    let documents: Vec<Document> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Document {
+            id: i.to_string(),
+            text: t.clone(),
+            ..Document::default()
+        })
+        .collect();
     let full = || {
         let mut places = 0;
         let mut dates = 0;
@@ -71,13 +89,34 @@ fn bench(c: &mut Criterion) {
     eprintln!("bare scan: {base} matches; gazex: {pl} places, {dt} dates");
     // The same names over the same text: gazex folds more (Unicode case, dashes, accents) and
     // checks Unicode boundaries, so its count differs a little from the bare scan's, never much.
-    assert!(pl as f64 >= 0.9 * base as f64 && pl as f64 <= 1.3 * base as f64, "places {pl} vs bare {base}");
+    assert!(
+        pl as f64 >= 0.9 * base as f64 && pl as f64 <= 1.3 * base as f64,
+        "places {pl} vs bare {base}"
+    );
     assert!(dt > 10_000, "dates {dt}");
     let mut group = c.benchmark_group("ungdc-1000");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.sample_size(10);
-    group.bench_function("bare-aho-corasick-scan", |b| b.iter(|| assert_eq!(bare(), base)));
-    group.bench_function("gazex-pipeline", |b| b.iter(|| assert_eq!(full(), (pl, dt))));
+    group.bench_function("bare-aho-corasick-scan", |b| {
+        b.iter(|| assert_eq!(bare(), base))
+    });
+    group.bench_function("gazex-pipeline", |b| {
+        b.iter(|| assert_eq!(full(), (pl, dt)))
+    });
+    // The date stage alone: its time over the pipeline's is the share dates cost.
+    let finder = gazex::dates::DateFinder::new();
+    let opts = gazex::dates::DateOptions::default();
+    let only_dates = || {
+        docs.iter()
+            .map(|d| finder.find(d, &opts).len())
+            .sum::<usize>()
+    };
+    let nd = only_dates();
+    assert!(
+        nd >= dt,
+        "dates alone {nd} < dates kept by the pipeline {dt}"
+    );
+    group.bench_function("dates-only", |b| b.iter(|| assert_eq!(only_dates(), nd)));
     group.finish();
 }
 

@@ -28,7 +28,9 @@ fn names(path: &Path) -> Vec<String> {
 
 fn files(p: &Path, out: &mut Vec<PathBuf>) {
     if p.is_dir() {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(p).map(|r| r.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+        let mut v: Vec<PathBuf> = std::fs::read_dir(p)
+            .map(|r| r.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
         v.sort();
         for q in v {
             files(&q, out);
@@ -46,7 +48,11 @@ fn main() {
     };
     let t0 = std::time::Instant::now();
     let pats = names(Path::new(gaz));
-    let ac = match AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).ascii_case_insensitive(true).build(&pats) {
+    let ac = match AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(true)
+        .build(&pats)
+    {
         Ok(a) => a,
         Err(e) => {
             eprintln!("barescan: {e}");
@@ -70,6 +76,9 @@ fn main() {
         bytes += hay.len();
     }
     let secs = t0.elapsed().as_secs_f64();
-    eprintln!("barescan: {} names, build {build:.3} s, {bytes} bytes, {count} matches, {secs:.3} s", pats.len());
+    eprintln!(
+        "barescan: {} names, build {build:.3} s, {bytes} bytes, {count} matches, {secs:.3} s",
+        pats.len()
+    );
     println!("{count}");
 }

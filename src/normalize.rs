@@ -189,7 +189,8 @@ pub fn fold_into(text: &str, opts: FoldOptions, out: &mut Folded) {
                         let c = bytes[j];
                         if is_plain_ascii(c) {
                             j += 1;
-                        } else if c == b' ' && bytes.get(j + 1).is_some_and(|&d| is_plain_ascii(d)) {
+                        } else if c == b' ' && bytes.get(j + 1).is_some_and(|&d| is_plain_ascii(d))
+                        {
                             j += 2;
                         } else {
                             break;
@@ -322,6 +323,58 @@ fn fold_char(c: char, opts: FoldOptions, out: &mut String) {
     } else {
         push(c);
     }
+}
+
+/// Is `c` word-internal (a letter, a digit or a combining mark)? The one definition of a word
+/// used for boundaries, tokens and the first-word filter.
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() || is_combining_mark(c)
+    }
+}
+
+/// The character that begins at byte `i` of UTF-8 `bytes` (None if `i` is not a boundary).
+#[inline]
+pub fn char_at(bytes: &[u8], i: usize) -> Option<char> {
+    let end = (i + 4).min(bytes.len());
+    let chunk = bytes.get(i..end)?;
+    let valid = match std::str::from_utf8(chunk) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(chunk.get(..e.valid_up_to())?).ok()?,
+    };
+    valid.chars().next()
+}
+
+/// The end of the word that begins at byte `i` (`i` itself when no word begins there).
+#[inline]
+pub fn word_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            if !b.is_ascii_alphanumeric() {
+                break;
+            }
+            i += 1;
+        } else {
+            match char_at(bytes, i) {
+                Some(c) if is_word_char(c) => i += c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    i
+}
+
+/// A 64-bit hash of a word's bytes (for the matcher's first-word filter).
+#[inline]
+pub fn word_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    h
 }
 
 /// Folds a short string (a gazetteer name) into a new string.

@@ -7,7 +7,6 @@
 
 use crate::gazetteer::Matcher;
 use crate::normalize::{fold, FoldOptions, Folded};
-use unicode_normalization::char::is_combining_mark;
 
 /// A gazetteer mention in original byte offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,15 +19,8 @@ pub struct Span {
     pub entry: u32,
 }
 
-/// Is `c` word-internal (a letter, a digit or a combining mark)?
-#[inline]
-pub fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else {
-        c.is_alphanumeric() || is_combining_mark(c)
-    }
-}
+pub use crate::normalize::is_word_char;
+use crate::normalize::{char_at, word_end};
 
 fn boundary_before(text: &str, s: usize) -> bool {
     let first = text.get(s..).and_then(|t| t.chars().next());
@@ -65,9 +57,19 @@ pub fn find_mentions(text: &str, folded: &Folded, m: &Matcher, out: &mut Vec<Spa
     while i < n {
         let b = hay[i];
         if !prev_word && m.may_start(b) {
-            if let Some(end) = try_at(text, folded, m, i, out) {
-                prev_word = word_before(hay, end);
-                i = end;
+            // Only words that begin some name are walked in the automaton.
+            let we = word_end(hay, i);
+            if m.may_begin_with(hay.get(i..we).unwrap_or(&[])) {
+                if let Some(end) = try_at(text, folded, m, i, out) {
+                    prev_word = word_before(hay, end);
+                    i = end;
+                    continue;
+                }
+            }
+            if we > i {
+                // The rest of this word cannot begin a name.
+                prev_word = true;
+                i = we;
                 continue;
             }
         }
@@ -80,17 +82,6 @@ pub fn find_mentions(text: &str, folded: &Folded, m: &Matcher, out: &mut Vec<Spa
             i += c.map_or(1, char::len_utf8);
         }
     }
-}
-
-/// The character that begins at byte `i` of valid UTF-8 `hay`.
-fn char_at(hay: &[u8], i: usize) -> Option<char> {
-    let end = (i + 4).min(hay.len());
-    let bytes = hay.get(i..end)?;
-    let valid = match std::str::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => std::str::from_utf8(bytes.get(..e.valid_up_to())?).ok()?,
-    };
-    valid.chars().next()
 }
 
 /// Is the character that ends at byte `end` word-internal?
@@ -107,7 +98,13 @@ fn word_before(hay: &[u8], end: usize) -> bool {
 
 /// Tries the names beginning at folded offset `fs`, longest first; returns the folded end of
 /// the accepted one.
-fn try_at(text: &str, folded: &Folded, m: &Matcher, fs: usize, out: &mut Vec<Span>) -> Option<usize> {
+fn try_at(
+    text: &str,
+    folded: &Folded,
+    m: &Matcher,
+    fs: usize,
+    out: &mut Vec<Span>,
+) -> Option<usize> {
     let hay = folded.text.as_bytes();
     CANDIDATES.with(|cell| {
         let mut found = cell.borrow_mut();

@@ -7,7 +7,7 @@
 
 use super::{CasePolicy, Gazetteer};
 use crate::error::{Error, Result};
-use crate::normalize::{fold, FoldOptions};
+use crate::normalize::{fold, word_end, word_hash, FoldOptions};
 use fst::raw::{Fst, Output};
 
 /// What a folded name stands for: an entry, and the case-preserving form when the name must
@@ -35,6 +35,9 @@ pub struct Matcher {
     longest_name: usize,
     /// Bytes that begin at least one folded name.
     first: [bool; 256],
+    /// A bit set of the hashes of the first words of all names (a Bloom-style filter: a
+    /// text word whose bit is clear begins no name).
+    first_words: Vec<u64>,
     /// The root's transitions, by byte: (node address, output so far).
     root: Vec<Option<(fst::raw::CompiledAddr, u64)>>,
 }
@@ -89,6 +92,7 @@ impl Matcher {
         }
         items.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
         let mut first = [false; 256];
+        let mut first_words = vec![0u64; FIRST_WORD_BITS / 64];
         let mut builder = fst::MapBuilder::memory();
         let mut offsets: Vec<u32> = Vec::new();
         let mut targets: Vec<Target> = Vec::with_capacity(items.len());
@@ -100,9 +104,14 @@ impl Matcher {
                 if let Some(&b) = name.as_bytes().first() {
                     first[b as usize] = true;
                 }
-                builder
-                    .insert(name.as_bytes(), pattern)
-                    .map_err(|e| Error::Usage(format!("cannot build the gazetteer automaton: {e}")))?;
+                let nb = name.as_bytes();
+                let h = first_word_bit(nb.get(..word_end(nb, 0)).unwrap_or(&[]));
+                if let Some(w) = first_words.get_mut(h / 64) {
+                    *w |= 1 << (h % 64);
+                }
+                builder.insert(name.as_bytes(), pattern).map_err(|e| {
+                    Error::Usage(format!("cannot build the gazetteer automaton: {e}"))
+                })?;
                 last = Some(name);
             }
             let start = offsets.last().copied().unwrap_or(0) as usize;
@@ -120,7 +129,8 @@ impl Matcher {
         let bytes = builder
             .into_inner()
             .map_err(|e| Error::Usage(format!("cannot build the gazetteer automaton: {e}")))?;
-        let fst = Fst::new(bytes).map_err(|e| Error::Usage(format!("cannot build the gazetteer automaton: {e}")))?;
+        let fst = Fst::new(bytes)
+            .map_err(|e| Error::Usage(format!("cannot build the gazetteer automaton: {e}")))?;
         let mut root = vec![None; 256];
         let r = fst.root();
         for t in r.transitions() {
@@ -129,6 +139,7 @@ impl Matcher {
             }
         }
         Ok(Matcher {
+            first_words,
             root,
             fst,
             offsets,
@@ -144,7 +155,8 @@ impl Matcher {
     #[inline]
     pub fn names_at(&self, hay: &[u8], from: usize, out: &mut Vec<(usize, usize)>) {
         out.clear();
-        let Some(&Some((addr, out0))) = hay.get(from).and_then(|&b| self.root.get(b as usize)) else {
+        let Some(&Some((addr, out0))) = hay.get(from).and_then(|&b| self.root.get(b as usize))
+        else {
             return;
         };
         let mut node = self.fst.node(addr);
@@ -161,6 +173,13 @@ impl Matcher {
                 out.push((from + i + 2, acc.cat(node.final_output()).value() as usize));
             }
         }
+    }
+
+    /// May a name begin with this word (its bytes in the folded text)? False means surely not.
+    #[inline]
+    pub fn may_begin_with(&self, word: &[u8]) -> bool {
+        let h = first_word_bit(word);
+        self.first_words.get(h / 64).is_some_and(|w| w & (1 << (h % 64)) != 0)
     }
 
     /// Can a name begin with byte `b`?
@@ -190,6 +209,12 @@ impl Matcher {
     pub fn longest_name(&self) -> usize {
         self.longest_name
     }
+}
+
+const FIRST_WORD_BITS: usize = 1 << 21;
+
+fn first_word_bit(word: &[u8]) -> usize {
+    (word_hash(word) >> (64 - 21)) as usize
 }
 
 /// Smart case: a name written entirely in capitals, of up to 5 letters, matches only so.
