@@ -1,0 +1,81 @@
+//! `gazex eval --gold <GOLD.jsonl> <OUT_DIR or entities.jsonl>`: precision, recall and F1 per
+//! type against gold spans, strict and relaxed, with DATE value accuracy and the most frequent
+//! errors (`--json` for machines). The rules are those of `../shared/checks/lib/score.py`; see
+//! `gazex::eval`.
+
+use anyhow::Result;
+use gazex::eval::{format_table, load_predictions, score, Gold, DEFAULT_TYPES};
+use std::path::PathBuf;
+
+/// Score mention records against gold spans: strict and relaxed P/R/F1 per type.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Gold spans, JSON Lines: {"id", "text", "spans": [{"start", "end", "type", "value", "name"}]}.
+    #[arg(long)]
+    gold: PathBuf,
+    /// An output folder of `gazex extract` (its entities.jsonl) or a mention JSONL file.
+    predictions: PathBuf,
+    /// Entity types to score, comma separated.
+    #[arg(long, value_delimiter = ',', default_value = "PERSON,ORG,PLACE,DATE")]
+    types: Vec<String>,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// How many of the most frequent false positives and misses to list.
+    #[arg(long, default_value_t = 15)]
+    top: usize,
+}
+
+pub fn run(a: Args) -> Result<i32> {
+    let gold = Gold::load(&a.gold)?;
+    let preds = load_predictions(&a.predictions)?;
+    let mut types: Vec<String> = a
+        .types
+        .iter()
+        .map(|t| t.trim().to_uppercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if types.is_empty() {
+        types = DEFAULT_TYPES.iter().map(|t| t.to_string()).collect();
+    }
+    let types: Vec<&str> = types.iter().map(String::as_str).collect();
+    let s = score(&gold, &preds, &types);
+    if a.json {
+        println!("{}", s.to_json());
+        return Ok(0);
+    }
+    print!("{}", format_table(&s));
+    match s.date_value_accuracy() {
+        Some(acc) => println!(
+            "DATE value accuracy {acc:.3} ({} of {} matched DATE spans with a gold value)",
+            s.date_values_correct, s.date_values_checked
+        ),
+        None => println!("DATE value accuracy: no matched DATE span has a gold value"),
+    }
+    if s.docs_without_predictions > 0 {
+        println!(
+            "warning: {} gold documents with spans have no prediction at all (do the document ids match?)",
+            s.docs_without_predictions
+        );
+    }
+    let list = |title: &str, v: &[gazex::eval::ErrorCount]| {
+        if v.is_empty() {
+            return;
+        }
+        println!("\n{title} (strict, most frequent first):");
+        for e in v.iter().take(a.top) {
+            println!(
+                "  {:>4}  {:<7} {}",
+                e.count,
+                e.kind,
+                e.text.replace('\n', " ")
+            );
+        }
+        if v.len() > a.top {
+            println!("  ... and {} more", v.len() - a.top);
+        }
+    };
+    list("False positives", &s.false_positives);
+    list("Misses", &s.misses);
+    Ok(0)
+}

@@ -1,0 +1,93 @@
+//! `gazex report <OUT_DIR> -o <report.html>`: one self-contained HTML page over an output
+//! folder (run summary, top entities, co-occurrence network, timeline of dates, entity
+//! drill-down with snippets). Works offline; see `gazex::report` for what it holds.
+
+use anyhow::Result;
+use gazex::report::{build, page, Options};
+use std::path::PathBuf;
+
+/// Write one self-contained HTML page over an output folder.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The output folder of `gazex extract`.
+    out_dir: PathBuf,
+    /// The HTML file to write [default: OUT_DIR/report.html]; `-` for standard output.
+    #[arg(short = 'o', long = "out")]
+    out: Option<PathBuf>,
+    /// The run's inputs (files or folders, as given to extract), to quote snippets from when
+    /// the sources recorded in documents.jsonl are not at hand (e.g. a run on standard input).
+    #[arg(long = "docs")]
+    docs: Vec<PathBuf>,
+    /// Entities in the network (those found in most documents).
+    #[arg(long, default_value_t = 300)]
+    max_nodes: usize,
+    /// Pairs in the network (the strongest among those entities).
+    #[arg(long, default_value_t = 4000)]
+    max_edges: usize,
+    /// Entities listed per type.
+    #[arg(long, default_value_t = 25)]
+    top: usize,
+    /// Snippets per entity.
+    #[arg(long, default_value_t = 8)]
+    snippets: usize,
+    /// Page title.
+    #[arg(long)]
+    title: Option<String>,
+}
+
+pub fn run(a: Args) -> Result<i32> {
+    let opts = Options {
+        max_nodes: a.max_nodes,
+        max_edges: a.max_edges,
+        top_per_type: a.top,
+        snippets_per_entity: a.snippets,
+        docs: a.docs,
+        title: a.title,
+        ..Options::default()
+    };
+    if !a.out_dir.join("entities.jsonl").is_file() {
+        return Err(gazex::Error::Usage(format!(
+            "{}: no entities.jsonl here: give the output folder of `gazex extract`",
+            a.out_dir.display()
+        ))
+        .into());
+    }
+    let data = build(&a.out_dir, &opts)?;
+    let missing = data
+        .pointer("/texts/missing")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0);
+    if missing > 0 {
+        eprintln!(
+            "note: the texts of {missing} quoted documents were not found (JSONL and standard-input documents are not recorded by path): snippets show the mention alone; pass the run's inputs with --docs to quote them"
+        );
+    }
+    let title = opts.title.clone().unwrap_or_else(|| {
+        let name = a
+            .out_dir
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| a.out_dir.display().to_string());
+        format!("gazex report: {name}")
+    });
+    let html = page(&title, &data);
+    let out = a.out.unwrap_or_else(|| a.out_dir.join("report.html"));
+    if out.as_os_str() == "-" {
+        use std::io::Write;
+        let mut o = std::io::stdout().lock();
+        if let Err(e) = o.write_all(html.as_bytes()).and_then(|_| o.flush()) {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(gazex::Error::io("<stdout>", e).into());
+            }
+        }
+        return Ok(0);
+    }
+    let mut tmp = out.clone().into_os_string();
+    tmp.push(".gazex-tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, html.as_bytes()).map_err(|e| gazex::Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, &out).map_err(|e| gazex::Error::io(&out, e))?;
+    eprintln!("wrote {} ({} KB)", out.display(), html.len().div_ceil(1024));
+    Ok(0)
+}
