@@ -3,6 +3,8 @@
 //! input order: a text file to read, or a JSONL line to parse. Reading and decoding happen in
 //! the workers (`document`); this module only lists and splits.
 
+#![deny(clippy::indexing_slicing)]
+
 use crate::document::{decompressing, Compression, Document, ReadOptions};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
@@ -357,6 +359,12 @@ impl Unit {
             } => {
                 let mut warn = String::new();
                 crate::document::parse_jsonl_line(&bytes, source.clone(), line, opts, &mut warn)
+                    // A JSONL document is known by its id; its file and line are not recorded,
+                    // so shards of a corpus merge into exactly the records of one run.
+                    .map(|d| Document {
+                        source: "jsonl".into(),
+                        ..d
+                    })
                     .unwrap_or_else(|| Document {
                         id: format!("{source}:{line}"),
                         source: format!("{source}:{line}"),

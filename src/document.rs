@@ -2,6 +2,8 @@
 //! binary detection, size limit) and parsing JSONL document lines. Every problem becomes a
 //! warning on the document; nothing here fails the run. Finding the inputs is `corpus`'s job.
 
+#![deny(clippy::indexing_slicing)]
+
 use jiff::civil::Date;
 use std::io::Read;
 
@@ -150,13 +152,20 @@ pub fn decode_into(doc: &mut Document, mut raw: Vec<u8>, max: usize) {
         doc.warnings
             .push(format!("truncated at {max} bytes (--max-doc-bytes)"));
     }
-    if raw.starts_with(&[0xFF, 0xFE]) || raw.starts_with(&[0xFE, 0xFF]) {
-        let le = raw[0] == 0xFF;
-        let units = raw[2..].chunks_exact(2).map(|p| {
+    if let Some((le, rest)) = raw
+        .strip_prefix(&[0xFF, 0xFE])
+        .map(|r| (true, r))
+        .or_else(|| raw.strip_prefix(&[0xFE, 0xFF]).map(|r| (false, r)))
+    {
+        let units = rest.chunks_exact(2).map(|p| {
+            let pair = [
+                p.first().copied().unwrap_or(0),
+                p.get(1).copied().unwrap_or(0),
+            ];
             if le {
-                u16::from_le_bytes([p[0], p[1]])
+                u16::from_le_bytes(pair)
             } else {
-                u16::from_be_bytes([p[0], p[1]])
+                u16::from_be_bytes(pair)
             }
         });
         let mut bad = 0usize;
@@ -168,7 +177,7 @@ pub fn decode_into(doc: &mut Document, mut raw: Vec<u8>, max: usize) {
                 })
             })
             .collect();
-        if raw.len() % 2 == 1 {
+        if rest.len() % 2 == 1 {
             bad += 1;
         }
         if bad > 0 {
@@ -176,10 +185,11 @@ pub fn decode_into(doc: &mut Document, mut raw: Vec<u8>, max: usize) {
                 "{bad} invalid UTF-16 sequence(s) replaced with U+FFFD"
             ));
         }
+        warn_if_empty(doc);
         return;
     }
     let body = raw.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&raw);
-    let head = &body[..body.len().min(8192)];
+    let head = body.get(..body.len().min(8192)).unwrap_or(body);
     if head.contains(&0) {
         doc.warnings
             .push("skipped: binary file (NUL byte in the first 8 KiB)".into());
@@ -193,16 +203,84 @@ pub fn decode_into(doc: &mut Document, mut raw: Vec<u8>, max: usize) {
         Ok(s) => doc.text = s,
         Err(e) => {
             let bytes = e.into_bytes();
-            let bad = bytes
-                .utf8_chunks()
-                .filter(|c| !c.invalid().is_empty())
-                .count();
-            doc.text = String::from_utf8_lossy(&bytes).into_owned();
-            doc.warnings.push(format!(
-                "{bad} invalid UTF-8 sequence(s) replaced with U+FFFD"
-            ));
+            if looks_like_cp1252(&bytes) {
+                doc.text = bytes.iter().map(|&b| cp1252_char(b)).collect();
+                doc.warnings
+                    .push("not UTF-8: decoded as Windows-1252 (Latin-1)".into());
+            } else {
+                let bad = bytes
+                    .utf8_chunks()
+                    .filter(|c| !c.invalid().is_empty())
+                    .count();
+                doc.text = String::from_utf8_lossy(&bytes).into_owned();
+                doc.warnings.push(format!(
+                    "{bad} invalid UTF-8 sequence(s) replaced with U+FFFD"
+                ));
+            }
         }
     }
+    warn_if_empty(doc);
+}
+
+/// Adds a warning to a document that has no text to search.
+pub fn warn_if_empty(doc: &mut Document) {
+    if !doc.warnings.is_empty() {
+        return;
+    }
+    if doc.text.is_empty() {
+        doc.warnings.push("empty: no text".into());
+    } else if doc.text.chars().all(char::is_whitespace) {
+        doc.warnings.push("empty: only white space".into());
+    }
+}
+
+/// Bytes 0x80..=0x9F of Windows-1252 (the rest of 0x80..=0xFF is Latin-1). Undefined bytes
+/// map to the C1 control of the same value.
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+];
+
+fn cp1252_char(b: u8) -> char {
+    match b {
+        0x80..=0x9F => CP1252_HIGH
+            .get(usize::from(b - 0x80))
+            .copied()
+            .unwrap_or(char::REPLACEMENT_CHARACTER),
+        _ => char::from(b),
+    }
+}
+
+/// Is this invalid UTF-8 rather a Windows-1252 (Latin-1) text? Yes when it holds no valid
+/// multi-byte UTF-8 sequence at all (a UTF-8 file with a few bad bytes has some), no byte that
+/// Windows-1252 leaves undefined, at most one byte in four outside ASCII, and most of those
+/// bytes touch an ASCII letter (accented letters and quotes sit in or at words; stray garbage
+/// such as `\xff\xfe` between spaces stays invalid UTF-8, replaced with U+FFFD).
+pub fn looks_like_cp1252(bytes: &[u8]) -> bool {
+    for chunk in bytes.utf8_chunks() {
+        if !chunk.valid().is_ascii() {
+            return false;
+        }
+    }
+    let mut high = 0usize;
+    let mut in_words = 0usize;
+    let letter = |i: Option<usize>| {
+        i.and_then(|i| bytes.get(i))
+            .is_some_and(|b| b.is_ascii_alphabetic())
+    };
+    for (i, &b) in bytes.iter().enumerate() {
+        if b < 0x80 {
+            continue;
+        }
+        if matches!(b, 0x81 | 0x8D | 0x8F | 0x90 | 0x9D) {
+            return false;
+        }
+        high += 1;
+        if letter(i.checked_sub(1)) || letter(i.checked_add(1)) {
+            in_words += 1;
+        }
+    }
+    high > 0 && high * 4 <= bytes.len() && in_words * 2 > high
 }
 
 /// Parses one JSONL line into a document; `None` (with a warning in `warn`) when the line is
@@ -215,6 +293,25 @@ pub fn parse_jsonl_line(
     warn: &mut String,
 ) -> Option<Document> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
+    // Invalid UTF-8 inside a line is repaired (U+FFFD) with a warning rather than losing it.
+    let mut repaired = None;
+    let line: std::borrow::Cow<'_, [u8]> = match std::str::from_utf8(line) {
+        Ok(_) => line.into(),
+        Err(_) => {
+            let bad = line
+                .utf8_chunks()
+                .filter(|c| !c.invalid().is_empty())
+                .count();
+            repaired = Some(format!(
+                "{bad} invalid UTF-8 sequence(s) replaced with U+FFFD"
+            ));
+            String::from_utf8_lossy(line)
+                .into_owned()
+                .into_bytes()
+                .into()
+        }
+    };
+    let line: &[u8] = &line;
     let value: serde_json::Value = match serde_json::from_slice(line) {
         Ok(v) => v,
         Err(e) => {
@@ -246,6 +343,7 @@ pub fn parse_jsonl_line(
     let mut doc = Document {
         source: format!("{source}:{line_no}"),
         bytes: line.len() as u64,
+        warnings: repaired.into_iter().collect(),
         ..Document::default()
     };
     doc.id = match map.get(&opts.id_field) {
@@ -274,12 +372,13 @@ pub fn parse_jsonl_line(
         while !text.is_char_boundary(cut) {
             cut -= 1;
         }
-        doc.text = text[..cut].to_string();
+        doc.text = text.get(..cut).unwrap_or_default().to_string();
         doc.warnings
             .push(format!("truncated at {max} bytes (--max-doc-bytes)"));
     } else {
         doc.text = text;
     }
+    warn_if_empty(&mut doc);
     Some(doc)
 }
 
@@ -294,6 +393,7 @@ pub fn parse_doc_date(s: &str) -> Option<Date> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -308,8 +408,13 @@ mod tests {
         assert_eq!(decode(b"\xEF\xBB\xBFabc").text, "abc");
         assert_eq!(decode(b"\xFF\xFEa\0b\0").text, "ab");
         assert_eq!(decode(b"\xFE\xFF\0a\0b").text, "ab");
-        let d = decode(b"ab\xFFcd");
-        assert_eq!(d.text, "ab\u{FFFD}cd");
+        let d = decode("Москва ab\u{FF}cd".as_bytes());
+        assert!(d.warnings.is_empty());
+        let d = decode(b"\xD0\x9C ab\xFFcd");
+        assert_eq!(d.text, "М ab\u{FFFD}cd");
+        let d = decode(b"Treffen in K\xF6ln, \x93Zitat\x94");
+        assert_eq!(d.text, "Treffen in Köln, “Zitat”");
+        assert!(d.warnings[0].contains("Windows-1252"));
         assert_eq!(d.warnings.len(), 1);
         let d = decode(b"ab\0cd");
         assert!(d.text.is_empty() && d.warnings[0].contains("binary"));

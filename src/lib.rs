@@ -21,16 +21,22 @@
 //! [`sentence`] → [`pipeline`] (the per-document function) → [`record`] (JSONL schema) →
 //! [`cooccur`] (counts) → [`tables`] and [`output`] (files), driven by [`run`].
 
+pub mod checkpoint;
 pub mod cooccur;
 pub mod corpus;
 pub mod dates;
 pub mod document;
 pub mod error;
+pub mod eval;
+pub mod export;
 pub mod gazetteer;
+pub mod import;
+pub mod merge;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod record;
+pub mod report;
 pub mod resolve;
 pub mod run;
 pub mod sentence;

@@ -2,6 +2,8 @@
 //! a temporary name and renames it when complete, and writes `manifest.json` with
 //! `"complete": true` only at the very end. It does not format records (see `record`, `tables`).
 
+#![deny(clippy::indexing_slicing)]
+
 use crate::error::{Error, Result};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -64,12 +66,122 @@ impl OutDir {
         let out = OutDir {
             dir: dir.to_path_buf(),
         };
-        // An old manifest must not claim completeness while we write.
-        let m = out.dir.join("manifest.json");
-        if m.exists() {
-            std::fs::remove_file(&m).map_err(|e| Error::io(&m, e))?;
+        // An old manifest must not claim completeness while we write, and an old checkpoint
+        // must not be resumed into this run.
+        out.mark_incomplete()?;
+        for e in std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .flatten()
+        {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with(".gazex-") {
+                let p = e.path();
+                std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+            }
         }
         Ok(out)
+    }
+
+    /// Claims `dir` to resume an interrupted run: a missing or empty folder is created and
+    /// started afresh, a folder with a complete manifest is reported as complete (its manifest
+    /// is returned), and a folder holding anything but gazex output is refused.
+    pub fn resume(dir: &Path) -> Result<(Self, Option<serde_json::Value>)> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: output path exists and is not a folder: pick another --out",
+                dir.display()
+            )));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let mut other = Vec::new();
+        for e in std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .flatten()
+        {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !FILES.contains(&name.as_str())
+                && !name.starts_with(".gazex-")
+                && name != "graph"
+                && name != "README.md"
+            {
+                other.push(name);
+            }
+        }
+        if !other.is_empty() {
+            other.sort();
+            return Err(Error::Usage(format!(
+                "{}: --resume continues a gazex output folder, but this one also holds {}",
+                dir.display(),
+                other.join(", ")
+            )));
+        }
+        let out = OutDir {
+            dir: dir.to_path_buf(),
+        };
+        let m = dir.join("manifest.json");
+        let manifest = std::fs::read(&m)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .filter(|v| v.get("complete") == Some(&serde_json::Value::Bool(true)));
+        if manifest.is_none() {
+            out.mark_incomplete()?;
+        }
+        // Spilled pair runs of the interrupted process are not part of any checkpoint.
+        for e in std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .flatten()
+        {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with(".gazex-spill-") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+        Ok((out, manifest))
+    }
+
+    /// Writes a `manifest.json` that says `"complete": false`, replaced at the very end.
+    pub fn mark_incomplete(&self) -> Result<()> {
+        let m = self.dir.join("manifest.json");
+        let text = format!(
+            "{{\n  \"gazex\": \"{}\",\n  \"complete\": false,\n  \"note\": \"run in progress or interrupted: `gazex extract --resume` with the same options continues it\"\n}}\n",
+            env!("CARGO_PKG_VERSION")
+        );
+        let tmp = self.temp("manifest.json");
+        std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &m).map_err(|e| Error::io(&m, e))
+    }
+
+    /// Reopens the temporary file of `name` to append after its first `len` bytes (resume). A
+    /// file already renamed to its final name is moved back first.
+    pub fn reopen(&self, name: &str, len: u64) -> Result<Writer> {
+        let path = self.temp(name);
+        let dest = self.dir.join(name);
+        if !path.exists() && dest.exists() {
+            std::fs::rename(&dest, &path).map_err(|e| Error::io(&path, e))?;
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        let have = f.metadata().map_err(|e| Error::io(&path, e))?.len();
+        if have < len {
+            return Err(Error::Usage(format!(
+                "{}: shorter ({have} bytes) than the checkpoint says ({len}): cannot resume; start again with --force",
+                path.display()
+            )));
+        }
+        f.set_len(len).map_err(|e| Error::io(&path, e))?;
+        std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(len))
+            .map_err(|e| Error::io(&path, e))?;
+        Ok(Writer {
+            inner: BufWriter::with_capacity(1 << 20, f),
+            path,
+            name: name.to_string(),
+            written: len,
+        })
     }
 
     /// The folder.
@@ -90,16 +202,19 @@ impl OutDir {
             inner: BufWriter::with_capacity(1 << 20, f),
             path,
             name: name.to_string(),
+            written: 0,
         })
     }
 
     /// Renames a finished temporary file to its final name.
     pub fn commit(&self, w: Writer) -> Result<()> {
-        let Writer { inner, path, name } = w;
+        let Writer {
+            inner, path, name, ..
+        } = w;
         let f = inner
             .into_inner()
             .map_err(|e| Error::io(&path, e.into_error()))?;
-        f.sync_all().ok();
+        f.sync_all().map_err(|e| Error::io(&path, e))?;
         let dest = self.dir.join(&name);
         std::fs::rename(&path, &dest).map_err(|e| Error::io(&dest, e))
     }
@@ -111,14 +226,26 @@ pub struct Writer {
     inner: BufWriter<File>,
     path: PathBuf,
     name: String,
+    written: u64,
 }
 
 impl Writer {
     /// Appends bytes, naming the file on failure.
     pub fn write_all(&mut self, b: &[u8]) -> Result<()> {
+        self.written += b.len() as u64;
         self.inner
             .write_all(b)
             .map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Flushes and syncs what was written; returns the file's length (for checkpoints).
+    pub fn sync(&mut self) -> Result<u64> {
+        self.inner.flush().map_err(|e| Error::io(&self.path, e))?;
+        self.inner
+            .get_ref()
+            .sync_data()
+            .map_err(|e| Error::io(&self.path, e))?;
+        Ok(self.written)
     }
 
     /// The underlying buffered writer (for table writers).

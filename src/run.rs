@@ -2,21 +2,29 @@
 //! rayon workers read, decode and process each document (records are formatted in the
 //! workers), and one writer thread writes the files in input order and sums the totals, so
 //! output is byte-identical for any thread count and memory stays bounded by the batch size.
+//! Every so often (adaptively, so that checkpoints cost a few per cent of the run at most) the
+//! writer syncs the streamed files and writes a checkpoint (see `checkpoint`) from which
+//! `--resume` continues after a crash, with output identical to an uninterrupted run.
+#![deny(clippy::indexing_slicing)]
 
-use crate::cooccur::{Accumulator, CoocOptions, Totals};
-use crate::corpus::{discover, InputFormat, Unit, Units};
+use crate::checkpoint::{self, Counters, Header};
+use crate::cooccur::{Accumulator, CoocOptions, Spiller, Totals};
+use crate::corpus::{discover, Entry, InputFormat, Unit, Units};
 use crate::document::ReadOptions;
 use crate::error::{Error, Result};
-use crate::output::OutDir;
+use crate::output::{OutDir, Writer};
 use crate::pipeline::Pipeline;
 use crate::record::{write_mentions, DocumentRecord};
 use crate::tables::{write_cooccurrence, write_entities};
 use rayon::prelude::*;
 use serde_json::json;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::sync_channel;
-use std::time::Instant;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// Everything an extract run needs besides the pipeline.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +41,8 @@ pub struct ExtractConfig {
     pub follow: bool,
     /// Overwrite a non-empty output folder.
     pub force: bool,
+    /// Continue an interrupted run in the output folder.
+    pub resume: bool,
     /// Stream mention records to standard output instead of `entities.jsonl`.
     pub stdout: bool,
     /// Worker threads (0: all cores).
@@ -78,6 +88,35 @@ pub struct Summary {
     pub seconds: f64,
     /// The first warnings (document id, warning), at most 1000.
     pub first_warnings: Vec<(String, String)>,
+    /// With `--resume`: documents taken from the checkpoint instead of being processed again.
+    pub resumed_documents: u64,
+    /// With `--resume`: the folder already held a complete run; nothing was done.
+    pub already_complete: bool,
+}
+
+impl Summary {
+    fn from_counters(c: Counters) -> Self {
+        Summary {
+            documents: c.documents,
+            mentions: c.mentions,
+            warned_documents: c.warned_documents,
+            warnings: c.warnings,
+            bytes: c.bytes,
+            first_warnings: c.first_warnings,
+            ..Summary::default()
+        }
+    }
+
+    fn counters(&self) -> Counters {
+        Counters {
+            documents: self.documents,
+            mentions: self.mentions,
+            warned_documents: self.warned_documents,
+            warnings: self.warnings,
+            bytes: self.bytes,
+            first_warnings: self.first_warnings.clone(),
+        }
+    }
 }
 
 struct DocResult {
@@ -85,8 +124,134 @@ struct DocResult {
     record: DocumentRecord,
 }
 
+/// A batch of results for the writer, with the totals of the documents processed since the
+/// last checkpoint when it is time for one.
+struct Msg {
+    results: Vec<DocResult>,
+    checkpoint: Option<Totals>,
+}
+
 const BATCH_DOCS: usize = 512;
 const BATCH_BYTES: u64 = 8 << 20;
+/// Shortest time between two checkpoints.
+const CHECKPOINT_MIN: Duration = Duration::from_secs(1);
+/// Checkpoints are spaced at least this many times their own cost apart.
+const CHECKPOINT_SPACING: u32 = 30;
+
+/// Where a run starts: from nothing or from a checkpoint.
+#[derive(Default)]
+struct Start {
+    units: u64,
+    summary: Summary,
+    totals: Totals,
+    entities_len: u64,
+    documents_len: u64,
+    seen_ids: HashSet<String>,
+}
+
+/// What must be equal between an interrupted run and its `--resume`.
+fn fingerprint(pipeline: &Pipeline, cfg: &ExtractConfig, entries: &[Entry]) -> serde_json::Value {
+    let files = entries.iter().filter_map(|e| match e {
+        Entry::File(p, _) | Entry::Skipped(p, _, _) => Some(p),
+        Entry::Stdin => None,
+    });
+    json!({
+        "options": cfg.options,
+        "gazetteers": pipeline.gazetteer().fingerprint(),
+        "inputs": cfg.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "input_format": format!("{:?}", cfg.format),
+        "follow": cfg.follow,
+        "listing": checkpoint::listing_fingerprint(files),
+    })
+}
+
+/// Explains how two fingerprints differ.
+fn fingerprint_diff(old: &serde_json::Value, new: &serde_json::Value) -> String {
+    let mut what = Vec::new();
+    for k in [
+        "options",
+        "gazetteers",
+        "inputs",
+        "input_format",
+        "follow",
+        "listing",
+    ] {
+        if old.get(k) != new.get(k) {
+            what.push(match k {
+                "listing" => "the input files changed".to_string(),
+                "gazetteers" => "the gazetteers differ".to_string(),
+                _ => format!("{k} differ"),
+            });
+        }
+    }
+    what.join(", ")
+}
+
+/// Prepares a resume: reads the checkpoint, checks it belongs to this run, reopens the
+/// streamed files at the checkpointed lengths and rebuilds the set of document ids seen.
+fn resume_from(o: &OutDir, fp: &serde_json::Value) -> Result<(Start, Writer, Writer)> {
+    let Some((h, totals)) = checkpoint::read(o.path())? else {
+        // Interrupted before its first checkpoint: start again.
+        return Ok((
+            Start::default(),
+            o.open("entities.jsonl")?,
+            o.open("documents.jsonl")?,
+        ));
+    };
+    if &h.fingerprint != fp {
+        return Err(Error::Usage(format!(
+            "{}: cannot resume: the interrupted run used other settings ({}); run with the same inputs and options, or use --force to start again",
+            o.path().display(),
+            fingerprint_diff(&h.fingerprint, fp)
+        )));
+    }
+    let ent = o.reopen("entities.jsonl", h.entities_len)?;
+    let docs = o.reopen("documents.jsonl", h.documents_len)?;
+    let mut seen_ids = HashSet::new();
+    let path = o.temp("documents.jsonl");
+    let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+    let r = std::io::BufReader::with_capacity(1 << 20, f);
+    let mut lines = 0u64;
+    for line in std::io::BufRead::split(r, b'\n').take(h.units as usize) {
+        let line = line.map_err(|e| Error::io(&path, e))?;
+        lines += 1;
+        let doc = serde_json::from_slice::<serde_json::Value>(&line)
+            .ok()
+            .and_then(|v| v.get("doc").and_then(|d| d.as_str()).map(str::to_string));
+        if let Some(d) = doc {
+            seen_ids.insert(d);
+        }
+    }
+    if lines != h.units {
+        return Err(Error::Usage(format!(
+            "{}: holds {lines} documents, the checkpoint says {}: cannot resume; start again with --force",
+            path.display(),
+            h.units
+        )));
+    }
+    let start = Start {
+        units: h.units,
+        summary: Summary::from_counters(h.counters),
+        totals,
+        entities_len: h.entities_len,
+        documents_len: h.documents_len,
+        seen_ids,
+    };
+    Ok((start, ent, docs))
+}
+
+/// Takes the counts out of the worker accumulators, leaving them empty.
+fn drain(accs: &[Mutex<Accumulator>], g: &crate::Gazetteer, spiller: &Spiller) -> Totals {
+    let mut t = Totals::with_spill(Some(spiller.clone()));
+    for m in accs {
+        if let Ok(mut a) = m.lock() {
+            let fresh = Accumulator::new(g.entries.len()).with_spill(Some(spiller.clone()));
+            let full = std::mem::replace(&mut *a, fresh);
+            t += full.into_totals(g);
+        }
+    }
+    t
+}
 
 /// Runs `extract`: reads every input, writes the output folder (and/or standard output).
 pub fn extract(
@@ -95,15 +260,81 @@ pub fn extract(
     progress: &dyn Progress,
 ) -> Result<Summary> {
     let t0 = Instant::now();
+    if cfg.resume && cfg.stdout {
+        return Err(Error::Usage(
+            "--resume cannot continue a --stdout run (standard output cannot be rewound)".into(),
+        ));
+    }
+    if cfg.resume && cfg.force {
+        return Err(Error::Usage(
+            "--resume and --force contradict each other: pick one".into(),
+        ));
+    }
     let entries = discover(&cfg.inputs, cfg.follow)?;
-    let out = match &cfg.out {
-        Some(d) => Some(OutDir::create(d, cfg.force)?),
-        None => None,
+    let g = pipeline.gazetteer();
+    let fp = fingerprint(pipeline, cfg, &entries);
+    // Checkpoints need a folder that holds the entity records.
+    let checkpointing = cfg.out.is_some() && !cfg.stdout;
+    let mut start = Start::default();
+    let (out, ent_w, doc_w) = match &cfg.out {
+        Some(d) if cfg.resume => {
+            let (o, complete) = OutDir::resume(d)?;
+            if let Some(m) = complete {
+                let same = m.get("options") == Some(&cfg.options)
+                    && m.get("gazetteer_fingerprint") == Some(&json!(g.fingerprint()));
+                if !same {
+                    return Err(Error::Usage(format!(
+                        "{}: holds a complete run with other options or gazetteers: nothing to resume (use --force to start again)",
+                        d.display()
+                    )));
+                }
+                checkpoint::remove(o.path());
+                let c = m.get("counts");
+                let n = |k: &str| {
+                    c.and_then(|c| c.get(k))
+                        .and_then(|v| v.as_u64())
+                        .unwrap_or(0)
+                };
+                return Ok(Summary {
+                    documents: n("documents"),
+                    mentions: n("mentions"),
+                    warned_documents: n("documents_with_warnings"),
+                    warnings: n("warnings"),
+                    bytes: n("bytes"),
+                    entities: n("entities") as usize,
+                    pairs: n("pairs") as usize,
+                    resumed_documents: n("documents"),
+                    already_complete: true,
+                    seconds: t0.elapsed().as_secs_f64(),
+                    ..Summary::default()
+                });
+            }
+            let (s, e, dw) = resume_from(&o, &fp)?;
+            start = s;
+            (Some(o), Some(e), Some(dw))
+        }
+        Some(d) => {
+            let o = OutDir::create(d, cfg.force)?;
+            let e = if cfg.stdout {
+                None
+            } else {
+                Some(o.open("entities.jsonl")?)
+            };
+            let dw = o.open("documents.jsonl")?;
+            (Some(o), e, Some(dw))
+        }
+        None => (None, None, None),
     };
+    if let (Some(o), true) = (&out, checkpointing) {
+        if start.units == 0 {
+            // A first checkpoint, so that a resume can check it belongs to this run.
+            checkpoint::write(o.path(), &Header::new(fp.clone(), 0), &Totals::default())?;
+        }
+    }
     let total: u64 = entries
         .iter()
         .map(|e| match e {
-            crate::corpus::Entry::File(p, _) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            Entry::File(p, _) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
             _ => 0,
         })
         .sum();
@@ -113,32 +344,49 @@ pub fn extract(
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {} worker threads: {e}", cfg.threads)))?;
 
-    let ent_w = match (&out, cfg.stdout) {
-        (Some(o), false) => Some(o.open("entities.jsonl")?),
-        _ => None,
-    };
-    let doc_w = match &out {
-        Some(o) => Some(o.open("documents.jsonl")?),
-        None => None,
-    };
-
     let (batch_tx, batch_rx) = sync_channel::<Vec<Unit>>(2);
-    let (res_tx, res_rx) = sync_channel::<Vec<DocResult>>(2);
-    let units = Units::new(entries, cfg.format, cfg.read.clone());
-    let g = pipeline.gazetteer();
+    let (res_tx, res_rx) = sync_channel::<Msg>(2);
+    let skip = usize::try_from(start.units).unwrap_or(usize::MAX);
+    // Test knob: GAZEX_BATCH_DOCS sets the documents per batch (the unit of a checkpoint).
+    let batch_docs = std::env::var("GAZEX_BATCH_DOCS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(BATCH_DOCS);
+    let units = Units::new(entries, cfg.format, cfg.read.clone()).skip(skip);
 
-    type Writers = (Option<crate::output::Writer>, Option<crate::output::Writer>);
-    let accs: Vec<std::sync::Mutex<Accumulator>> = (0..pool.current_num_threads())
-        .map(|_| std::sync::Mutex::new(Accumulator::new(g.entries.len())))
+    type Writers = (Option<Writer>, Option<Writer>);
+    // Pair maps that grow too large spill to sorted runs in the output folder.
+    let spill_dir = out
+        .as_ref()
+        .map_or_else(std::env::temp_dir, |o| o.path().to_path_buf());
+    let spiller = Spiller::new(&spill_dir, cfg.cooc.spill_pairs);
+    let accs: Vec<Mutex<Accumulator>> = (0..pool.current_num_threads())
+        .map(|_| Mutex::new(Accumulator::new(g.entries.len()).with_spill(Some(spiller.clone()))))
         .collect();
-    let outcome: Result<(Summary, Writers)> = std::thread::scope(|s| {
+    let checkpoint_cost_ms = AtomicU64::new(0);
+    let resumed_documents = start.units;
+    let Start {
+        units: start_units,
+        summary: start_summary,
+        totals: resumed_totals,
+        entities_len,
+        documents_len,
+        seen_ids,
+    } = start;
+    let mut start_totals = Totals::with_spill(Some(spiller.clone()));
+    start_totals += resumed_totals;
+    let out_dir = out.as_ref().map(|o| o.path().to_path_buf());
+    let cost = &checkpoint_cost_ms;
+    let fp_ref = &fp;
+    let outcome: Result<(Summary, Totals, Writers)> = std::thread::scope(|s| {
         s.spawn(move || {
             let mut batch = Vec::new();
             let mut size = 0;
             for u in units {
                 size += u.size_hint();
                 batch.push(u);
-                if batch.len() >= BATCH_DOCS || size >= BATCH_BYTES {
+                if batch.len() >= batch_docs || size >= BATCH_BYTES {
                     if batch_tx.send(std::mem::take(&mut batch)).is_err() {
                         return;
                     }
@@ -149,16 +397,20 @@ pub fn extract(
                 let _ = batch_tx.send(batch);
             }
         });
-        let writer = s.spawn(move || -> Result<(Summary, Writers)> {
-            let mut sum = Summary::default();
+        let writer = s.spawn(move || -> Result<(Summary, Totals, Writers)> {
+            let mut sum = start_summary;
+            let mut totals = start_totals;
+            let mut units_done = start_units;
+            let (mut ent_len, mut doc_len) = (entities_len, documents_len);
             let stdout = std::io::stdout();
             let (mut ent_w, mut doc_w) = (ent_w, doc_w);
-            let mut seen_ids = std::collections::HashSet::new();
+            let mut seen_ids = seen_ids;
             let mut line = Vec::new();
-            for batch in res_rx {
+            for msg in res_rx {
+                let got_checkpoint = msg.checkpoint.is_some();
                 let mut n = 0;
                 let mut b = 0;
-                for mut r in batch {
+                for mut r in msg.results {
                     let rec = &mut r.record;
                     if !seen_ids.insert(rec.doc.clone()) {
                         rec.warnings
@@ -192,15 +444,44 @@ pub fn extract(
                     n += 1;
                     b += rec.bytes;
                 }
+                units_done += n;
                 if cfg.stdout {
                     std::io::stdout()
                         .flush()
                         .map_err(|e| Error::io("<stdout>", e))?;
                 }
+                if let Some(delta) = msg.checkpoint {
+                    totals += delta;
+                }
+                // Totals that spilled pairs to disk cannot be saved: the last checkpoint
+                // stays (still consistent; a resume then redoes more work).
+                if let (true, Some(dir), false) = (got_checkpoint, &out_dir, totals.spilled()) {
+                    let t = Instant::now();
+                    if let Some(w) = ent_w.as_mut() {
+                        ent_len = w.sync()?;
+                    }
+                    if let Some(w) = doc_w.as_mut() {
+                        doc_len = w.sync()?;
+                    }
+                    let h = Header {
+                        entities_len: ent_len,
+                        documents_len: doc_len,
+                        counters: sum.counters(),
+                        ..Header::new(fp_ref.clone(), units_done)
+                    };
+                    checkpoint::write(dir, &h, &totals)?;
+                    cost.store(t.elapsed().as_millis() as u64, Ordering::Relaxed);
+                }
                 progress.advance(b, n);
             }
-            Ok((sum, (ent_w, doc_w)))
+            Ok((sum, totals, (ent_w, doc_w)))
         });
+        // Test knob: GAZEX_CHECKPOINT_MS sets a fixed time between checkpoints (0: every batch).
+        let fixed_gap = std::env::var("GAZEX_CHECKPOINT_MS")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_millis);
+        let mut last = Instant::now();
         for batch in batch_rx {
             let results: Vec<DocResult> = pool.install(|| {
                 batch
@@ -208,7 +489,24 @@ pub fn extract(
                     .map(|u| process_unit(pipeline, cfg, u, &accs))
                     .collect()
             });
-            if res_tx.send(results).is_err() {
+            let spacing = fixed_gap.unwrap_or_else(|| {
+                Duration::from_millis(cost.load(Ordering::Relaxed))
+                    .saturating_mul(CHECKPOINT_SPACING)
+                    .max(CHECKPOINT_MIN)
+            });
+            let checkpoint = if checkpointing && last.elapsed() >= spacing {
+                last = Instant::now();
+                Some(drain(&accs, g, &spiller))
+            } else {
+                None
+            };
+            if res_tx
+                .send(Msg {
+                    results,
+                    checkpoint,
+                })
+                .is_err()
+            {
                 break;
             }
         }
@@ -217,21 +515,19 @@ pub fn extract(
             .join()
             .map_err(|_| Error::Usage("internal error: the writer thread stopped".into()))?
     });
-    let (mut summary, (mut ent_w, mut doc_w)) = outcome?;
-    let mut totals = Totals::default();
-    for a in accs {
-        let a = a
-            .into_inner()
-            .map_err(|_| Error::Usage("internal error: a worker stopped".into()))?;
-        totals += a.into_totals(g);
-    }
+    let (mut summary, mut totals, (mut ent_w, mut doc_w)) = outcome?;
+    totals += drain(&accs, g, &spiller);
+    summary.resumed_documents = resumed_documents;
     summary.entities = totals.entities.len();
     summary.pairs = totals.pairs.len();
     if let Some(o) = &out {
         let mut ent_tsv = o.open("entities.tsv")?;
-        write_entities(ent_tsv.inner(), &totals, g).map_err(|e| Error::io(ent_tsv.path(), e))?;
+        write_entities(ent_tsv.inner(), &totals, &g.attribute_columns)
+            .map_err(|e| Error::io(ent_tsv.path(), e))?;
         let mut cooc = o.open("cooccurrence.tsv")?;
-        write_cooccurrence(cooc.inner(), &totals).map_err(|e| Error::io(cooc.path(), e))?;
+        // The rows written: with spilled pairs, `totals.pairs` holds only part of them.
+        summary.pairs = write_cooccurrence(cooc.inner(), &mut totals)
+            .map_err(|e| Error::io(cooc.path(), e))? as usize;
         if let Some(w) = ent_w.take() {
             o.commit(w)?;
         }
@@ -247,6 +543,8 @@ pub fn extract(
         m.write_all(&text)?;
         m.write_all(b"\n")?;
         o.commit(m)?;
+        checkpoint::remove(o.path());
+        checkpoint::sync_dir(o.path());
     }
     summary.seconds = t0.elapsed().as_secs_f64();
     progress.finish();
@@ -257,7 +555,7 @@ fn process_unit(
     pipeline: &Pipeline,
     cfg: &ExtractConfig,
     u: Unit,
-    accs: &[std::sync::Mutex<Accumulator>],
+    accs: &[Mutex<Accumulator>],
 ) -> DocResult {
     let doc = u.into_document(&cfg.read);
     let p = pipeline.process(&doc);
@@ -296,9 +594,12 @@ fn manifest(
             "warnings": s.warnings,
             "bytes": s.bytes,
             "entities": t.entities.len(),
-            "pairs": t.pairs.len(),
+            "pairs": s.pairs,
         },
         "warnings": s.first_warnings.iter().map(|(d, w)| json!({"doc": d, "warning": w})).collect::<Vec<_>>(),
-        "timings": {"seconds": (s.seconds * 1000.0).round() / 1000.0},
+        "timings": {
+            "seconds": (s.seconds * 1000.0).round() / 1000.0,
+            "resumed_after_documents": s.resumed_documents,
+        },
     })
 }

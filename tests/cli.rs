@@ -319,5 +319,7 @@ fn gazetteer_check_reports_ambiguity() {
         .arg(&g)
         .assert()
         .success()
-        .stdout(contains("g.tsv:2: warning: name `georgia`"));
+        .stdout(contains(
+            "g.tsv:2: warning: ambiguous name `georgia` of a is also a name of b",
+        ));
 }

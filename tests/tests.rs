@@ -1,8 +1,12 @@
 //! All integration tests, built into one test binary (modules below).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
+mod analyst;
 mod cli;
+mod cooc;
 mod gold;
 mod matching;
 mod offsets;
+mod reliability;
+mod resume;
 mod util;

@@ -84,8 +84,11 @@ pub struct Args {
     #[arg(long)]
     follow: bool,
     /// Overwrite a non-empty output folder.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resume")]
     force: bool,
+    /// Continue an interrupted run in the same output folder (same inputs and options).
+    #[arg(long)]
+    resume: bool,
     /// Worker threads [default: all cores].
     #[arg(short = 'j', long)]
     threads: Option<usize>,
@@ -122,31 +125,71 @@ fn type_set(v: &[String], flag: &str) -> Result<Option<HashSet<String>>, Error> 
 }
 
 pub fn run(a: Args) -> Result<i32> {
+    // Every problem with the flags is listed at once, before any work.
+    let mut problems = Vec::new();
     if a.threads == Some(0) {
-        return Err(Error::Usage(
-            "--threads 0: give at least 1 (or leave it out to use all cores)".into(),
-        )
-        .into());
+        problems
+            .push("--threads 0: give at least 1 (or leave it out to use all cores)".to_string());
     }
     let doc_date = match &a.doc_date {
-        Some(s) => Some(parse_doc_date(s).ok_or_else(|| {
-            Error::Usage(format!("--doc-date `{s}` is not a date: use YYYY-MM-DD"))
-        })?),
+        Some(s) => {
+            let d = parse_doc_date(s);
+            if d.is_none() {
+                problems.push(format!("--doc-date `{s}` is not a date: use YYYY-MM-DD"));
+            }
+            d
+        }
         None => None,
     };
     if a.max_doc_bytes == 0 {
-        return Err(Error::Usage("--max-doc-bytes must be at least 1".into()).into());
+        problems.push("--max-doc-bytes must be at least 1".into());
     }
     for p in &a.inputs {
-        if p.as_os_str() != "-" && std::fs::metadata(p).is_err() {
-            return Err(
-                Error::Usage(format!("{}: input not found or unreadable", p.display())).into(),
-            );
+        if p.as_os_str() == "-" {
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Err(e) => problems.push(format!(
+                "{}: input not found or unreadable: {e}",
+                p.display()
+            )),
+            Ok(m) if m.is_dir() => {
+                if let Err(e) = std::fs::read_dir(p) {
+                    problems.push(format!(
+                        "{}: input folder cannot be listed: {e}",
+                        p.display()
+                    ));
+                }
+            }
+            Ok(_) => {}
         }
     }
-    let types = type_set(&a.types, "--types")?;
-    let cooc_types = type_set(&a.cooc_types, "--cooc-types")?;
-    let gazetteer = Gazetteer::load(&a.gazetteers, !a.no_builtin)?;
+    if let Some(o) = &a.out {
+        if o.exists() && !o.is_dir() {
+            problems.push(format!(
+                "{}: output path exists and is not a folder: pick another --out",
+                o.display()
+            ));
+        }
+    }
+    let types = type_set(&a.types, "--types");
+    let cooc_types = type_set(&a.cooc_types, "--cooc-types");
+    for r in [&types, &cooc_types] {
+        if let Err(e) = r {
+            problems.push(e.to_string());
+        }
+    }
+    let gazetteer = Gazetteer::load(&a.gazetteers, !a.no_builtin);
+    if !problems.is_empty() {
+        let mut msg = problems.join("\n");
+        if let Err(e) = &gazetteer {
+            msg.push('\n');
+            msg.push_str(&e.to_string());
+        }
+        return Err(Error::Usage(msg).into());
+    }
+    let (types, cooc_types) = (types?, cooc_types?);
+    let gazetteer = gazetteer?;
     let pipeline = Pipeline::builder()
         .gazetteer(gazetteer)
         .types(types.clone())
@@ -195,11 +238,13 @@ pub fn run(a: Args) -> Result<i32> {
         },
         follow: a.follow,
         force: a.force,
+        resume: a.resume,
         stdout: a.stdout,
         threads,
         cooc: gazex::cooccur::CoocOptions {
             types: cooc_types,
             window: a.window,
+            ..gazex::cooccur::CoocOptions::from_env()
         },
         options,
     };
@@ -211,6 +256,21 @@ pub fn run(a: Args) -> Result<i32> {
         };
     let bar = Bar::new(show);
     let s = extract(&pipeline, &cfg, &bar)?;
+    if !a.quiet && s.already_complete {
+        eprintln!(
+            "gazex: {} already holds a complete run with these options: nothing to resume",
+            out.as_ref()
+                .map(|o| o.display().to_string())
+                .unwrap_or_default()
+        );
+        return Ok(0);
+    }
+    if !a.quiet && s.resumed_documents > 0 {
+        eprintln!(
+            "gazex: resumed after {} documents done before the interruption",
+            s.resumed_documents
+        );
+    }
     if !a.quiet {
         let mb = s.bytes as f64 / 1e6;
         eprintln!(

@@ -1,9 +1,14 @@
 //! Command-line definitions (clap derive) and dispatch. The library never sees clap: each
 //! subcommand turns its arguments into library configuration in its own file.
 
+mod completions;
+mod eval;
+mod export;
 mod extract;
 mod gazetteer;
+mod merge;
 mod progress;
+mod report;
 
 use clap::{Parser, Subcommand};
 
@@ -23,6 +28,18 @@ enum Command {
     /// Validate, summarise or import gazetteers.
     #[command(subcommand)]
     Gazetteer(gazetteer::Command),
+    /// Merge the output folders of several extract runs (shards) into one.
+    Merge(merge::Args),
+    /// Write the co-occurrence network of an output folder for graph tools.
+    Export(export::Args),
+    /// Score mention records against gold spans: P/R/F1 per type, strict and relaxed.
+    Eval(eval::Args),
+    /// Write one self-contained HTML page over an output folder: summary, network, timeline.
+    Report(report::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionArgs),
+    /// Print the man page (roff) of gazex or of one subcommand.
+    Man(completions::ManArgs),
 }
 
 /// Runs the command line; returns the exit status.
@@ -40,6 +57,12 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Extract(a) => extract::run(*a),
         Command::Gazetteer(c) => gazetteer::run(c),
+        Command::Merge(a) => merge::run(a),
+        Command::Export(a) => export::run(a),
+        Command::Eval(a) => eval::run(a),
+        Command::Report(a) => report::run(a),
+        Command::Completions(a) => completions::completions(a),
+        Command::Man(a) => completions::man(a),
     };
     match result {
         Ok(code) => code,

@@ -1,21 +1,61 @@
 //! Co-occurrence: entity and pair counts. Each worker adds its documents into its own
 //! [`Accumulator`] (numeric keys, no strings on the hot path); at the end the accumulators
 //! become string-keyed [`Totals`], which are a monoid (`Default` + `+=`), so threads and shards
-//! merge exactly and the tables do not depend on the thread count. It does not write files
-//! (see `tables`).
+//! merge exactly and the tables do not depend on the thread count.
+//!
+//! Memory is bounded by distinct pairs: with a [`Spiller`], a pair map that grows past the
+//! threshold is written to disk as a sorted run, and [`Totals::into_pairs`] merges the runs at
+//! the end (see [`spill`]). This module does not write the tables (see `tables`).
+
+pub mod spill;
 
 use crate::gazetteer::Gazetteer;
 use crate::pipeline::{Processed, Target};
 use rustc_hash::FxHashMap;
+use spill::{Order, Rows, Run};
+pub use spill::{PairRow, Spiller};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io;
 
-/// Which entity types enter the tables.
-#[derive(Debug, Clone, Default)]
+/// Distinct pairs a map may hold before it spills to disk, unless set otherwise.
+pub const DEFAULT_SPILL_PAIRS: usize = 4_000_000;
+
+/// Which entity types enter the tables, and how they are counted.
+#[derive(Debug, Clone)]
 pub struct CoocOptions {
     /// Types that enter the co-occurrence pairs (None: all).
     pub types: Option<HashSet<String>>,
     /// Count mention pairs within this many tokens (0: off).
     pub window: usize,
+    /// Distinct pairs held in memory (per worker, and in the totals) before they spill to
+    /// sorted runs on disk.
+    pub spill_pairs: usize,
+}
+
+impl Default for CoocOptions {
+    fn default() -> Self {
+        CoocOptions {
+            types: None,
+            window: 0,
+            spill_pairs: DEFAULT_SPILL_PAIRS,
+        }
+    }
+}
+
+impl CoocOptions {
+    /// The defaults, with `spill_pairs` taken from the `GAZEX_SPILL_PAIRS` environment
+    /// variable when it holds a number (a knob for tests and small machines).
+    pub fn from_env() -> Self {
+        let spill_pairs = std::env::var("GAZEX_SPILL_PAIRS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or(DEFAULT_SPILL_PAIRS);
+        CoocOptions {
+            spill_pairs,
+            ..CoocOptions::default()
+        }
+    }
 }
 
 /// An entity as it appears in the tables.
@@ -25,8 +65,8 @@ pub struct EntityInfo {
     pub kind: String,
     /// Canonical name.
     pub name: String,
-    /// Gazetteer entry index, for attributes (None for dates).
-    pub entry: Option<u32>,
+    /// Attribute values, one per attribute column of the gazetteer (empty for dates).
+    pub attrs: Vec<String>,
 }
 
 /// Counts of one entity.
@@ -64,15 +104,19 @@ impl std::ops::AddAssign for EntityCounts {
     }
 }
 
-/// The counts of one document (or of many, once summed).
-#[derive(Debug, Clone, Default)]
+/// The counts of one document (or of many, once summed). Pairs live in `pairs` and, once a
+/// [`Spiller`] made them spill, in sorted runs on disk; [`Totals::into_pairs`] gives them all.
+#[derive(Debug, Default)]
 pub struct Totals {
     /// Documents counted.
     pub documents: u64,
     /// Entity id -> info and counts.
     pub entities: BTreeMap<String, (EntityInfo, EntityCounts)>,
-    /// (source id, target id) with source < target -> counts.
+    /// (source id, target id) with source < target -> counts (those still in memory).
     pub pairs: HashMap<(String, String), PairCounts>,
+    spiller: Option<Spiller>,
+    runs: Vec<Run>,
+    error: Option<io::Error>,
 }
 
 impl std::ops::AddAssign for Totals {
@@ -88,10 +132,68 @@ impl std::ops::AddAssign for Totals {
         for (k, c) in o.pairs {
             *self.pairs.entry(k).or_default() += c;
         }
+        self.runs.extend(o.runs);
+        if self.error.is_none() {
+            self.error = o.error;
+        }
+        self.maybe_spill();
     }
 }
 
 impl Totals {
+    /// Empty totals that spill with `spiller` (None: all in memory).
+    pub fn with_spill(spiller: Option<Spiller>) -> Self {
+        Totals {
+            spiller,
+            ..Totals::default()
+        }
+    }
+
+    /// Adds the counts of one pair (`a` < `b`).
+    pub fn add_pair(&mut self, a: String, b: String, c: PairCounts) {
+        *self.pairs.entry((a, b)).or_default() += c;
+        self.maybe_spill();
+    }
+
+    /// Whether some pairs were spilled to disk.
+    pub fn spilled(&self) -> bool {
+        !self.runs.is_empty()
+    }
+
+    fn maybe_spill(&mut self) {
+        let Some(s) = &self.spiller else { return };
+        if self.pairs.len() <= s.threshold() || self.error.is_some() {
+            return;
+        }
+        let rows = drain_rows(&mut self.pairs);
+        match s.write_sorted(rows, Order::Ids) {
+            Ok(run) => self.runs.push(run),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Every pair once, summed, in the order of `cooccurrence.tsv` (documents descending,
+    /// then ids), merging what was spilled. Takes the pairs out of the totals (entities and
+    /// documents stay for npmi). Fails when spilling failed or a run cannot be read.
+    pub fn into_pairs(&mut self) -> io::Result<Box<dyn Iterator<Item = io::Result<PairRow>>>> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let rows = drain_rows(&mut self.pairs);
+        let runs = std::mem::take(&mut self.runs);
+        match &self.spiller {
+            Some(s) if !runs.is_empty() => {
+                let by_ids: Rows = spill::merge_runs(s, runs, rows, Order::Ids)?;
+                spill::by_documents(s, by_ids)
+            }
+            _ => {
+                let mut rows = rows;
+                rows.sort_unstable_by(|x, y| Order::Documents.cmp(x, y));
+                Ok(Box::new(rows.into_iter().map(Ok)))
+            }
+        }
+    }
+
     /// Normalised PMI of a pair over documents, from the final totals.
     pub fn npmi(&self, pair: &PairCounts, a: &str, b: &str) -> f64 {
         let n = self.documents as f64;
@@ -110,6 +212,13 @@ impl Totals {
     }
 }
 
+fn drain_rows(pairs: &mut HashMap<(String, String), PairCounts>) -> Vec<PairRow> {
+    pairs
+        .drain()
+        .map(|((a, b), c)| PairRow { a, b, c })
+        .collect()
+}
+
 /// Counts of the documents one worker processed, keyed by numbers: gazetteer entries are
 /// their index, dates `entries + n` for the n-th distinct date value this worker met.
 #[derive(Debug, Default)]
@@ -120,6 +229,9 @@ pub struct Accumulator {
     documents: u64,
     entities: FxHashMap<u32, EntityCounts>,
     pairs: FxHashMap<(u32, u32), PairCounts>,
+    spiller: Option<Spiller>,
+    runs: Vec<Run>,
+    error: Option<io::Error>,
     // scratch
     keys: Vec<u32>,
     in_pairs: Vec<bool>,
@@ -132,6 +244,12 @@ impl Accumulator {
             entries: entries as u32,
             ..Accumulator::default()
         }
+    }
+
+    /// Spills this accumulator's pairs with `spiller` when they grow past its threshold.
+    pub fn with_spill(mut self, spiller: Option<Spiller>) -> Self {
+        self.spiller = spiller;
+        self
     }
 
     fn key(&mut self, t: &Target) -> u32 {
@@ -233,57 +351,84 @@ impl Accumulator {
         }
         self.keys = keys;
         self.in_pairs = in_pairs;
+        if let Some(s) = self.spiller.clone() {
+            if self.pairs.len() > s.threshold() && self.error.is_none() {
+                let rows = self.string_rows(g);
+                match s.write_sorted(rows, Order::Ids) {
+                    Ok(run) => self.runs.push(run),
+                    Err(e) => self.error = Some(e),
+                }
+            }
+        }
     }
 
-    /// The string-keyed totals of this accumulator.
-    pub fn into_totals(self, g: &Gazetteer) -> Totals {
-        let n = g.entries.len() as u32;
-        let info = |k: u32| -> (String, EntityInfo) {
-            if k < n {
-                match g.entries.get(k as usize) {
-                    Some(e) => (
-                        e.id.clone(),
-                        EntityInfo {
-                            kind: e.kind.clone(),
-                            name: e.name.clone(),
-                            entry: Some(k),
-                        },
-                    ),
-                    None => (String::new(), EntityInfo::default()),
-                }
-            } else {
-                let v = self.dates.get((k - n) as usize).map_or("", |v| &**v);
-                (
-                    format!("date:{v}"),
-                    EntityInfo {
-                        kind: "DATE".into(),
-                        name: v.to_string(),
-                        entry: None,
-                    },
-                )
-            }
-        };
+    /// The string id of key `k`.
+    fn id(&self, k: u32, g: &Gazetteer) -> String {
+        if k < self.entries {
+            g.entries
+                .get(k as usize)
+                .map_or_else(String::new, |e| e.id.clone())
+        } else {
+            let v = self
+                .dates
+                .get((k - self.entries) as usize)
+                .map_or("", |v| &**v);
+            format!("date:{v}")
+        }
+    }
+
+    /// Drains the pair map into string-keyed rows (`a` < `b`).
+    fn string_rows(&mut self, g: &Gazetteer) -> Vec<PairRow> {
+        let mut ids: FxHashMap<u32, String> = FxHashMap::default();
+        let mut rows = Vec::with_capacity(self.pairs.len());
+        let pairs = std::mem::take(&mut self.pairs);
+        for ((a, b), c) in pairs {
+            let x = ids.entry(a).or_insert_with(|| self.id(a, g)).clone();
+            let y = ids.entry(b).or_insert_with(|| self.id(b, g)).clone();
+            let (a, b) = if x < y { (x, y) } else { (y, x) };
+            rows.push(PairRow { a, b, c });
+        }
+        rows
+    }
+
+    /// The string-keyed totals of this accumulator (with the runs it spilled, if any).
+    pub fn into_totals(mut self, g: &Gazetteer) -> Totals {
         let mut t = Totals {
             documents: self.documents,
             ..Totals::default()
         };
-        let mut ids: FxHashMap<u32, String> = FxHashMap::default();
-        for (k, c) in &self.entities {
-            let (id, inf) = info(*k);
-            ids.insert(*k, id.clone());
-            t.entities.insert(id, (inf, *c));
-        }
-        for ((a, b), c) in self.pairs {
-            let (Some(x), Some(y)) = (ids.get(&a), ids.get(&b)) else {
-                continue;
+        let columns = g.attribute_columns.len();
+        for (&k, c) in &self.entities {
+            let info = match g.entries.get(k as usize).filter(|_| k < self.entries) {
+                Some(e) => {
+                    let mut attrs = vec![String::new(); columns];
+                    for (col, v) in &e.attrs {
+                        if let Some(slot) = attrs.get_mut(*col) {
+                            slot.clone_from(v);
+                        }
+                    }
+                    EntityInfo {
+                        kind: e.kind.clone(),
+                        name: e.name.clone(),
+                        attrs,
+                    }
+                }
+                None => EntityInfo {
+                    kind: "DATE".into(),
+                    name: self
+                        .dates
+                        .get((k - self.entries) as usize)
+                        .map_or(String::new(), |v| v.to_string()),
+                    attrs: Vec::new(),
+                },
             };
-            let key = if x < y {
-                (x.clone(), y.clone())
-            } else {
-                (y.clone(), x.clone())
-            };
-            *t.pairs.entry(key).or_default() += c;
+            t.entities.insert(self.id(k, g), (info, *c));
         }
+        for row in self.string_rows(g) {
+            *t.pairs.entry((row.a, row.b)).or_default() += row.c;
+        }
+        t.runs = std::mem::take(&mut self.runs);
+        t.error = self.error.take();
         t
     }
 }

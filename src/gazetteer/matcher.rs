@@ -179,7 +179,9 @@ impl Matcher {
     #[inline]
     pub fn may_begin_with(&self, word: &[u8]) -> bool {
         let h = first_word_bit(word);
-        self.first_words.get(h / 64).is_some_and(|w| w & (1 << (h % 64)) != 0)
+        self.first_words
+            .get(h / 64)
+            .is_some_and(|w| w & (1 << (h % 64)) != 0)
     }
 
     /// Can a name begin with byte `b`?

@@ -1,0 +1,54 @@
+//! Date extraction: any text, both orders, with or without an anchor. Invariants: spans are
+//! non-empty, on char boundaries, sorted and non-overlapping; values are non-empty EDTF-like
+//! strings; begin <= end day; relative values only with an anchor.
+#![no_main]
+
+use gazex::dates::{DateFinder, DateOptions, DateOrder};
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+static FINDER: OnceLock<DateFinder> = OnceLock::new();
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(rest);
+    let finder = FINDER.get_or_init(DateFinder::new);
+    let anchor = (flags & 2 == 2).then(|| jiff::civil::date(2000 + i16::from(flags >> 3), 2, 28));
+    let opts = DateOptions {
+        order: if flags & 1 == 1 {
+            DateOrder::Mdy
+        } else {
+            DateOrder::Dmy
+        },
+        anchor,
+    };
+    let found = finder.find(&text, &opts);
+    let mut last = 0;
+    for d in &found {
+        assert!(d.start < d.end && d.end <= text.len(), "{d:?}");
+        assert!(d.start >= last, "overlap or disorder: {d:?}");
+        last = d.end;
+        assert!(
+            text.get(d.start..d.end).is_some(),
+            "not on char boundaries: {d:?}"
+        );
+        assert!(!d.value.is_empty(), "{d:?}");
+        assert!(
+            d.value.chars().all(|c| c.is_ascii_digit()
+                || "X-/.~?%".contains(c)
+                || c == 'S'
+                || c == 'W'
+                || c == 'T'),
+            "not an EDTF value: {:?}",
+            d.value
+        );
+        if let (Some(b), Some(e)) = (d.begin, d.end_day) {
+            assert!(b <= e, "begin after end: {d:?}");
+        }
+        if d.relative {
+            assert!(anchor.is_some(), "relative without an anchor: {d:?}");
+        }
+    }
+});

@@ -1,0 +1,63 @@
+//! Folding and offset mapping: any text, both fold options. Invariants: the folded text is
+//! valid UTF-8; every folded char boundary maps (when it maps) to an original char boundary
+//! within the text; starts and ends are monotonic; a span maps to start <= end; the whole
+//! folded text maps to the whole original (but for trailing white space).
+#![no_main]
+
+use gazex::normalize::{fold_into, FoldOptions, Folded};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(rest);
+    let opts = FoldOptions {
+        lowercase: flags & 1 == 1,
+        diacritics: flags & 2 == 2,
+    };
+    let mut f = Folded::default();
+    fold_into(&text, opts, &mut f);
+    let ft = f.text.clone();
+    let mut last_start = 0;
+    let mut last_end = 0;
+    let bounds: Vec<usize> = (0..=ft.len()).filter(|&p| ft.is_char_boundary(p)).collect();
+    for &p in &bounds {
+        if let Some(s) = f.map_start(p) {
+            assert!(
+                s <= text.len() && text.is_char_boundary(s),
+                "start {p} -> {s}"
+            );
+            assert!(s >= last_start, "starts not monotonic at {p}");
+            last_start = s;
+        }
+        if let Some(e) = f.map_end(p, &text) {
+            assert!(
+                e <= text.len() && text.is_char_boundary(e),
+                "end {p} -> {e}"
+            );
+            assert!(e >= last_end, "ends not monotonic at {p}");
+            last_end = e;
+        }
+    }
+    // Every span of the folded text that maps gives a slice of the original.
+    for (i, &a) in bounds.iter().enumerate().step_by(3) {
+        for &b in bounds.iter().skip(i + 1).step_by(5) {
+            if let (Some(s), Some(e)) = (f.map_start(a), f.map_end(b, &text)) {
+                assert!(s <= e, "span {a}..{b} -> {s}..{e}");
+                assert!(text.get(s..e).is_some());
+            }
+        }
+    }
+    assert_eq!(f.map_start(0), Some(0));
+    // The whole folded text maps to the whole original, except that a trailing run of white
+    // space may be left out (found by this target: map_end(len) stops before such a run).
+    let end = f.map_end(ft.len(), &text);
+    assert!(
+        end.is_some_and(|e| text
+            .get(e..)
+            .is_some_and(|t| t.chars().all(char::is_whitespace))),
+        "whole text: {end:?} of {}",
+        text.len()
+    );
+});

@@ -1,0 +1,48 @@
+//! `gazex merge -o <DIR> <PART_DIR>...`: merge the output folders of several `extract` runs
+//! over disjoint document sets (shards) into one, as if one run had read all documents
+//! (CONTRACT "Command line"). Parts made with different gazetteers or options are refused
+//! (exit 2).
+
+use anyhow::Result;
+use std::path::PathBuf;
+
+/// Merge the output folders of several extract runs (shards) into one.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Output folders of `gazex extract`, in document order.
+    #[arg(required = true)]
+    parts: Vec<PathBuf>,
+    /// The merged output folder, created if missing.
+    #[arg(short = 'o', long = "out", required = true)]
+    out: PathBuf,
+    /// Overwrite an earlier gazex output in the output folder.
+    #[arg(long)]
+    force: bool,
+    /// No summary.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+pub fn run(a: Args) -> Result<i32> {
+    let spill = gazex::cooccur::CoocOptions::from_env().spill_pairs;
+    let s = gazex::merge::merge(&a.parts, &a.out, a.force, spill)?;
+    if s.repeated > 0 {
+        eprintln!(
+            "gazex: warning: {} document ids appear in more than one part (e.g. {}): parts should hold disjoint documents",
+            s.repeated,
+            s.repeated_ids.join(", ")
+        );
+    }
+    if !a.quiet {
+        eprintln!(
+            "gazex: merged {} parts: {} documents, {} mentions of {} entities, {} pairs -> {}",
+            s.parts,
+            s.documents,
+            s.mentions,
+            s.entities,
+            s.pairs,
+            a.out.display()
+        );
+    }
+    Ok(0)
+}
