@@ -112,16 +112,23 @@ pub fn write_cooccurrence<W: Write>(w: W, t: &mut Totals) -> std::io::Result<u64
     let mut out = tsv_writer(w);
     out.write_record(PAIR_COLUMNS)?;
     let rows = t.into_pairs()?;
-    let kind = |id: &str| t.entities.get(id).map_or("", |e| e.0.kind.as_str());
+    // id -> (type, documents), hashed once instead of two tree look-ups per id and row.
+    let index: rustc_hash::FxHashMap<&str, (&str, u64)> = t
+        .entities
+        .iter()
+        .map(|(id, (info, c))| (id.as_str(), (info.kind.as_str(), c.documents)))
+        .collect();
+    let get = |id: &str| index.get(id).copied().unwrap_or(("", 0));
     let mut n = 0;
     for row in rows {
         let row = row?;
-        let npmi = t.npmi(&row.c, &row.a, &row.b);
+        let ((ka, da), (kb, db)) = (get(&row.a), get(&row.b));
+        let npmi = crate::cooccur::npmi(t.documents, da, db, row.c.documents);
         out.write_record([
             safe_cell(&row.a).as_ref(),
             safe_cell(&row.b).as_ref(),
-            safe_cell(kind(&row.a)).as_ref(),
-            safe_cell(kind(&row.b)).as_ref(),
+            safe_cell(ka).as_ref(),
+            safe_cell(kb).as_ref(),
             &row.c.documents.to_string(),
             &row.c.sentences.to_string(),
             &row.c.window.to_string(),

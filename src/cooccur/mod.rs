@@ -14,7 +14,7 @@ use crate::pipeline::{Processed, Target};
 use rustc_hash::FxHashMap;
 use spill::{Order, Rows, Run};
 pub use spill::{PairRow, Spiller};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::io;
 
 /// Distinct pairs a map may hold before it spills to disk, unless set otherwise.
@@ -113,7 +113,7 @@ pub struct Totals {
     /// Entity id -> info and counts.
     pub entities: BTreeMap<String, (EntityInfo, EntityCounts)>,
     /// (source id, target id) with source < target -> counts (those still in memory).
-    pub pairs: HashMap<(String, String), PairCounts>,
+    pub pairs: FxHashMap<(String, String), PairCounts>,
     spiller: Option<Spiller>,
     runs: Vec<Run>,
     error: Option<io::Error>,
@@ -196,23 +196,29 @@ impl Totals {
 
     /// Normalised PMI of a pair over documents, from the final totals.
     pub fn npmi(&self, pair: &PairCounts, a: &str, b: &str) -> f64 {
-        let n = self.documents as f64;
-        let da = self.entities.get(a).map_or(0, |e| e.1.documents) as f64;
-        let db = self.entities.get(b).map_or(0, |e| e.1.documents) as f64;
-        let dab = pair.documents as f64;
-        if n == 0.0 || da == 0.0 || db == 0.0 || dab == 0.0 {
-            return 0.0;
-        }
-        let pab = dab / n;
-        if pab >= 1.0 {
-            return 1.0;
-        }
-        let pmi = (pab / ((da / n) * (db / n))).ln();
-        pmi / -pab.ln()
+        let da = self.entities.get(a).map_or(0, |e| e.1.documents);
+        let db = self.entities.get(b).map_or(0, |e| e.1.documents);
+        npmi(self.documents, da, db, pair.documents)
     }
 }
 
-fn drain_rows(pairs: &mut HashMap<(String, String), PairCounts>) -> Vec<PairRow> {
+/// Normalised pointwise mutual information of two entities over `n` documents, from the
+/// documents holding each (`da`, `db`) and both (`dab`): 1 when they always occur together,
+/// 0 when independent (or undefined), towards -1 when they avoid each other.
+pub fn npmi(n: u64, da: u64, db: u64, dab: u64) -> f64 {
+    let (n, da, db, dab) = (n as f64, da as f64, db as f64, dab as f64);
+    if n == 0.0 || da == 0.0 || db == 0.0 || dab == 0.0 {
+        return 0.0;
+    }
+    let pab = dab / n;
+    if pab >= 1.0 {
+        return 1.0;
+    }
+    let pmi = (pab / ((da / n) * (db / n))).ln();
+    pmi / -pab.ln()
+}
+
+fn drain_rows(pairs: &mut FxHashMap<(String, String), PairCounts>) -> Vec<PairRow> {
     pairs
         .drain()
         .map(|((a, b), c)| PairRow { a, b, c })
