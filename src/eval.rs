@@ -20,8 +20,8 @@
 //!
 //! ```
 //! use gazex::eval::{score, Gold, Prediction};
-//! let gold = Gold::from_jsonl(r#"{"id":"d","text":"Khalimov met Rahmon.","spans":[
-//!   {"start":0,"end":8,"type":"PERSON"},{"start":13,"end":19,"type":"PERSON"}]}"#).unwrap();
+//! let gold = Gold::from_jsonl(concat!(r#"{"id":"d","text":"Khalimov met Rahmon.","spans":["#,
+//!   r#"{"start":0,"end":8,"type":"PERSON"},{"start":13,"end":19,"type":"PERSON"}]}"#)).unwrap();
 //! let pred = vec![Prediction { doc: "d".into(), kind: "PERSON".into(), start: 0, end: 8,
 //!   text: "Khalimov".into(), value: None }];
 //! let s = score(&gold, &pred, &["PERSON"]);
