@@ -134,7 +134,7 @@ struct Msg {
 const BATCH_DOCS: usize = 512;
 const BATCH_BYTES: u64 = 8 << 20;
 /// Shortest time between two checkpoints.
-const CHECKPOINT_MIN: Duration = Duration::from_secs(1);
+const CHECKPOINT_MIN: Duration = Duration::from_secs(5);
 /// Checkpoints are spaced at least this many times their own cost apart.
 const CHECKPOINT_SPACING: u32 = 30;
 

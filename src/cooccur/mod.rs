@@ -187,9 +187,25 @@ impl Totals {
                 spill::by_documents(s, by_ids)
             }
             _ => {
-                let mut rows = rows;
-                rows.sort_unstable_by(|x, y| Order::Documents.cmp(x, y));
-                Ok(Box::new(rows.into_iter().map(Ok)))
+                // Table order without string comparisons: the entities are sorted by id, so
+                // their positions rank the ids.
+                let rank: FxHashMap<&str, u32> = self
+                    .entities
+                    .keys()
+                    .enumerate()
+                    .map(|(i, id)| (id.as_str(), i as u32))
+                    .collect();
+                let r = |id: &str| rank.get(id).copied().unwrap_or(u32::MAX);
+                let mut keyed: Vec<(u64, u32, u32, PairRow)> = rows
+                    .into_iter()
+                    .map(|row| (u64::MAX - row.c.documents, r(&row.a), r(&row.b), row))
+                    .collect();
+                keyed.sort_unstable_by(|x, y| {
+                    (x.0, x.1, x.2)
+                        .cmp(&(y.0, y.1, y.2))
+                        .then_with(|| Order::Documents.cmp(&x.3, &y.3))
+                });
+                Ok(Box::new(keyed.into_iter().map(|k| Ok(k.3))))
             }
         }
     }
