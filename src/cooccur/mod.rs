@@ -129,8 +129,14 @@ impl std::ops::AddAssign for Totals {
                 .or_insert_with(|| (info, EntityCounts::default()));
             e.1 += c;
         }
-        for (k, c) in o.pairs {
-            *self.pairs.entry(k).or_default() += c;
+        if self.pairs.is_empty() {
+            // The common case (one worker, or the first one): take the map as it is.
+            self.pairs = o.pairs;
+        } else {
+            self.pairs.reserve(o.pairs.len());
+            for (k, c) in o.pairs {
+                *self.pairs.entry(k).or_default() += c;
+            }
         }
         self.runs.extend(o.runs);
         if self.error.is_none() {
