@@ -11,7 +11,7 @@
 //! IATA codes, anything with a digit, links) are left out. Rows are kept by feature class
 //! (default `A` and `P`: countries, regions, populated places) and minimum population.
 
-use super::{Row, Sink, Summary};
+use super::{next_record, Row, Sink, Summary};
 use crate::error::{Error, Result};
 use std::io::{BufRead, Write};
 
@@ -156,22 +156,7 @@ pub(super) fn import(
         .flexible(true)
         .from_reader(input);
     let mut rec = csv::StringRecord::new();
-    loop {
-        match rd.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                sink.summary.warn(
-                    "unreadable row",
-                    format!("{path}:{line}: unreadable row: {e}"),
-                );
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-                continue;
-            }
-        }
+    while next_record(&mut rd, &mut rec, &mut sink.summary, path) {
         let line = rec.position().map_or(0, |p| p.line());
         let get = |i: usize| rec.get(i).unwrap_or("").trim();
         if get(0).starts_with('#') {

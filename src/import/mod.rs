@@ -103,6 +103,31 @@ pub struct Row {
     pub attrs: Vec<String>,
 }
 
+/// Reads the next record of a delimited file into `rec`; an unreadable row is counted as a
+/// warning naming `path:line` and skipped. False at the end of the input (or on an I/O error).
+pub(crate) fn next_record<R: std::io::Read>(
+    rd: &mut csv::Reader<R>,
+    rec: &mut csv::StringRecord,
+    summary: &mut Summary,
+    path: &str,
+) -> bool {
+    loop {
+        match rd.read_record(rec) {
+            Ok(more) => return more,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                summary.warn(
+                    "unreadable row",
+                    format!("{path}:{line}: unreadable row: {e}"),
+                );
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return false;
+                }
+            }
+        }
+    }
+}
+
 /// Writes rows in the gazetteer TSV format: cleans names, keeps ids unique.
 pub struct Sink<'a> {
     out: &'a mut dyn Write,

@@ -13,7 +13,7 @@
 //!
 //! Ids are `ofac:<ent_num>`; attributes `source` (`OFAC SDN`) and `program` (comma-separated).
 
-use super::{title_case, Row, Sink, Summary};
+use super::{next_record, title_case, Row, Sink, Summary};
 use crate::error::Result;
 use regex::Regex;
 use std::io::{BufRead, Write};
@@ -74,22 +74,7 @@ pub(super) fn import(
         .flexible(true)
         .from_reader(input);
     let mut rec = csv::StringRecord::new();
-    loop {
-        match rd.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                sink.summary.warn(
-                    "unreadable row",
-                    format!("{path}:{line}: unreadable row: {e}"),
-                );
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-                continue;
-            }
-        }
+    while next_record(&mut rd, &mut rec, &mut sink.summary, path) {
         let line = rec.position().map_or(0, |p| p.line());
         if rec.len() == 1
             && rec

@@ -3,7 +3,7 @@
 //! any further columns, which become attributes. Column names are matched case-insensitively;
 //! types map with [`super::map_type`]. Rows without an id get `<type>:<slug of name>`.
 
-use super::{map_type, Row, Sink, Summary};
+use super::{map_type, next_record, Row, Sink, Summary};
 use crate::error::{Diagnostic, Error, Result};
 use std::io::{BufRead, Write};
 
@@ -55,22 +55,7 @@ pub(super) fn import(
         &attr_names,
     )?;
     let mut rec = csv::StringRecord::new();
-    loop {
-        match rd.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                sink.summary.warn(
-                    "unreadable row",
-                    format!("{path}:{line}: unreadable row: {e}"),
-                );
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-                continue;
-            }
-        }
+    while next_record(&mut rd, &mut rec, &mut sink.summary, path) {
         let line = rec.position().map_or(0, |p| p.line());
         let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("").trim();
         let name = get(Some(name_col));
