@@ -39,8 +39,10 @@ impl OutDir {
         let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
         let mut non_empty = false;
         for e in rd.flatten() {
-            non_empty = true;
             let name = e.file_name().to_string_lossy().into_owned();
+            // A README that says what the folder is for (as `output/` has in the repository)
+            // does not make it a used output folder.
+            non_empty |= name != "README.md";
             if !FILES.contains(&name.as_str())
                 && !name.starts_with(".gazex-")
                 && name != "graph"

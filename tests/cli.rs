@@ -323,3 +323,39 @@ fn gazetteer_check_reports_ambiguity() {
             "g.tsv:2: warning: ambiguous name `georgia` of a is also a name of b",
         ));
 }
+
+#[test]
+fn a_folder_holding_only_a_readme_counts_as_empty() {
+    // The repository's `output/` holds a README line; the quick-start command must work there.
+    let d = tmp();
+    let g = write(d.path(), "g.tsv", GAZ);
+    write(d.path(), "a.txt", "Khalimov");
+    let out = d.path().join("output");
+    write(&out, "README.md", "generated output goes here");
+    gazex()
+        .args(["extract", "--no-builtin", "-q", "-g"])
+        .arg(&g)
+        .arg("-o")
+        .arg(&out)
+        .arg(d.path().join("a.txt"))
+        .assert()
+        .success();
+    assert!(out.join("entities.jsonl").exists() && out.join("README.md").exists());
+    // A second run into the same folder is refused without --force, and works with it.
+    gazex()
+        .args(["extract", "--no-builtin", "-q", "-g"])
+        .arg(&g)
+        .arg("-o")
+        .arg(&out)
+        .arg(d.path().join("a.txt"))
+        .assert()
+        .code(2);
+    gazex()
+        .args(["extract", "--no-builtin", "-q", "--force", "-g"])
+        .arg(&g)
+        .arg("-o")
+        .arg(&out)
+        .arg(d.path().join("a.txt"))
+        .assert()
+        .success();
+}
