@@ -38,6 +38,7 @@ pub mod pipeline;
 pub mod record;
 pub mod report;
 pub mod resolve;
+pub mod resume;
 pub mod run;
 pub mod sentence;
 pub mod tables;
