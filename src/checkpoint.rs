@@ -6,7 +6,9 @@
 //! or the new checkpoint, never half of one. It does not decide when to checkpoint (see `run`).
 #![deny(clippy::indexing_slicing)]
 
-use crate::cooccur::{EntityCounts, EntityInfo, PairCounts, Totals};
+#[cfg(test)]
+use crate::cooccur::PairCounts;
+use crate::cooccur::{EntityCounts, Totals};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -14,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 /// The checkpoint file name inside the output folder.
 pub const FILE: &str = ".gazex-checkpoint";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The counters of the run so far.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -64,16 +66,17 @@ impl Header {
     }
 }
 
-/// Writes the checkpoint atomically. Totals whose pairs were spilled to disk cannot be saved
-/// (the caller keeps the previous checkpoint, still consistent, instead). into `dir` (temporary file, sync, rename).
-pub fn write(dir: &Path, header: &Header, totals: &Totals) -> Result<()> {
+/// Writes the checkpoint atomically into `dir` (temporary file, sync, rename). The pairs of
+/// `totals` must all be in runs on disk ([`crate::cooccur::PairMap::flush`]); the checkpoint
+/// lists them, with the interned ids their keys refer to.
+pub fn write(dir: &Path, header: &Header, totals: &Totals, interned: &[String]) -> Result<()> {
     let tmp = dir.join(".gazex-checkpoint.tmp");
     let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
     let io = |e: std::io::Error| Error::io(&tmp, e);
     serde_json::to_writer(&mut w, header).map_err(|e| io(e.into()))?;
     w.write_all(b"\n").map_err(io)?;
-    write_totals(&mut w, totals).map_err(io)?;
+    write_totals(&mut w, totals, interned).map_err(io)?;
     let f = w.into_inner().map_err(|e| io(e.into_error()))?;
     f.sync_all().map_err(io)?;
     drop(f);
@@ -83,9 +86,22 @@ pub fn write(dir: &Path, header: &Header, totals: &Totals) -> Result<()> {
     Ok(())
 }
 
+/// The co-occurrence state a checkpoint holds.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Saved {
+    /// Documents counted.
+    pub documents: u64,
+    /// Ids interned after the gazetteer entries, in key order.
+    pub interned: Vec<String>,
+    /// Entity key -> counts.
+    pub entities: Vec<(u32, EntityCounts)>,
+    /// File names of the pair runs (in the output folder).
+    pub runs: Vec<String>,
+}
+
 /// Reads the checkpoint of `dir`, if there is one. A checkpoint that cannot be read is an
 /// error naming the file.
-pub fn read(dir: &Path) -> Result<Option<(Header, Totals)>> {
+pub fn read(dir: &Path) -> Result<Option<(Header, Saved)>> {
     let p = dir.join(FILE);
     let f = match std::fs::File::open(&p) {
         Ok(f) => f,
@@ -118,38 +134,39 @@ pub fn sync_dir(dir: &Path) {
     }
 }
 
-/// Writes totals as JSON arrays, one a line: `["N", documents]`, `["E", id, type, name, [attributes],
-/// mentions, documents]`, `["P", source, target, documents, sentences, window]`, and a last
-/// `["END", entities, pairs]` line that proves the file whole.
-pub fn write_totals<W: Write>(mut w: W, t: &Totals) -> std::io::Result<()> {
+/// Writes totals as JSON arrays, one a line: `["N", documents]`, `["K", id]` for each
+/// interned id in key order, `["E", key, mentions, documents]`, `["R", run file name]`, and a
+/// last `["END", ids, entities, runs]` line that proves the file whole.
+pub fn write_totals<W: Write>(mut w: W, t: &Totals, interned: &[String]) -> std::io::Result<()> {
     serde_json::to_writer(&mut w, &("N", t.documents))?;
     w.write_all(b"\n")?;
-    for (id, (info, c)) in &t.entities {
-        serde_json::to_writer(
-            &mut w,
-            &(
-                "E",
-                id,
-                &info.kind,
-                &info.name,
-                &info.attrs,
-                c.mentions,
-                c.documents,
-            ),
-        )?;
+    for id in interned {
+        serde_json::to_writer(&mut w, &("K", id))?;
         w.write_all(b"\n")?;
     }
-    for ((a, b), c) in &t.pairs {
-        serde_json::to_writer(&mut w, &("P", a, b, c.documents, c.sentences, c.window))?;
+    let mut entities: Vec<_> = t.entities.iter().collect();
+    entities.sort_unstable_by_key(|e| *e.0);
+    for (k, c) in &entities {
+        serde_json::to_writer(&mut w, &("E", k, c.mentions, c.documents))?;
         w.write_all(b"\n")?;
     }
-    serde_json::to_writer(&mut w, &("END", t.entities.len(), t.pairs.len()))?;
+    if t.pairs.held() > 0 {
+        return Err(std::io::Error::other(
+            "internal: pairs held in memory at a checkpoint",
+        ));
+    }
+    let runs = t.pairs.run_names();
+    for r in &runs {
+        serde_json::to_writer(&mut w, &("R", r))?;
+        w.write_all(b"\n")?;
+    }
+    serde_json::to_writer(&mut w, &("END", interned.len(), entities.len(), runs.len()))?;
     w.write_all(b"\n")
 }
 
 /// Reads totals written by [`write_totals`]; an error says what is wrong.
-pub fn read_totals<R: BufRead>(r: R) -> std::result::Result<Totals, String> {
-    let mut t = Totals::default();
+pub fn read_totals<R: BufRead>(r: R) -> std::result::Result<Saved, String> {
+    let mut t = Saved::default();
     let mut ended = false;
     for (i, line) in r.lines().enumerate() {
         let line = line.map_err(|e| e.to_string())?;
@@ -160,42 +177,36 @@ pub fn read_totals<R: BufRead>(r: R) -> std::result::Result<Totals, String> {
         let n = |k: usize| v.get(k).and_then(|x| x.as_u64());
         match s(0).as_deref() {
             Some("N") => t.documents = n(1).ok_or_else(bad)?,
+            Some("K") => t.interned.push(s(1).ok_or_else(bad)?),
             Some("E") => {
-                let (Some(id), Some(kind), Some(name), Some(m), Some(d)) =
-                    (s(1), s(2), s(3), n(5), n(6))
-                else {
+                let (Some(k), Some(m), Some(d)) = (n(1), n(2), n(3)) else {
                     return Err(bad());
                 };
-                let Some(attrs) = v.get(4).and_then(|x| x.as_array()) else {
-                    return Err(bad());
-                };
-                let attrs = attrs
-                    .iter()
-                    .map(|a| a.as_str().map(str::to_string).ok_or_else(bad))
-                    .collect::<std::result::Result<Vec<_>, _>>()?;
-                let counts = EntityCounts {
-                    mentions: m,
-                    documents: d,
-                };
-                t.entities
-                    .insert(id, (EntityInfo { kind, name, attrs }, counts));
-            }
-            Some("P") => {
-                let (Some(a), Some(b), Some(d), Some(se), Some(w)) = (s(1), s(2), n(3), n(4), n(5))
-                else {
-                    return Err(bad());
-                };
-                t.pairs.insert(
-                    (a, b),
-                    PairCounts {
+                let k = u32::try_from(k).map_err(|_| bad())?;
+                t.entities.push((
+                    k,
+                    EntityCounts {
+                        mentions: m,
                         documents: d,
-                        sentences: se,
-                        window: w,
                     },
-                );
+                ));
+            }
+            Some("R") => {
+                let name = s(1).ok_or_else(bad)?;
+                // Only run files inside the folder, never a path elsewhere.
+                if !name.starts_with(crate::cooccur::spill::RUN_PREFIX)
+                    || name.contains('/')
+                    || name.contains('\\')
+                {
+                    return Err(bad());
+                }
+                t.runs.push(name);
             }
             Some("END") => {
-                if n(1) != Some(t.entities.len() as u64) || n(2) != Some(t.pairs.len() as u64) {
+                if n(1) != Some(t.interned.len() as u64)
+                    || n(2) != Some(t.entities.len() as u64)
+                    || n(3) != Some(t.runs.len() as u64)
+                {
                     return Err("totals: counts do not match the END line".into());
                 }
                 ended = true;
@@ -247,51 +258,43 @@ mod tests {
 
     #[test]
     fn totals_round_trip() {
-        let mut t = Totals::default();
+        let dir = tempfile::tempdir().unwrap();
+        let s = crate::cooccur::Spiller::new(dir.path(), 100);
+        let mut t = Totals::with_spill(Some(s));
         t.documents = 3;
         t.entities.insert(
-            "place:x\t\"y\"".into(),
-            (
-                EntityInfo {
-                    kind: "PLACE".into(),
-                    name: "X\nY".into(),
-                    attrs: vec!["Q1".into(), String::new()],
-                },
-                EntityCounts {
-                    mentions: 5,
-                    documents: 2,
-                },
-            ),
+            7,
+            EntityCounts {
+                mentions: 5,
+                documents: 2,
+            },
         );
         t.entities.insert(
-            "date:2024".into(),
-            (
-                EntityInfo {
-                    kind: "DATE".into(),
-                    name: "2024".into(),
-                    attrs: Vec::new(),
-                },
-                EntityCounts {
-                    mentions: 1,
-                    documents: 1,
-                },
-            ),
+            11,
+            EntityCounts {
+                mentions: 1,
+                documents: 1,
+            },
         );
-        t.pairs.insert(
-            ("date:2024".into(), "place:x\t\"y\"".into()),
+        t.add_pair(
+            11,
+            7,
             PairCounts {
                 documents: 1,
                 sentences: 2,
                 window: 3,
             },
         );
+        t.pairs.flush().unwrap();
+        let interned = vec!["date:2024".to_string(), "date:\"x\"\t".to_string()];
         let mut buf = Vec::new();
-        write_totals(&mut buf, &t).ok();
-        let back = read_totals(&buf[..]).ok();
-        let back = back.as_ref();
-        assert_eq!(back.map(|b| b.documents), Some(3));
-        assert_eq!(back.map(|b| &b.entities), Some(&t.entities));
-        assert_eq!(back.map(|b| &b.pairs), Some(&t.pairs));
+        write_totals(&mut buf, &t, &interned).unwrap();
+        let back = read_totals(&buf[..]).unwrap();
+        assert_eq!(back.documents, 3);
+        assert_eq!(back.interned, interned);
+        assert_eq!(back.entities.len(), 2);
+        assert_eq!(back.runs, t.pairs.run_names());
+        assert_eq!(back.runs.len(), 1);
         // Cut short: refused.
         let cut = buf.len() - 5;
         assert!(read_totals(buf.get(..cut).unwrap_or(&[])).is_err());

@@ -6,12 +6,12 @@
 //! or whose run did not complete, are refused before anything is written. It does not count
 //! mentions (see `cooccur`) or format tables (see `tables`).
 
-use crate::cooccur::{EntityCounts, EntityInfo, Spiller, Totals};
+use crate::cooccur::{EntityCounts, EntityInfo, Keys, Spiller, Totals};
 use crate::error::{Error, Result};
 use crate::output::OutDir;
 use crate::tables::{
     check_pair_header, entity_attribute_columns, tsv_reader, write_cooccurrence, write_entities,
-    EntityLine, PairLine,
+    EntityLine, EntityTable, PairLine,
 };
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
@@ -212,8 +212,30 @@ fn concat(
     Ok(w)
 }
 
+/// The entities met while loading the parts: ids interned as keys, with their descriptions.
+#[derive(Default)]
+struct Loaded {
+    keys: Keys,
+    infos: Vec<Option<EntityInfo>>,
+}
+
+impl Loaded {
+    fn key(&mut self, id: &str) -> u32 {
+        let k = self.keys.intern(id);
+        if self.infos.len() <= k as usize {
+            self.infos.resize(k as usize + 1, None);
+        }
+        k
+    }
+}
+
 /// Reads the tables of every part into one [`Totals`]; gives the attribute columns.
-fn load_tables(parts: &[PathBuf], manifests: &[Value], t: &mut Totals) -> Result<Vec<String>> {
+fn load_tables(
+    parts: &[PathBuf],
+    manifests: &[Value],
+    t: &mut Totals,
+    loaded: &mut Loaded,
+) -> Result<Vec<String>> {
     let mut columns: Option<Vec<String>> = None;
     for (part, m) in parts.iter().zip(manifests) {
         t.documents += m
@@ -237,17 +259,15 @@ fn load_tables(parts: &[PathBuf], manifests: &[Value], t: &mut Totals) -> Result
         for rec in r.records() {
             let rec = rec.map_err(|e| bad_table(&p, e))?;
             let e = EntityLine::parse(&rec).map_err(|e| bad_table(&p, e))?;
-            let slot = t.entities.entry(e.id).or_insert_with(|| {
-                (
-                    EntityInfo {
-                        kind: e.kind,
-                        name: e.name,
-                        attrs: e.attrs,
-                    },
-                    EntityCounts::default(),
-                )
-            });
-            slot.1 += EntityCounts {
+            let k = loaded.key(&e.id);
+            if let Some(slot @ None) = loaded.infos.get_mut(k as usize) {
+                *slot = Some(EntityInfo {
+                    kind: e.kind,
+                    name: e.name,
+                    attrs: e.attrs,
+                });
+            }
+            *t.entities.entry(k).or_default() += EntityCounts {
                 mentions: e.mentions,
                 documents: e.documents,
             };
@@ -259,7 +279,11 @@ fn load_tables(parts: &[PathBuf], manifests: &[Value], t: &mut Totals) -> Result
         for rec in r.records() {
             let rec = rec.map_err(|e| bad_table(&p, e))?;
             let l = PairLine::parse(&rec).map_err(|e| bad_table(&p, e))?;
-            t.add_pair(l.source, l.target, l.counts);
+            let (a, b) = (loaded.key(&l.source), loaded.key(&l.target));
+            // An id only a pair names still needs a row to be ranked (with no counts).
+            t.entities.entry(a).or_default();
+            t.entities.entry(b).or_default();
+            t.add_pair(a, b, l.counts);
         }
     }
     Ok(columns.unwrap_or_default())
@@ -310,13 +334,25 @@ pub fn merge(
     let ent = concat(parts, &dir, "entities.jsonl", None)?;
     let docs = concat(parts, &dir, "documents.jsonl", Some(&mut summary))?;
     let mut totals = Totals::with_spill(Some(Spiller::new(dir.path(), spill_pairs)));
-    let columns = load_tables(parts, &manifests, &mut totals)?;
+    let mut loaded = Loaded::default();
+    let columns = load_tables(parts, &manifests, &mut totals, &mut loaded)?;
+    let describe = |k: u32| {
+        let id = loaded.keys.interned(k)?;
+        let info = loaded.infos.get(k as usize).cloned().flatten();
+        Some((id, info.unwrap_or_default()))
+    };
+    let table = EntityTable::new(&totals.entities, &describe);
     let mut ent_tsv = dir.open("entities.tsv")?;
-    write_entities(ent_tsv.inner(), &totals, &columns).map_err(|e| Error::io(ent_tsv.path(), e))?;
+    write_entities(ent_tsv.inner(), &table, &columns).map_err(|e| Error::io(ent_tsv.path(), e))?;
     let mut cooc = dir.open("cooccurrence.tsv")?;
-    summary.pairs =
-        write_cooccurrence(cooc.inner(), &mut totals).map_err(|e| Error::io(cooc.path(), e))?;
-    summary.entities = totals.entities.len();
+    let pairs = std::mem::take(&mut totals.pairs);
+    summary.pairs = write_cooccurrence(cooc.inner(), &table, totals.documents, pairs)
+        .map_err(|e| Error::io(cooc.path(), e))?;
+    summary.entities = table
+        .rows
+        .iter()
+        .filter(|r| r.2.mentions > 0 || r.2.documents > 0)
+        .count();
     for w in [ent, docs, ent_tsv, cooc] {
         dir.commit(w)?;
     }

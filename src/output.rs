@@ -128,16 +128,6 @@ impl OutDir {
         if manifest.is_none() {
             out.mark_incomplete()?;
         }
-        // Spilled pair runs of the interrupted process are not part of any checkpoint.
-        for e in std::fs::read_dir(dir)
-            .map_err(|e| Error::io(dir, e))?
-            .flatten()
-        {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with(".gazex-spill-") {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
         Ok((out, manifest))
     }
 

@@ -5,7 +5,8 @@
 #![deny(clippy::indexing_slicing)]
 
 use crate::checkpoint;
-use crate::cooccur::Totals;
+use crate::checkpoint::Saved;
+use crate::cooccur::spill::RUN_PREFIX;
 use crate::corpus::Entry;
 use crate::error::{Error, Result};
 use crate::output::{OutDir, Writer};
@@ -19,7 +20,7 @@ use std::collections::HashSet;
 pub(crate) struct Start {
     pub(crate) units: u64,
     pub(crate) summary: Summary,
-    pub(crate) totals: Totals,
+    pub(crate) saved: Saved,
     pub(crate) entities_len: u64,
     pub(crate) documents_len: u64,
     pub(crate) seen_ids: HashSet<String>,
@@ -70,7 +71,22 @@ pub(crate) fn fingerprint_diff(old: &serde_json::Value, new: &serde_json::Value)
 /// Prepares a resume: reads the checkpoint, checks it belongs to this run, reopens the
 /// streamed files at the checkpointed lengths and rebuilds the set of document ids seen.
 pub(crate) fn resume_from(o: &OutDir, fp: &serde_json::Value) -> Result<(Start, Writer, Writer)> {
-    let Some((h, totals)) = checkpoint::read(o.path())? else {
+    let checkpoint = checkpoint::read(o.path())?;
+    // Pair runs of the interrupted process that no checkpoint lists are of no use.
+    let listed: HashSet<&str> = checkpoint
+        .as_ref()
+        .map(|(_, s)| s.runs.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    for e in std::fs::read_dir(o.path())
+        .map_err(|e| Error::io(o.path(), e))?
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with(RUN_PREFIX) && !listed.contains(name.as_str()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+    let Some((h, saved)) = checkpoint else {
         // Interrupted before its first checkpoint: start again.
         return Ok((
             Start::default(),
@@ -112,7 +128,7 @@ pub(crate) fn resume_from(o: &OutDir, fp: &serde_json::Value) -> Result<(Start, 
     let start = Start {
         units: h.units,
         summary: Summary::from_counters(h.counters),
-        totals,
+        saved,
         entities_len: h.entities_len,
         documents_len: h.documents_len,
         seen_ids,

@@ -8,7 +8,8 @@
 #![deny(clippy::indexing_slicing)]
 
 use crate::checkpoint::{self, Counters, Header};
-use crate::cooccur::{Accumulator, CoocOptions, Spiller, Totals};
+use crate::cooccur::spill::RUN_PREFIX;
+use crate::cooccur::{describe_key, Accumulator, CoocOptions, Keys, Run, Spiller, Totals};
 use crate::corpus::{discover, Entry, InputFormat, Unit, Units};
 use crate::document::ReadOptions;
 use crate::error::{Error, Result};
@@ -16,14 +17,14 @@ use crate::output::{OutDir, Writer};
 use crate::pipeline::Pipeline;
 use crate::record::{write_mentions, DocumentRecord};
 use crate::resume::{fingerprint, resume_from, Start};
-use crate::tables::{write_cooccurrence, write_entities};
+use crate::tables::{write_cooccurrence, write_entities, EntityTable};
 use rayon::prelude::*;
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::sync_channel;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Everything an extract run needs besides the pipeline.
@@ -139,16 +140,25 @@ const CHECKPOINT_MIN: Duration = Duration::from_secs(5);
 const CHECKPOINT_SPACING: u32 = 30;
 
 /// Takes the counts out of the worker accumulators, leaving them empty.
-fn drain(accs: &[Mutex<Accumulator>], g: &crate::Gazetteer, spiller: &Spiller) -> Totals {
+fn drain(accs: &[Mutex<Accumulator>], spiller: &Spiller) -> Totals {
     let mut t = Totals::with_spill(Some(spiller.clone()));
     for m in accs {
         if let Ok(mut a) = m.lock() {
-            let fresh = Accumulator::new(g.entries.len()).with_spill(Some(spiller.clone()));
-            let full = std::mem::replace(&mut *a, fresh);
-            t += full.into_totals(g);
+            t += a.take();
         }
     }
     t
+}
+
+/// Removes the pair runs left in the output folder (after a complete run).
+fn remove_runs(dir: &std::path::Path) {
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().starts_with(RUN_PREFIX) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
 }
 
 /// Runs `extract`: reads every input, writes the output folder (and/or standard output).
@@ -226,7 +236,12 @@ pub fn extract(
     if let (Some(o), true) = (&out, checkpointing) {
         if start.units == 0 {
             // A first checkpoint, so that a resume can check it belongs to this run.
-            checkpoint::write(o.path(), &Header::new(fp.clone(), 0), &Totals::default())?;
+            checkpoint::write(
+                o.path(),
+                &Header::new(fp.clone(), 0),
+                &Totals::default(),
+                &[],
+            )?;
         }
     }
     let total: u64 = entries
@@ -259,21 +274,40 @@ pub fn extract(
         .as_ref()
         .map_or_else(std::env::temp_dir, |o| o.path().to_path_buf());
     let spiller = Spiller::new(&spill_dir, cfg.cooc.spill_pairs);
+    let keys = Arc::new(Keys::new(g.entries.len()));
     let accs: Vec<Mutex<Accumulator>> = (0..pool.current_num_threads())
-        .map(|_| Mutex::new(Accumulator::new(g.entries.len()).with_spill(Some(spiller.clone()))))
+        .map(|_| Mutex::new(Accumulator::new(keys.clone(), Some(spiller.clone()))))
         .collect();
     let checkpoint_cost_ms = AtomicU64::new(0);
     let resumed_documents = start.units;
     let Start {
         units: start_units,
         summary: start_summary,
-        totals: resumed_totals,
+        saved,
         entities_len,
         documents_len,
         seen_ids,
     } = start;
     let mut start_totals = Totals::with_spill(Some(spiller.clone()));
-    start_totals += resumed_totals;
+    {
+        let bad = |m: String| {
+            Error::Usage(format!(
+                "{}: cannot resume from the checkpoint: {m}; start again with --force",
+                spill_dir.display()
+            ))
+        };
+        keys.restore(saved.interned).map_err(bad)?;
+        start_totals.documents = saved.documents;
+        start_totals.entities.extend(saved.entities);
+        for name in saved.runs {
+            let mut run = Run::adopt(spill_dir.join(&name))
+                .map_err(|e| bad(format!("pair run {name}: {e}")))?;
+            // The checkpoint on disk still lists it.
+            run.keep(true);
+            start_totals.pairs.runs_mut().push(run);
+        }
+    }
+    let keys_ref = &keys;
     let out_dir = out.as_ref().map(|o| o.path().to_path_buf());
     let cost = &checkpoint_cost_ms;
     let fp_ref = &fp;
@@ -351,10 +385,13 @@ pub fn extract(
                 if let Some(delta) = msg.checkpoint {
                     totals += delta;
                 }
-                // Totals that spilled pairs to disk cannot be saved: the last checkpoint
-                // stays (still consistent; a resume then redoes more work).
-                if let (true, Some(dir), false) = (got_checkpoint, &out_dir, totals.spilled()) {
+                if let (true, Some(dir)) = (got_checkpoint, &out_dir) {
                     let t = Instant::now();
+                    // Every pair goes to a run on disk that the checkpoint lists and keeps.
+                    totals.pairs.flush().map_err(|e| Error::io(dir, e))?;
+                    for r in totals.pairs.runs_mut() {
+                        r.keep(true);
+                    }
                     if let Some(w) = ent_w.as_mut() {
                         ent_len = w.sync()?;
                     }
@@ -367,7 +404,7 @@ pub fn extract(
                         counters: sum.counters(),
                         ..Header::new(fp_ref.clone(), units_done)
                     };
-                    checkpoint::write(dir, &h, &totals)?;
+                    checkpoint::write(dir, &h, &totals, &keys_ref.interned_ids())?;
                     cost.store(t.elapsed().as_millis() as u64, Ordering::Relaxed);
                 }
                 progress.advance(b, n);
@@ -394,7 +431,7 @@ pub fn extract(
             });
             let checkpoint = if checkpointing && last.elapsed() >= spacing {
                 last = Instant::now();
-                Some(drain(&accs, g, &spiller))
+                Some(drain(&accs, &spiller))
             } else {
                 None
             };
@@ -414,17 +451,18 @@ pub fn extract(
             .map_err(|_| Error::Usage("internal error: the writer thread stopped".into()))?
     });
     let (mut summary, mut totals, (mut ent_w, mut doc_w)) = outcome?;
-    totals += drain(&accs, g, &spiller);
+    totals += drain(&accs, &spiller);
     summary.resumed_documents = resumed_documents;
-    summary.entities = totals.entities.len();
-    summary.pairs = totals.pairs.len();
     if let Some(o) = &out {
+        let describe = |k: u32| describe_key(g, &keys, k);
+        let table = EntityTable::new(&totals.entities, &describe);
+        summary.entities = table.len();
         let mut ent_tsv = o.open("entities.tsv")?;
-        write_entities(ent_tsv.inner(), &totals, &g.attribute_columns)
+        write_entities(ent_tsv.inner(), &table, &g.attribute_columns)
             .map_err(|e| Error::io(ent_tsv.path(), e))?;
         let mut cooc = o.open("cooccurrence.tsv")?;
-        // The rows written: with spilled pairs, `totals.pairs` holds only part of them.
-        summary.pairs = write_cooccurrence(cooc.inner(), &mut totals)
+        let pairs = std::mem::take(&mut totals.pairs);
+        summary.pairs = write_cooccurrence(cooc.inner(), &table, totals.documents, pairs)
             .map_err(|e| Error::io(cooc.path(), e))? as usize;
         if let Some(w) = ent_w.take() {
             o.commit(w)?;
@@ -436,12 +474,13 @@ pub fn extract(
         o.commit(cooc)?;
         summary.seconds = t0.elapsed().as_secs_f64();
         let mut m = o.open("manifest.json")?;
-        let manifest = manifest(pipeline, cfg, &summary, &totals);
+        let manifest = manifest(pipeline, cfg, &summary);
         let text = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Usage(e.to_string()))?;
         m.write_all(&text)?;
         m.write_all(b"\n")?;
         o.commit(m)?;
         checkpoint::remove(o.path());
+        remove_runs(o.path());
         checkpoint::sync_dir(o.path());
     }
     summary.seconds = t0.elapsed().as_secs_f64();
@@ -472,12 +511,7 @@ fn process_unit(
     }
 }
 
-fn manifest(
-    pipeline: &Pipeline,
-    cfg: &ExtractConfig,
-    s: &Summary,
-    t: &Totals,
-) -> serde_json::Value {
+fn manifest(pipeline: &Pipeline, cfg: &ExtractConfig, s: &Summary) -> serde_json::Value {
     let g = pipeline.gazetteer();
     json!({
         "gazex": env!("CARGO_PKG_VERSION"),
@@ -491,7 +525,7 @@ fn manifest(
             "documents_with_warnings": s.warned_documents,
             "warnings": s.warnings,
             "bytes": s.bytes,
-            "entities": t.entities.len(),
+            "entities": s.entities,
             "pairs": s.pairs,
         },
         "warnings": s.first_warnings.iter().map(|(d, w)| json!({"doc": d, "warning": w})).collect::<Vec<_>>(),

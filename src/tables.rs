@@ -2,7 +2,9 @@
 //! folder"), with every cell made safe for spreadsheets, and reads them back (for `merge` and
 //! `export`). It does not count (see `cooccur`).
 
-use crate::cooccur::{PairCounts, Totals};
+use crate::cooccur::spill::{sort_table, Order};
+use crate::cooccur::{Describe, EntityCounts, EntityInfo, PairCounts, PairMap, PairRow, Rows};
+use rustc_hash::FxHashMap;
 use std::io::Write;
 
 /// The header of `entities.tsv` before the attribute columns.
@@ -72,30 +74,82 @@ fn tsv_writer<W: Write>(w: W) -> csv::Writer<W> {
         .from_writer(w)
 }
 
+/// The entities of a run, sorted by id: the table writers' view of the totals. A key's rank
+/// is its row's position, so sorting pairs by ranks sorts them by ids.
+#[derive(Debug, Default)]
+pub struct EntityTable {
+    /// (id, description, counts), by id.
+    pub rows: Vec<(String, EntityInfo, EntityCounts)>,
+    rank: FxHashMap<u32, u32>,
+}
+
+impl EntityTable {
+    /// The entities counted in `entities`, described by `describe` (keys it does not know
+    /// are left out).
+    pub fn new(entities: &FxHashMap<u32, EntityCounts>, describe: &Describe<'_>) -> Self {
+        let mut keyed: Vec<(u32, String, EntityInfo, EntityCounts)> = entities
+            .iter()
+            .filter_map(|(&k, &c)| describe(k).map(|(id, info)| (k, id, info, c)))
+            .collect();
+        keyed.sort_unstable_by(|x, y| x.1.cmp(&y.1));
+        let mut rank = FxHashMap::default();
+        rank.reserve(keyed.len());
+        let rows = keyed
+            .into_iter()
+            .enumerate()
+            .map(|(i, (k, id, info, c))| {
+                rank.insert(k, i as u32);
+                (id, info, c)
+            })
+            .collect();
+        EntityTable { rows, rank }
+    }
+
+    /// The rank (row) of a key.
+    pub fn rank(&self, key: u32) -> Option<u32> {
+        self.rank.get(&key).copied()
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
 /// Writes `entities.tsv`: one row per distinct entity, most mentioned first, then by id;
 /// `columns` are the attribute columns (each entity's `attrs` in that order).
-pub fn write_entities<W: Write>(w: W, t: &Totals, columns: &[String]) -> std::io::Result<()> {
+pub fn write_entities<W: Write>(w: W, t: &EntityTable, columns: &[String]) -> std::io::Result<()> {
     let mut out = tsv_writer(w);
     let header = ENTITY_COLUMNS
         .iter()
         .map(|s| s.to_string())
         .chain(columns.iter().map(|h| safe_cell(h).into_owned()));
     out.write_record(header)?;
-    let mut rows: Vec<_> = t.entities.iter().collect();
-    rows.sort_by(|a, b| {
-        b.1 .1
-            .mentions
-            .cmp(&a.1 .1.mentions)
-            .then_with(|| a.0.cmp(b.0))
-    });
-    for (id, (info, c)) in rows {
-        let mut rec: Vec<String> = vec![
+    let mut order: Vec<usize> = (0..t.rows.len()).collect();
+    // Rows are sorted by id already: a stable sort by mentions keeps ids in order.
+    order.sort_by_key(|&i| std::cmp::Reverse(t.rows.get(i).map_or(0, |r| r.2.mentions)));
+    let mut rec: Vec<String> = Vec::with_capacity(ENTITY_COLUMNS.len() + columns.len());
+    for i in order {
+        let Some((id, info, c)) = t.rows.get(i) else {
+            continue;
+        };
+        if c.mentions == 0 && c.documents == 0 {
+            // Named only by a pair of a merged part: no entity row to write.
+            continue;
+        }
+        rec.clear();
+        rec.extend([
             safe_cell(id).into_owned(),
             safe_cell(&info.kind).into_owned(),
             safe_cell(&info.name).into_owned(),
             c.mentions.to_string(),
             c.documents.to_string(),
-        ];
+        ]);
         for col in 0..columns.len() {
             let v = info.attrs.get(col).map_or("", |v| v.as_str());
             rec.push(safe_cell(v).into_owned());
@@ -105,35 +159,76 @@ pub fn write_entities<W: Write>(w: W, t: &Totals, columns: &[String]) -> std::io
     out.flush()
 }
 
+/// A cell as the TSV writer writes it (spreadsheet-safe, quoted when it must be).
+fn tsv_cell(s: &str) -> std::io::Result<Vec<u8>> {
+    let mut w = tsv_writer(Vec::new());
+    // A second cell, so an empty first one is not quoted as a lone empty record would be.
+    w.write_record([safe_cell(s).as_ref(), ""])?;
+    let mut b = w.into_inner().map_err(|e| e.into_error())?;
+    // Strip the empty second cell and the record end: "\t\n".
+    b.truncate(b.len().saturating_sub(2));
+    Ok(b)
+}
+
 /// Writes `cooccurrence.tsv`: one row per pair, by documents descending, then ids, with npmi
-/// from the final totals. Takes the pairs out of `t` (merging any spilled runs) and gives the
+/// over `documents` documents. Consumes the pairs (merging any spilled runs) and gives the
 /// number of rows written.
-pub fn write_cooccurrence<W: Write>(w: W, t: &mut Totals) -> std::io::Result<u64> {
-    let mut out = tsv_writer(w);
-    out.write_record(PAIR_COLUMNS)?;
-    let rows = t.into_pairs()?;
-    // id -> (type, documents), hashed once instead of two tree look-ups per id and row.
-    let index: rustc_hash::FxHashMap<&str, (&str, u64)> = t
-        .entities
+pub fn write_cooccurrence<W: Write>(
+    w: W,
+    t: &EntityTable,
+    documents: u64,
+    pairs: PairMap,
+) -> std::io::Result<u64> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, w);
+    out.write_all(PAIR_COLUMNS.join("\t").as_bytes())?;
+    out.write_all(b"\n")?;
+    let (rows, spiller) = pairs.into_rows()?;
+    // Key pairs become rank pairs (source < target by id).
+    let ranked = rows.filter_map(|r| match r {
+        Ok(r) => {
+            let (x, y) = (t.rank(r.a)?, t.rank(r.b)?);
+            let (a, b) = if x < y { (x, y) } else { (y, x) };
+            Some(Ok(PairRow { a, b, c: r.c }))
+        }
+        Err(e) => Some(Err(e)),
+    });
+    let sorted: Rows = match &spiller {
+        Some(s) => sort_table(s, ranked)?,
+        None => {
+            let mut all = ranked.collect::<std::io::Result<Vec<PairRow>>>()?;
+            Order::Table.sort(&mut all);
+            Box::new(all.into_iter().map(Ok))
+        }
+    };
+    // Cells of every entity, escaped once.
+    let cells = t
+        .rows
         .iter()
-        .map(|(id, (info, c))| (id.as_str(), (info.kind.as_str(), c.documents)))
-        .collect();
-    let get = |id: &str| index.get(id).copied().unwrap_or(("", 0));
+        .map(|(id, info, c)| Ok((tsv_cell(id)?, tsv_cell(&info.kind)?, c.documents)))
+        .collect::<std::io::Result<Vec<_>>>()?;
     let mut n = 0;
-    for row in rows {
+    let mut line: Vec<u8> = Vec::with_capacity(256);
+    for row in sorted {
         let row = row?;
-        let ((ka, da), (kb, db)) = (get(&row.a), get(&row.b));
-        let npmi = crate::cooccur::npmi(t.documents, da, db, row.c.documents);
-        out.write_record([
-            safe_cell(&row.a).as_ref(),
-            safe_cell(&row.b).as_ref(),
-            safe_cell(ka).as_ref(),
-            safe_cell(kb).as_ref(),
-            &row.c.documents.to_string(),
-            &row.c.sentences.to_string(),
-            &row.c.window.to_string(),
-            &format_npmi(npmi),
-        ])?;
+        let (Some(a), Some(b)) = (cells.get(row.a as usize), cells.get(row.b as usize)) else {
+            continue;
+        };
+        let npmi = crate::cooccur::npmi(documents, a.2, b.2, row.c.documents);
+        line.clear();
+        for cell in [&a.0, &b.0, &a.1, &b.1] {
+            line.extend_from_slice(cell);
+            line.push(b'\t');
+        }
+        use std::io::Write as _;
+        let _ = writeln!(
+            line,
+            "{}\t{}\t{}\t{}",
+            row.c.documents,
+            row.c.sentences,
+            row.c.window,
+            format_npmi(npmi)
+        );
+        out.write_all(&line)?;
         n += 1;
     }
     out.flush()?;

@@ -243,6 +243,7 @@ fn resume_refusals_and_nothing_to_do() {
         &out,
         &gazex::checkpoint::Header::new(other, 0),
         &gazex::cooccur::Totals::default(),
+        &[],
     )
     .unwrap();
     run(&["--resume", "--window", "3"])

@@ -1,24 +1,27 @@
-//! Co-occurrence: entity and pair counts. Each worker adds its documents into its own
-//! [`Accumulator`] (numeric keys, no strings on the hot path); at the end the accumulators
-//! become string-keyed [`Totals`], which are a monoid (`Default` + `+=`), so threads and shards
-//! merge exactly and the tables do not depend on the thread count.
+//! Co-occurrence: entity and pair counts, kept numeric from the first document to the table
+//! writer. Every entity has a [`Keys`] number (gazetteer entries their index, dates interned
+//! after them, shared by all workers); each worker adds its documents into its own
+//! [`Accumulator`], and the parts sum into [`Totals`], a monoid (`Default` + `+=`), so threads,
+//! checkpoints and shards merge exactly and the tables do not depend on the thread count.
 //!
-//! Memory is bounded by distinct pairs: with a [`Spiller`], a pair map that grows past the
-//! threshold is written to disk as a sorted run, and [`Totals::into_pairs`] merges the runs at
-//! the end (see [`spill`]). This module does not write the tables (see `tables`).
+//! Memory is bounded: a [`PairMap`] holds at most its threshold of distinct pairs and spills
+//! the rest to sorted runs on disk (see [`spill`]), merged when the table is written. This
+//! module does not write the tables (see `tables`).
 
 pub mod spill;
 
 use crate::gazetteer::Gazetteer;
 use crate::pipeline::{Processed, Target};
 use rustc_hash::FxHashMap;
-use spill::{Order, Rows, Run};
-pub use spill::{PairRow, Spiller};
-use std::collections::{BTreeMap, HashSet};
+use spill::Order;
+pub use spill::{PairRow, Rows, Run, Spiller};
+use std::collections::HashSet;
 use std::io;
+use std::sync::{Arc, Mutex};
 
-/// Distinct pairs a map may hold before it spills to disk, unless set otherwise.
-pub const DEFAULT_SPILL_PAIRS: usize = 4_000_000;
+/// Distinct pairs a map holds in memory before it spills to disk, unless set otherwise
+/// (about 4 MiB of map per worker).
+pub const DEFAULT_SPILL_PAIRS: usize = 100_000;
 
 /// Which entity types enter the tables, and how they are counted.
 #[derive(Debug, Clone)]
@@ -104,45 +107,261 @@ impl std::ops::AddAssign for EntityCounts {
     }
 }
 
-/// The counts of one document (or of many, once summed). Pairs live in `pairs` and, once a
-/// [`Spiller`] made them spill, in sorted runs on disk; [`Totals::into_pairs`] gives them all.
+/// Entity keys: gazetteer entries are `0..entries`; every other id (a date's `date:<value>`,
+/// or any id in a merge) is interned after them on first use. Shared by all workers, so a key
+/// means the same entity in every accumulator, run and checkpoint of a run.
+#[derive(Debug, Default)]
+pub struct Keys {
+    fixed: u32,
+    extra: Mutex<Interner>,
+}
+
+#[derive(Debug, Default)]
+struct Interner {
+    index: FxHashMap<Box<str>, u32>,
+    ids: Vec<Box<str>>,
+}
+
+impl Keys {
+    /// Keys for a gazetteer of `fixed` entries.
+    pub fn new(fixed: usize) -> Self {
+        Keys {
+            fixed: u32::try_from(fixed).unwrap_or(u32::MAX),
+            extra: Mutex::default(),
+        }
+    }
+
+    /// Number of fixed keys (gazetteer entries).
+    pub fn fixed(&self) -> u32 {
+        self.fixed
+    }
+
+    /// The key of `id`, an id outside the fixed range, interned on first use.
+    pub fn intern(&self, id: &str) -> u32 {
+        let mut x = self.extra.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&k) = x.index.get(id) {
+            return k;
+        }
+        let k = self.fixed.saturating_add(x.ids.len() as u32);
+        x.ids.push(id.into());
+        x.index.insert(id.into(), k);
+        k
+    }
+
+    /// The id of an interned key (None for fixed keys and unknown ones).
+    pub fn interned(&self, key: u32) -> Option<String> {
+        let i = key.checked_sub(self.fixed)? as usize;
+        let x = self.extra.lock().unwrap_or_else(|e| e.into_inner());
+        x.ids.get(i).map(|s| s.to_string())
+    }
+
+    /// Every interned id, in key order (what a checkpoint saves).
+    pub fn interned_ids(&self) -> Vec<String> {
+        let x = self.extra.lock().unwrap_or_else(|e| e.into_inner());
+        x.ids.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Interns `ids` in order, so that they get the keys a checkpoint recorded; fails when
+    /// keys were already given out.
+    pub fn restore(&self, ids: Vec<String>) -> Result<(), String> {
+        let mut x = self.extra.lock().unwrap_or_else(|e| e.into_inner());
+        if !x.ids.is_empty() {
+            return Err("keys were given out before the checkpoint was restored".into());
+        }
+        for id in ids {
+            let k = self.fixed.saturating_add(x.ids.len() as u32);
+            if x.index.insert(id.as_str().into(), k).is_some() {
+                return Err(format!("id `{id}` listed twice"));
+            }
+            x.ids.push(id.into());
+        }
+        Ok(())
+    }
+}
+
+#[inline]
+fn pack(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+/// Pair counts keyed by entity keys: at most the spiller's threshold of distinct pairs in
+/// memory, the rest in sorted runs on disk. Summing two maps moves runs and lists, never rows.
+#[derive(Debug, Default)]
+pub struct PairMap {
+    map: FxHashMap<u64, PairCounts>,
+    /// Sorted (by keys) lists taken from other maps.
+    sorted: Vec<Vec<PairRow>>,
+    runs: Vec<Run>,
+    spiller: Option<Spiller>,
+    error: Option<io::Error>,
+}
+
+impl PairMap {
+    /// An empty map that spills with `spiller` (None: all in memory).
+    pub fn with_spill(spiller: Option<Spiller>) -> Self {
+        PairMap {
+            spiller,
+            ..PairMap::default()
+        }
+    }
+
+    /// The counts of pair (`a`, `b`), `a` < `b`, created empty.
+    #[inline]
+    fn entry(&mut self, a: u32, b: u32) -> &mut PairCounts {
+        self.map.entry(pack(a, b)).or_default()
+    }
+
+    /// Adds counts to the pair of `a` and `b` (in either order).
+    pub fn add(&mut self, a: u32, b: u32, c: PairCounts) {
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        *self.entry(a, b) += c;
+        self.maybe_spill();
+    }
+
+    /// Rows held in memory.
+    pub fn held(&self) -> usize {
+        self.map.len() + self.sorted.iter().map(Vec::len).sum::<usize>()
+    }
+
+    /// Whether some pairs are on disk.
+    pub fn spilled(&self) -> bool {
+        !self.runs.is_empty()
+    }
+
+    /// The runs on disk.
+    pub fn runs_mut(&mut self) -> &mut Vec<Run> {
+        &mut self.runs
+    }
+
+    /// The file names of the runs on disk.
+    pub fn run_names(&self) -> Vec<String> {
+        self.runs.iter().map(Run::file_name).collect()
+    }
+
+    /// Spills when more rows than the threshold are held.
+    pub fn maybe_spill(&mut self) {
+        let over = self
+            .spiller
+            .as_ref()
+            .is_some_and(|s| self.held() > s.threshold());
+        if over && self.error.is_none() {
+            if let Err(e) = self.spill() {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    fn map_rows(&mut self) -> Vec<PairRow> {
+        let mut rows: Vec<PairRow> = self
+            .map
+            .drain()
+            .map(|(k, c)| PairRow {
+                a: (k >> 32) as u32,
+                b: k as u32,
+                c,
+            })
+            .collect();
+        Order::Keys.sort(&mut rows);
+        rows
+    }
+
+    /// Writes every row held in memory to one run (nothing when none is held).
+    fn spill(&mut self) -> io::Result<()> {
+        let Some(s) = self.spiller.clone() else {
+            return Ok(());
+        };
+        if self.held() == 0 {
+            return Ok(());
+        }
+        let mut mem = std::mem::take(&mut self.sorted);
+        if !self.map.is_empty() {
+            mem.push(self.map_rows());
+        }
+        let rows = spill::merge_runs(&s, Vec::new(), mem, Order::Keys)?;
+        let run = s.write_stream(rows)?;
+        self.runs.push(run);
+        Ok(())
+    }
+
+    /// Moves everything held in memory to disk (for a checkpoint) and gives the first error
+    /// met while spilling, if any.
+    pub fn flush(&mut self) -> io::Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.spill()
+    }
+
+    /// Takes in the rows and runs of `o`.
+    pub fn absorb(&mut self, mut o: PairMap) {
+        if self.error.is_none() {
+            self.error = o.error.take();
+        }
+        self.runs.append(&mut o.runs);
+        self.sorted.append(&mut o.sorted);
+        if !o.map.is_empty() {
+            if self.map.is_empty() && self.sorted.is_empty() {
+                // The common case (one worker, or the first one): take the map as it is.
+                std::mem::swap(&mut self.map, &mut o.map);
+            } else {
+                self.sorted.push(o.map_rows());
+            }
+        }
+        self.maybe_spill();
+    }
+
+    /// Every pair once, counts summed, sorted by keys; fails when spilling failed.
+    pub fn into_rows(mut self) -> io::Result<(Rows, Option<Spiller>)> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let mut mem = std::mem::take(&mut self.sorted);
+        if !self.map.is_empty() {
+            mem.push(self.map_rows());
+        }
+        let runs = std::mem::take(&mut self.runs);
+        let spiller = self.spiller.clone();
+        let rows = match &spiller {
+            Some(s) => spill::merge_runs(s, runs, mem, Order::Keys)?,
+            None => {
+                let mut all: Vec<PairRow> = mem.into_iter().flatten().collect();
+                Order::Keys.sort(&mut all);
+                let mut out: Vec<PairRow> = Vec::with_capacity(all.len());
+                for r in all {
+                    match out.last_mut() {
+                        Some(l) if l.a == r.a && l.b == r.b => l.c += r.c,
+                        _ => out.push(r),
+                    }
+                }
+                Box::new(out.into_iter().map(Ok))
+            }
+        };
+        Ok((rows, spiller))
+    }
+}
+
+/// The counts of documents (one, a worker's, a checkpoint's, or all), keyed by [`Keys`].
 #[derive(Debug, Default)]
 pub struct Totals {
     /// Documents counted.
     pub documents: u64,
-    /// Entity id -> info and counts.
-    pub entities: BTreeMap<String, (EntityInfo, EntityCounts)>,
-    /// (source id, target id) with source < target -> counts (those still in memory).
-    pub pairs: FxHashMap<(String, String), PairCounts>,
-    spiller: Option<Spiller>,
-    runs: Vec<Run>,
-    error: Option<io::Error>,
+    /// Entity key -> counts.
+    pub entities: FxHashMap<u32, EntityCounts>,
+    /// Pair counts.
+    pub pairs: PairMap,
 }
 
 impl std::ops::AddAssign for Totals {
     fn add_assign(&mut self, o: Self) {
         self.documents += o.documents;
-        for (id, (info, c)) in o.entities {
-            let e = self
-                .entities
-                .entry(id)
-                .or_insert_with(|| (info, EntityCounts::default()));
-            e.1 += c;
-        }
-        if self.pairs.is_empty() {
-            // The common case (one worker, or the first one): take the map as it is.
-            self.pairs = o.pairs;
+        if self.entities.is_empty() {
+            self.entities = o.entities;
         } else {
-            self.pairs.reserve(o.pairs.len());
-            for (k, c) in o.pairs {
-                *self.pairs.entry(k).or_default() += c;
+            for (k, c) in o.entities {
+                *self.entities.entry(k).or_default() += c;
             }
         }
-        self.runs.extend(o.runs);
-        if self.error.is_none() {
-            self.error = o.error;
-        }
-        self.maybe_spill();
+        self.pairs.absorb(o.pairs);
     }
 }
 
@@ -150,77 +369,19 @@ impl Totals {
     /// Empty totals that spill with `spiller` (None: all in memory).
     pub fn with_spill(spiller: Option<Spiller>) -> Self {
         Totals {
-            spiller,
+            pairs: PairMap::with_spill(spiller),
             ..Totals::default()
         }
     }
 
-    /// Adds the counts of one pair (`a` < `b`).
-    pub fn add_pair(&mut self, a: String, b: String, c: PairCounts) {
-        *self.pairs.entry((a, b)).or_default() += c;
-        self.maybe_spill();
+    /// Adds the counts of one pair.
+    pub fn add_pair(&mut self, a: u32, b: u32, c: PairCounts) {
+        self.pairs.add(a, b, c);
     }
 
     /// Whether some pairs were spilled to disk.
     pub fn spilled(&self) -> bool {
-        !self.runs.is_empty()
-    }
-
-    fn maybe_spill(&mut self) {
-        let Some(s) = &self.spiller else { return };
-        if self.pairs.len() <= s.threshold() || self.error.is_some() {
-            return;
-        }
-        let rows = drain_rows(&mut self.pairs);
-        match s.write_sorted(rows, Order::Ids) {
-            Ok(run) => self.runs.push(run),
-            Err(e) => self.error = Some(e),
-        }
-    }
-
-    /// Every pair once, summed, in the order of `cooccurrence.tsv` (documents descending,
-    /// then ids), merging what was spilled. Takes the pairs out of the totals (entities and
-    /// documents stay for npmi). Fails when spilling failed or a run cannot be read.
-    pub fn into_pairs(&mut self) -> io::Result<Box<dyn Iterator<Item = io::Result<PairRow>>>> {
-        if let Some(e) = self.error.take() {
-            return Err(e);
-        }
-        let rows = drain_rows(&mut self.pairs);
-        let runs = std::mem::take(&mut self.runs);
-        match &self.spiller {
-            Some(s) if !runs.is_empty() => {
-                let by_ids: Rows = spill::merge_runs(s, runs, rows, Order::Ids)?;
-                spill::by_documents(s, by_ids)
-            }
-            _ => {
-                // Table order without string comparisons: the entities are sorted by id, so
-                // their positions rank the ids.
-                let rank: FxHashMap<&str, u32> = self
-                    .entities
-                    .keys()
-                    .enumerate()
-                    .map(|(i, id)| (id.as_str(), i as u32))
-                    .collect();
-                let r = |id: &str| rank.get(id).copied().unwrap_or(u32::MAX);
-                let mut keyed: Vec<(u64, u32, u32, PairRow)> = rows
-                    .into_iter()
-                    .map(|row| (u64::MAX - row.c.documents, r(&row.a), r(&row.b), row))
-                    .collect();
-                keyed.sort_unstable_by(|x, y| {
-                    (x.0, x.1, x.2)
-                        .cmp(&(y.0, y.1, y.2))
-                        .then_with(|| Order::Documents.cmp(&x.3, &y.3))
-                });
-                Ok(Box::new(keyed.into_iter().map(|k| Ok(k.3))))
-            }
-        }
-    }
-
-    /// Normalised PMI of a pair over documents, from the final totals.
-    pub fn npmi(&self, pair: &PairCounts, a: &str, b: &str) -> f64 {
-        let da = self.entities.get(a).map_or(0, |e| e.1.documents);
-        let db = self.entities.get(b).map_or(0, |e| e.1.documents);
-        npmi(self.documents, da, db, pair.documents)
+        self.pairs.spilled()
     }
 }
 
@@ -240,56 +401,43 @@ pub fn npmi(n: u64, da: u64, db: u64, dab: u64) -> f64 {
     pmi / -pab.ln()
 }
 
-fn drain_rows(pairs: &mut FxHashMap<(String, String), PairCounts>) -> Vec<PairRow> {
-    pairs
-        .drain()
-        .map(|((a, b), c)| PairRow { a, b, c })
-        .collect()
-}
-
-/// Counts of the documents one worker processed, keyed by numbers: gazetteer entries are
-/// their index, dates `entries + n` for the n-th distinct date value this worker met.
-#[derive(Debug, Default)]
+/// The counts of the documents one worker processed.
+#[derive(Debug)]
 pub struct Accumulator {
-    entries: u32,
-    date_index: FxHashMap<Box<str>, u32>,
-    dates: Vec<Box<str>>,
-    documents: u64,
-    entities: FxHashMap<u32, EntityCounts>,
-    pairs: FxHashMap<(u32, u32), PairCounts>,
+    keys: Arc<Keys>,
+    /// Date value -> key, a local cache of `keys`.
+    dates: FxHashMap<Box<str>, u32>,
+    totals: Totals,
     spiller: Option<Spiller>,
-    runs: Vec<Run>,
-    error: Option<io::Error>,
     // scratch
-    keys: Vec<u32>,
+    keys_of: Vec<u32>,
     in_pairs: Vec<bool>,
+    set: Vec<u32>,
 }
 
 impl Accumulator {
-    /// An empty accumulator for a gazetteer of `entries` rows.
-    pub fn new(entries: usize) -> Self {
+    /// An empty accumulator over `keys`, spilling with `spiller`.
+    pub fn new(keys: Arc<Keys>, spiller: Option<Spiller>) -> Self {
         Accumulator {
-            entries: entries as u32,
-            ..Accumulator::default()
+            keys,
+            dates: FxHashMap::default(),
+            totals: Totals::with_spill(spiller.clone()),
+            spiller,
+            keys_of: Vec::new(),
+            in_pairs: Vec::new(),
+            set: Vec::new(),
         }
-    }
-
-    /// Spills this accumulator's pairs with `spiller` when they grow past its threshold.
-    pub fn with_spill(mut self, spiller: Option<Spiller>) -> Self {
-        self.spiller = spiller;
-        self
     }
 
     fn key(&mut self, t: &Target) -> u32 {
         match t {
             Target::Entry(i) => *i,
             Target::Date(d) => {
-                if let Some(&k) = self.date_index.get(d.value.as_str()) {
+                if let Some(&k) = self.dates.get(d.value.as_str()) {
                     return k;
                 }
-                let k = self.entries + self.dates.len() as u32;
-                self.dates.push(d.value.as_str().into());
-                self.date_index.insert(d.value.as_str().into(), k);
+                let k = self.keys.intern(&format!("date:{}", d.value));
+                self.dates.insert(d.value.as_str().into(), k);
                 k
             }
         }
@@ -297,27 +445,29 @@ impl Accumulator {
 
     /// Adds one processed document.
     pub fn add(&mut self, p: &Processed, g: &Gazetteer, opts: &CoocOptions) {
-        self.documents += 1;
-        let mut keys = std::mem::take(&mut self.keys);
+        self.totals.documents += 1;
+        let mut keys = std::mem::take(&mut self.keys_of);
         keys.clear();
         for m in &p.mentions {
             let k = self.key(&m.target);
             keys.push(k);
-            let e = self.entities.entry(k).or_default();
-            e.mentions += 1;
+            self.totals.entities.entry(k).or_default().mentions += 1;
         }
         // Distinct entities of the document.
-        let mut distinct: Vec<u32> = keys.clone();
+        let mut distinct = std::mem::take(&mut self.set);
+        distinct.clear();
+        distinct.extend_from_slice(&keys);
         distinct.sort_unstable();
         distinct.dedup();
         for k in &distinct {
-            if let Some(e) = self.entities.get_mut(k) {
+            if let Some(e) = self.totals.entities.get_mut(k) {
                 e.documents += 1;
             }
         }
-        let wanted = |k: u32, kinds: &Option<HashSet<String>>| -> bool {
-            let Some(set) = kinds else { return true };
-            if k < g.entries.len() as u32 {
+        let fixed = self.keys.fixed();
+        let wanted = |k: u32| -> bool {
+            let Some(set) = &opts.types else { return true };
+            if k < fixed {
                 g.entries
                     .get(k as usize)
                     .is_some_and(|e| set.contains(&e.kind))
@@ -325,13 +475,14 @@ impl Accumulator {
                 set.contains("DATE")
             }
         };
-        distinct.retain(|&k| wanted(k, &opts.types));
+        distinct.retain(|&k| wanted(k));
         let mut in_pairs = std::mem::take(&mut self.in_pairs);
         in_pairs.clear();
         in_pairs.extend(keys.iter().map(|&k| distinct.binary_search(&k).is_ok()));
+        let pairs = &mut self.totals.pairs;
         for (i, &a) in distinct.iter().enumerate() {
             for &b in &distinct[i + 1..] {
-                self.pairs.entry((a, b)).or_default().documents += 1;
+                pairs.entry(a, b).documents += 1;
             }
         }
         // Sentences: distinct wanted entities per sentence.
@@ -346,11 +497,14 @@ impl Accumulator {
                 }
                 i += 1;
             }
+            if set.len() < 2 {
+                continue;
+            }
             set.sort_unstable();
             set.dedup();
             for (x, &a) in set.iter().enumerate() {
                 for &b in &set[x + 1..] {
-                    self.pairs.entry((a, b)).or_default().sentences += 1;
+                    pairs.entry(a, b).sentences += 1;
                 }
             }
         }
@@ -373,90 +527,101 @@ impl Accumulator {
                     } else {
                         (keys[y], keys[x])
                     };
-                    self.pairs.entry((a, b)).or_default().window += 1;
+                    pairs.entry(a, b).window += 1;
                 }
             }
         }
-        self.keys = keys;
+        pairs.maybe_spill();
+        self.keys_of = keys;
         self.in_pairs = in_pairs;
-        if let Some(s) = self.spiller.clone() {
-            if self.pairs.len() > s.threshold() && self.error.is_none() {
-                let rows = self.string_rows(g);
-                match s.write_sorted(rows, Order::Ids) {
-                    Ok(run) => self.runs.push(run),
-                    Err(e) => self.error = Some(e),
-                }
+        self.set = distinct;
+    }
+
+    /// Takes the counts out, leaving the accumulator empty (its date cache stays).
+    pub fn take(&mut self) -> Totals {
+        std::mem::replace(&mut self.totals, Totals::with_spill(self.spiller.clone()))
+    }
+}
+
+/// What the tables say of one entity key: its id and description.
+pub type Describe<'a> = dyn Fn(u32) -> Option<(String, EntityInfo)> + 'a;
+
+/// The description of the keys of an extract run: gazetteer entries, then interned dates.
+pub fn describe_key(g: &Gazetteer, keys: &Keys, k: u32) -> Option<(String, EntityInfo)> {
+    if k < keys.fixed() {
+        let e = g.entries.get(k as usize)?;
+        let mut attrs = vec![String::new(); g.attribute_columns.len()];
+        for (col, v) in &e.attrs {
+            if let Some(slot) = attrs.get_mut(*col) {
+                slot.clone_from(v);
             }
         }
+        return Some((
+            e.id.clone(),
+            EntityInfo {
+                kind: e.kind.clone(),
+                name: e.name.clone(),
+                attrs,
+            },
+        ));
     }
+    let id = keys.interned(k)?;
+    let name = id.strip_prefix("date:").unwrap_or(&id).to_string();
+    Some((
+        id,
+        EntityInfo {
+            kind: "DATE".into(),
+            name,
+            attrs: Vec::new(),
+        },
+    ))
+}
 
-    /// The string id of key `k`.
-    fn id(&self, k: u32, g: &Gazetteer) -> String {
-        if k < self.entries {
-            g.entries
-                .get(k as usize)
-                .map_or_else(String::new, |e| e.id.clone())
-        } else {
-            let v = self
-                .dates
-                .get((k - self.entries) as usize)
-                .map_or("", |v| &**v);
-            format!("date:{v}")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pair_maps_sum_the_same_spilled_or_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Spiller::new(dir.path(), 5);
+        let mut mem = Totals::default();
+        let mut sum = Totals::with_spill(Some(s.clone()));
+        for part in 0..4u32 {
+            let mut t = Totals::with_spill(Some(s.clone()));
+            for i in 0..40u32 {
+                let c = PairCounts {
+                    documents: 1,
+                    sentences: u64::from(i % 3),
+                    window: u64::from(part),
+                };
+                let (a, b) = ((i * 7 + part) % 11, 20 + i % 13);
+                t.add_pair(b, a, c);
+                mem.add_pair(a, b, c);
+            }
+            sum += t;
         }
-    }
-
-    /// Drains the pair map into string-keyed rows (`a` < `b`).
-    fn string_rows(&mut self, g: &Gazetteer) -> Vec<PairRow> {
-        let mut ids: FxHashMap<u32, String> = FxHashMap::default();
-        let mut rows = Vec::with_capacity(self.pairs.len());
-        let pairs = std::mem::take(&mut self.pairs);
-        for ((a, b), c) in pairs {
-            let x = ids.entry(a).or_insert_with(|| self.id(a, g)).clone();
-            let y = ids.entry(b).or_insert_with(|| self.id(b, g)).clone();
-            let (a, b) = if x < y { (x, y) } else { (y, x) };
-            rows.push(PairRow { a, b, c });
-        }
-        rows
-    }
-
-    /// The string-keyed totals of this accumulator (with the runs it spilled, if any).
-    pub fn into_totals(mut self, g: &Gazetteer) -> Totals {
-        let mut t = Totals {
-            documents: self.documents,
-            ..Totals::default()
+        assert!(sum.spilled());
+        let rows = |t: Totals| -> Vec<PairRow> {
+            t.pairs.into_rows().unwrap().0.map(Result::unwrap).collect()
         };
-        let columns = g.attribute_columns.len();
-        for (&k, c) in &self.entities {
-            let info = match g.entries.get(k as usize).filter(|_| k < self.entries) {
-                Some(e) => {
-                    let mut attrs = vec![String::new(); columns];
-                    for (col, v) in &e.attrs {
-                        if let Some(slot) = attrs.get_mut(*col) {
-                            slot.clone_from(v);
-                        }
-                    }
-                    EntityInfo {
-                        kind: e.kind.clone(),
-                        name: e.name.clone(),
-                        attrs,
-                    }
-                }
-                None => EntityInfo {
-                    kind: "DATE".into(),
-                    name: self
-                        .dates
-                        .get((k - self.entries) as usize)
-                        .map_or(String::new(), |v| v.to_string()),
-                    attrs: Vec::new(),
-                },
-            };
-            t.entities.insert(self.id(k, g), (info, *c));
-        }
-        for row in self.string_rows(g) {
-            *t.pairs.entry((row.a, row.b)).or_default() += row.c;
-        }
-        t.runs = std::mem::take(&mut self.runs);
-        t.error = self.error.take();
-        t
+        let (m, d) = (rows(mem), rows(sum));
+        assert!(!m.is_empty());
+        assert_eq!(m, d);
+        assert!(m.windows(2).all(|w| (w[0].a, w[0].b) < (w[1].a, w[1].b)));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn keys_restore_in_order() {
+        let k = Keys::new(10);
+        assert_eq!(k.intern("date:2024"), 10);
+        assert_eq!(k.intern("date:1999"), 11);
+        assert_eq!(k.intern("date:2024"), 10);
+        let again = Keys::new(10);
+        again.restore(k.interned_ids()).unwrap();
+        assert_eq!(again.intern("date:1999"), 11);
+        assert_eq!(again.interned(10).as_deref(), Some("date:2024"));
+        assert!(again.restore(vec!["x".into()]).is_err());
     }
 }

@@ -1,14 +1,15 @@
-//! Spill: keeps pair totals bounded in memory. When a pair map grows past the threshold, its
-//! rows are sorted and written as a run (`.gazex-spill-N.run`) into the output folder; at the
-//! end the runs and the rows still in memory are merged (k-way, at most [`FAN_IN`] files open at
-//! once) into one stream sorted by ids with equal pairs summed, and, for the table, re-sorted by
-//! documents the same way. Run files are deleted as soon as they are read (or dropped). It does
-//! not count (see the parent module) and does not format tables (see `tables`).
+//! Spill: keeps pair counts bounded in memory. A pair map that grows past its threshold is
+//! sorted and written as a run of fixed-size numeric rows (`.gazex-spill-*.run`, 32 bytes a
+//! row) into the output folder; at the end the runs and the rows still in memory are merged
+//! (k-way, at most [`FAN_IN`] files open at once) into one stream with equal pairs summed, and,
+//! for the table, sorted again in table order the same way. Run files are deleted once read
+//! (or dropped), unless a checkpoint [keeps](Run::keep) them for a resume. It does not count
+//! (see the parent module) and does not format tables (see `tables`).
 
 use super::PairCounts;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
@@ -18,13 +19,17 @@ use std::sync::Arc;
 /// in groups into longer runs.
 pub const FAN_IN: usize = 64;
 
-/// One pair and its counts (`a` < `b`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Bytes of one row in a run file.
+const ROW_BYTES: usize = 32;
+
+/// One pair and its counts. In [`Order::Keys`] streams `a` < `b` are entity keys; in
+/// [`Order::Table`] streams they are ranks of the ids (the table's source and target).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PairRow {
-    /// Source id.
-    pub a: String,
-    /// Target id.
-    pub b: String,
+    /// Smaller key (or rank).
+    pub a: u32,
+    /// Larger key (or rank).
+    pub b: u32,
     /// Counts.
     pub c: PairCounts,
 }
@@ -32,19 +37,28 @@ pub struct PairRow {
 /// The order of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
-    /// By (source, target).
-    Ids,
-    /// By documents descending, then (source, target): the order of `cooccurrence.tsv`.
-    Documents,
+    /// By (a, b).
+    Keys,
+    /// By documents descending, then (a, b): the order of `cooccurrence.tsv` when a and b
+    /// are id ranks.
+    Table,
 }
 
 impl Order {
     /// Compares two rows in this order.
+    #[inline]
     pub fn cmp(self, x: &PairRow, y: &PairRow) -> Ordering {
-        let ids = || (x.a.as_str(), x.b.as_str()).cmp(&(y.a.as_str(), y.b.as_str()));
         match self {
-            Order::Ids => ids(),
-            Order::Documents => y.c.documents.cmp(&x.c.documents).then_with(ids),
+            Order::Keys => (x.a, x.b).cmp(&(y.a, y.b)),
+            Order::Table => (y.c.documents, x.a, x.b).cmp(&(x.c.documents, y.a, y.b)),
+        }
+    }
+
+    /// Sorts rows in this order.
+    pub fn sort(self, rows: &mut [PairRow]) {
+        match self {
+            Order::Keys => rows.sort_unstable_by_key(|r| (r.a, r.b)),
+            Order::Table => rows.sort_unstable_by_key(|r| (u64::MAX - r.c.documents, r.a, r.b)),
         }
     }
 }
@@ -63,17 +77,51 @@ pub struct Spiller {
     inner: Arc<Inner>,
 }
 
-/// A run file on disk, deleted when dropped.
+/// A run file on disk, deleted when dropped unless kept.
 #[derive(Debug)]
 pub struct Run {
     path: PathBuf,
+    keep: bool,
 }
 
 impl Drop for Run {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        if !self.keep {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
+
+impl Run {
+    /// Adopts an existing run file (written by an interrupted run and listed in its
+    /// checkpoint): it must hold whole rows.
+    pub fn adopt(path: PathBuf) -> io::Result<Run> {
+        let len = std::fs::metadata(&path)?.len();
+        if len % ROW_BYTES as u64 != 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: not a whole run ({len} bytes)", path.display()),
+            ));
+        }
+        Ok(Run { path, keep: false })
+    }
+
+    /// The file name of the run (inside the spill folder).
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Keeps the file on disk when this run is dropped (a checkpoint refers to it).
+    pub fn keep(&mut self, keep: bool) {
+        self.keep = keep;
+    }
+}
+
+/// The name prefix of every run file.
+pub const RUN_PREFIX: &str = ".gazex-spill-";
 
 impl Spiller {
     /// Spills into `dir` whenever a map holds more than `threshold` pairs (at least 1).
@@ -92,19 +140,35 @@ impl Spiller {
         self.inner.threshold
     }
 
+    /// The folder runs are written to.
+    pub fn dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
     fn create(&self) -> io::Result<(Run, BufWriter<File>)> {
-        let n = self.inner.next.fetch_add(1, AtomicOrdering::Relaxed);
-        let path = self
-            .inner
-            .dir
-            .join(format!(".gazex-spill-{}-{n}.run", std::process::id()));
-        let f = File::create(&path)?;
-        Ok((Run { path }, BufWriter::with_capacity(1 << 16, f)))
+        loop {
+            let n = self.inner.next.fetch_add(1, AtomicOrdering::Relaxed);
+            let path = self
+                .inner
+                .dir
+                .join(format!("{RUN_PREFIX}{}-{n}.run", std::process::id()));
+            // A resumed run may share the pid of the one it continues: never reuse a name.
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(f) => {
+                    return Ok((
+                        Run { path, keep: false },
+                        BufWriter::with_capacity(1 << 16, f),
+                    ))
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// Sorts `rows` in `order` and writes them as a run.
     pub fn write_sorted(&self, mut rows: Vec<PairRow>, order: Order) -> io::Result<Run> {
-        rows.sort_unstable_by(|x, y| order.cmp(x, y));
+        order.sort(&mut rows);
         self.write_stream(rows.into_iter().map(Ok))
     }
 
@@ -112,46 +176,44 @@ impl Spiller {
     pub fn write_stream(&self, rows: impl Iterator<Item = io::Result<PairRow>>) -> io::Result<Run> {
         let (run, mut w) = self.create()?;
         for r in rows {
-            write_row(&mut w, &r?)?;
+            w.write_all(&encode(&r?))?;
         }
-        w.flush()?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        // A checkpoint may refer to this run: it must be on disk before the checkpoint is.
+        f.sync_data()?;
         Ok(run)
     }
 }
 
-fn write_row<W: Write>(w: &mut W, r: &PairRow) -> io::Result<()> {
-    for s in [&r.a, &r.b] {
-        let len = u32::try_from(s.len()).map_err(|_| io::Error::other("id too long"))?;
-        w.write_all(&len.to_le_bytes())?;
-        w.write_all(s.as_bytes())?;
-    }
-    for n in [r.c.documents, r.c.sentences, r.c.window] {
-        w.write_all(&n.to_le_bytes())?;
-    }
-    Ok(())
+fn encode(r: &PairRow) -> [u8; ROW_BYTES] {
+    let mut b = [0u8; ROW_BYTES];
+    b[0..4].copy_from_slice(&r.a.to_le_bytes());
+    b[4..8].copy_from_slice(&r.b.to_le_bytes());
+    b[8..16].copy_from_slice(&r.c.documents.to_le_bytes());
+    b[16..24].copy_from_slice(&r.c.sentences.to_le_bytes());
+    b[24..32].copy_from_slice(&r.c.window.to_le_bytes());
+    b
 }
 
-fn read_string<R: Read>(r: &mut R, first: Option<[u8; 4]>) -> io::Result<String> {
-    let len = match first {
-        Some(b) => b,
-        None => {
-            let mut b = [0u8; 4];
-            r.read_exact(&mut b)?;
-            b
-        }
+fn decode(b: &[u8; ROW_BYTES]) -> PairRow {
+    let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let u64_at = |i: usize| {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(&b[i..i + 8]);
+        u64::from_le_bytes(x)
     };
-    let mut buf = vec![0u8; u32::from_le_bytes(len) as usize];
-    r.read_exact(&mut buf)?;
-    String::from_utf8(buf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    PairRow {
+        a: u32_at(0),
+        b: u32_at(4),
+        c: PairCounts {
+            documents: u64_at(8),
+            sentences: u64_at(16),
+            window: u64_at(24),
+        },
+    }
 }
 
-fn read_u64<R: Read>(r: &mut R) -> io::Result<u64> {
-    let mut b = [0u8; 8];
-    r.read_exact(&mut b)?;
-    Ok(u64::from_le_bytes(b))
-}
-
-/// Reads a run back; the file is deleted when the reader is dropped.
+/// Reads a run back; the file is deleted when the reader is dropped (unless kept).
 struct RunReader {
     r: BufReader<File>,
     _run: Run,
@@ -167,10 +229,10 @@ impl RunReader {
     }
 
     fn next_row(&mut self) -> io::Result<Option<PairRow>> {
-        let mut len = [0u8; 4];
+        let mut b = [0u8; ROW_BYTES];
         let mut got = 0;
-        while got < 4 {
-            let n = self.r.read(&mut len[got..])?;
+        while got < ROW_BYTES {
+            let n = self.r.read(&mut b[got..])?;
             if n == 0 {
                 return if got == 0 {
                     Ok(None)
@@ -180,14 +242,7 @@ impl RunReader {
             }
             got += n;
         }
-        let a = read_string(&mut self.r, Some(len))?;
-        let b = read_string(&mut self.r, None)?;
-        let c = PairCounts {
-            documents: read_u64(&mut self.r)?,
-            sentences: read_u64(&mut self.r)?,
-            window: read_u64(&mut self.r)?,
-        };
-        Ok(Some(PairRow { a, b, c }))
+        Ok(Some(decode(&b)))
     }
 }
 
@@ -278,13 +333,13 @@ impl Iterator for Merged {
     }
 }
 
-/// Sums consecutive rows of the same pair (input sorted by ids).
-struct Summed {
-    inner: Merged,
+/// Sums consecutive rows of the same pair (input sorted by keys).
+struct Summed<I> {
+    inner: I,
     pending: Option<PairRow>,
 }
 
-impl Iterator for Summed {
+impl<I: Iterator<Item = io::Result<PairRow>>> Iterator for Summed<I> {
     type Item = io::Result<PairRow>;
     fn next(&mut self) -> Option<Self::Item> {
         let mut cur = match self.pending.take() {
@@ -308,122 +363,142 @@ impl Iterator for Summed {
     }
 }
 
-fn open_all(runs: Vec<Run>) -> io::Result<Vec<Rows>> {
-    runs.into_iter()
-        .map(|r| RunReader::open(r).map(|r| Box::new(r) as Rows))
-        .collect()
-}
-
-fn merge(runs: Vec<Run>, extra: Option<Vec<PairRow>>, order: Order) -> io::Result<Rows> {
-    let mut sources = open_all(runs)?;
-    if let Some(rows) = extra {
+fn merge(runs: Vec<Run>, mem: Vec<Vec<PairRow>>, order: Order) -> io::Result<Rows> {
+    let mut sources: Vec<Rows> = Vec::with_capacity(runs.len() + mem.len());
+    for r in runs {
+        sources.push(Box::new(RunReader::open(r)?));
+    }
+    for rows in mem {
         sources.push(Box::new(rows.into_iter().map(Ok)));
     }
-    let m = Merged::new(sources, order);
+    let merged: Rows = if sources.len() == 1 {
+        sources
+            .pop()
+            .unwrap_or_else(|| Box::new(std::iter::empty()))
+    } else {
+        Box::new(Merged::new(sources, order))
+    };
     Ok(match order {
-        Order::Ids => Box::new(Summed {
-            inner: m,
+        Order::Keys => Box::new(Summed {
+            inner: merged,
             pending: None,
         }),
-        Order::Documents => Box::new(m),
+        Order::Table => merged,
     })
 }
 
-/// Merges runs (sorted by `order`) and sorted rows in memory into one stream in `order`;
-/// with [`Order::Ids`], rows of the same pair are summed.
+/// Merges runs and in-memory row lists, each sorted in `order`, into one stream in `order`;
+/// with [`Order::Keys`], rows of the same pair are summed.
 pub fn merge_runs(
     spiller: &Spiller,
     mut runs: Vec<Run>,
-    mut mem: Vec<PairRow>,
+    mem: Vec<Vec<PairRow>>,
     order: Order,
 ) -> io::Result<Rows> {
-    while runs.len() >= FAN_IN {
-        let group: Vec<Run> = runs.drain(..FAN_IN).collect();
-        let run = spiller.write_stream(merge(group, None, order)?)?;
+    while runs.len() + mem.len() > FAN_IN && runs.len() >= 2 {
+        let take = runs.len().min(FAN_IN);
+        let group: Vec<Run> = runs.drain(..take).collect();
+        let run = spiller.write_stream(merge(group, Vec::new(), order)?)?;
         runs.push(run);
     }
-    mem.sort_unstable_by(|x, y| order.cmp(x, y));
-    merge(runs, Some(mem), order)
+    merge(runs, mem, order)
 }
 
-/// Re-sorts a stream of distinct pairs by [`Order::Documents`], holding at most the spill
-/// threshold of rows in memory at once.
-pub fn by_documents(spiller: &Spiller, rows: Rows) -> io::Result<Rows> {
+/// Sorts a stream of distinct pairs in [`Order::Table`], holding at most the spill threshold
+/// of rows in memory at once (more go through sorted runs on disk).
+pub fn sort_table(
+    spiller: &Spiller,
+    rows: impl Iterator<Item = io::Result<PairRow>>,
+) -> io::Result<Rows> {
     let mut runs = Vec::new();
     let mut buf = Vec::new();
     for r in rows {
         buf.push(r?);
         if buf.len() >= spiller.threshold() {
-            runs.push(spiller.write_sorted(std::mem::take(&mut buf), Order::Documents)?);
+            runs.push(spiller.write_sorted(std::mem::take(&mut buf), Order::Table)?);
         }
     }
-    merge_runs(spiller, runs, buf, Order::Documents)
+    Order::Table.sort(&mut buf);
+    merge_runs(spiller, runs, vec![buf], Order::Table)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{PairCounts, Totals};
     use super::*;
 
-    fn pairs(n: u64) -> Vec<(String, String, PairCounts)> {
+    fn rows(n: u32) -> Vec<PairRow> {
         // Every pair three times, in a scrambled order, with varied counts.
         let mut v = Vec::new();
-        for round in 0..3 {
+        for round in 0..3u64 {
             for i in 0..n {
-                let k = (i * 7919 + round * 31) % n;
-                v.push((
-                    format!("a{:03}", k % 17),
-                    format!("b{k:04}"),
-                    PairCounts {
-                        documents: 1 + k % 5,
+                let k = (i * 7919 + round as u32 * 31) % n;
+                v.push(PairRow {
+                    a: k % 17,
+                    b: 100 + k,
+                    c: PairCounts {
+                        documents: 1 + u64::from(k % 5),
                         sentences: round,
-                        window: k,
+                        window: u64::from(k),
                     },
-                ));
+                });
             }
         }
         v
     }
 
-    fn table(mut t: Totals) -> Vec<PairRow> {
-        t.into_pairs().unwrap().map(Result::unwrap).collect()
-    }
-
     #[test]
-    fn spilled_runs_merge_to_the_in_memory_table() {
+    fn runs_merge_to_the_in_memory_sums() {
         let dir = tempfile::tempdir().unwrap();
-        let mut mem = Totals::default();
-        // Threshold 1: a run per pair, over FAN_IN runs, so runs are merged in groups first.
-        let mut disk = Totals::with_spill(Some(Spiller::new(dir.path(), 1)));
-        for (a, b, c) in pairs(300) {
-            mem.add_pair(a.clone(), b.clone(), c);
-            disk.add_pair(a, b, c);
+        let s = Spiller::new(dir.path(), 1);
+        let all = rows(300);
+        // Many tiny runs (over FAN_IN, so they are merged in groups first) and one list.
+        let mut runs = Vec::new();
+        for chunk in all[..600].chunks(7) {
+            runs.push(s.write_sorted(chunk.to_vec(), Order::Keys).unwrap());
         }
-        assert!(disk.spilled());
-        let (m, d) = (table(mem), table(disk));
-        assert_eq!(m.len(), 300);
-        assert_eq!(m, d);
-        assert!(m
+        let mut rest = all[600..].to_vec();
+        Order::Keys.sort(&mut rest);
+        let merged: Vec<PairRow> = merge_runs(&s, runs, vec![rest], Order::Keys)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut want: std::collections::BTreeMap<(u32, u32), PairCounts> = Default::default();
+        for r in &all {
+            *want.entry((r.a, r.b)).or_default() += r.c;
+        }
+        let want: Vec<PairRow> = want
+            .into_iter()
+            .map(|((a, b), c)| PairRow { a, b, c })
+            .collect();
+        assert_eq!(merged, want);
+        let table: Vec<PairRow> = sort_table(&s, merged.into_iter().map(Ok))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(table.len(), 300);
+        assert!(table
             .windows(2)
-            .all(|w| Order::Documents.cmp(&w[0], &w[1]) == Ordering::Less));
+            .all(|w| Order::Table.cmp(&w[0], &w[1]) == Ordering::Less));
         let left = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(left, 0, "runs are deleted once read");
     }
 
     #[test]
-    fn totals_summed_from_spilling_parts_equal_one_total() {
+    fn kept_runs_stay_and_can_be_adopted() {
         let dir = tempfile::tempdir().unwrap();
         let s = Spiller::new(dir.path(), 10);
-        let mut whole = Totals::default();
-        let mut sum = Totals::with_spill(Some(s.clone()));
-        for chunk in pairs(120).chunks(50) {
-            let mut part = Totals::with_spill(Some(s.clone()));
-            for (a, b, c) in chunk {
-                whole.add_pair(a.clone(), b.clone(), *c);
-                part.add_pair(a.clone(), b.clone(), *c);
-            }
-            sum += part;
-        }
-        assert_eq!(table(whole), table(sum));
+        let mut run = s.write_sorted(rows(20), Order::Keys).unwrap();
+        run.keep(true);
+        let name = run.file_name();
+        drop(run);
+        let back = Run::adopt(dir.path().join(&name)).unwrap();
+        let n = merge(vec![back], Vec::new(), Order::Keys)
+            .unwrap()
+            .map(Result::unwrap)
+            .count();
+        assert_eq!(n, 20);
+        assert!(!dir.path().join(&name).exists());
+        std::fs::write(dir.path().join("cut.run"), [0u8; 33]).unwrap();
+        assert!(Run::adopt(dir.path().join("cut.run")).is_err());
     }
 }
