@@ -89,6 +89,10 @@ pub struct Summary {
     pub seconds: f64,
     /// The first warnings (document id, warning), at most 1000.
     pub first_warnings: Vec<(String, String)>,
+    /// Seconds from the start of the run until every document was processed.
+    pub documents_seconds: f64,
+    /// Seconds spent writing the tables after that.
+    pub tables_seconds: f64,
     /// With `--resume`: documents taken from the checkpoint instead of being processed again.
     pub resumed_documents: u64,
     /// With `--resume`: the folder already held a complete run; nothing was done.
@@ -196,7 +200,9 @@ pub fn extract(
                         d.display()
                     )));
                 }
+                // Killed between the manifest and the clean-up: finish the clean-up.
                 checkpoint::remove(o.path());
+                remove_runs(o.path());
                 let c = m.get("counts");
                 let n = |k: &str| {
                     c.and_then(|c| c.get(k))
@@ -390,6 +396,7 @@ pub fn extract(
                     // Every pair goes to a run on disk that the checkpoint lists and keeps.
                     totals.pairs.flush().map_err(|e| Error::io(dir, e))?;
                     for r in totals.pairs.runs_mut() {
+                        r.sync().map_err(|e| Error::io(dir, e))?;
                         r.keep(true);
                     }
                     if let Some(w) = ent_w.as_mut() {
@@ -451,25 +458,33 @@ pub fn extract(
             .map_err(|_| Error::Usage("internal error: the writer thread stopped".into()))?
     });
     let (mut summary, mut totals, (mut ent_w, mut doc_w)) = outcome?;
+    summary.documents_seconds = t0.elapsed().as_secs_f64();
     totals += drain(&accs, &spiller);
     summary.resumed_documents = resumed_documents;
     if let Some(o) = &out {
-        let describe = |k: u32| describe_key(g, &keys, k);
-        let table = EntityTable::new(&totals.entities, &describe);
-        summary.entities = table.len();
-        let mut ent_tsv = o.open("entities.tsv")?;
-        write_entities(ent_tsv.inner(), &table, &g.attribute_columns)
-            .map_err(|e| Error::io(ent_tsv.path(), e))?;
-        let mut cooc = o.open("cooccurrence.tsv")?;
-        let pairs = std::mem::take(&mut totals.pairs);
-        summary.pairs = write_cooccurrence(cooc.inner(), &table, totals.documents, pairs)
-            .map_err(|e| Error::io(cooc.path(), e))? as usize;
-        if let Some(w) = ent_w.take() {
-            o.commit(w)?;
-        }
-        if let Some(w) = doc_w.take() {
-            o.commit(w)?;
-        }
+        // The streamed files reach the disk while the tables are computed.
+        let streamed: Vec<Writer> = ent_w.take().into_iter().chain(doc_w.take()).collect();
+        // In the worker pool, so the table writer's parallel parts use `--threads` threads.
+        let (ent_tsv, cooc) = pool.install(|| {
+            std::thread::scope(|s| -> Result<_> {
+                let committing = s.spawn(|| streamed.into_iter().try_for_each(|w| o.commit(w)));
+                let describe = |k: u32| describe_key(g, &keys, k);
+                let table = EntityTable::new(&totals.entities, &describe);
+                summary.entities = table.len();
+                let mut ent_tsv = o.open("entities.tsv")?;
+                write_entities(ent_tsv.inner(), &table, &g.attribute_columns)
+                    .map_err(|e| Error::io(ent_tsv.path(), e))?;
+                let mut cooc = o.open("cooccurrence.tsv")?;
+                let pairs = std::mem::take(&mut totals.pairs);
+                summary.pairs = write_cooccurrence(cooc.inner(), &table, totals.documents, pairs)
+                    .map_err(|e| Error::io(cooc.path(), e))?
+                    as usize;
+                committing.join().map_err(|_| {
+                    Error::Usage("internal error: a commit thread stopped".into())
+                })??;
+                Ok((ent_tsv, cooc))
+            })
+        })?;
         o.commit(ent_tsv)?;
         o.commit(cooc)?;
         summary.seconds = t0.elapsed().as_secs_f64();
@@ -479,6 +494,7 @@ pub fn extract(
         m.write_all(&text)?;
         m.write_all(b"\n")?;
         o.commit(m)?;
+        summary.tables_seconds = t0.elapsed().as_secs_f64() - summary.documents_seconds;
         checkpoint::remove(o.path());
         remove_runs(o.path());
         checkpoint::sync_dir(o.path());
@@ -531,6 +547,8 @@ fn manifest(pipeline: &Pipeline, cfg: &ExtractConfig, s: &Summary) -> serde_json
         "warnings": s.first_warnings.iter().map(|(d, w)| json!({"doc": d, "warning": w})).collect::<Vec<_>>(),
         "timings": {
             "seconds": (s.seconds * 1000.0).round() / 1000.0,
+            "documents_seconds": (s.documents_seconds * 1000.0).round() / 1000.0,
+            "tables_seconds": (s.tables_seconds * 1000.0).round() / 1000.0,
             "resumed_after_documents": s.resumed_documents,
         },
     })

@@ -67,6 +67,28 @@ pub fn format_npmi(v: f64) -> String {
     }
 }
 
+/// Appends an npmi value exactly as [`format_npmi`] writes it, without its allocation: the
+/// scaled value rounds the same as the exact decimal expansion unless it lies within 1e-6 of a
+/// half (its error is below 1e-9), and those rare values take the slow path.
+pub fn push_npmi(out: &mut Vec<u8>, v: f64) {
+    let x = v * 1e6;
+    if !(x.is_finite() && x.abs() < 1e15 && ((x - x.trunc()).abs() - 0.5).abs() > 1e-6) {
+        out.extend_from_slice(format_npmi(v).as_bytes());
+        return;
+    }
+    let n = x.round() as i64;
+    if n < 0 {
+        out.push(b'-');
+    }
+    let a = n.unsigned_abs();
+    let mut buf = itoa::Buffer::new();
+    out.extend_from_slice(buf.format(a / 1_000_000).as_bytes());
+    out.push(b'.');
+    let frac = buf.format(a % 1_000_000).as_bytes();
+    out.extend(std::iter::repeat_n(b'0', 6 - frac.len()));
+    out.extend_from_slice(frac);
+}
+
 fn tsv_writer<W: Write>(w: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
         .delimiter(b'\t')
@@ -206,30 +228,52 @@ pub fn write_cooccurrence<W: Write>(
         .iter()
         .map(|(id, info, c)| Ok((tsv_cell(id)?, tsv_cell(&info.kind)?, c.documents)))
         .collect::<std::io::Result<Vec<_>>>()?;
-    let mut n = 0;
-    let mut line: Vec<u8> = Vec::with_capacity(256);
-    for row in sorted {
-        let row = row?;
-        let (Some(a), Some(b)) = (cells.get(row.a as usize), cells.get(row.b as usize)) else {
-            continue;
-        };
-        let npmi = crate::cooccur::npmi(documents, a.2, b.2, row.c.documents);
-        line.clear();
-        for cell in [&a.0, &b.0, &a.1, &b.1] {
-            line.extend_from_slice(cell);
-            line.push(b'\t');
+    // Rows are formatted in blocks, the blocks of a group in parallel, and written in order.
+    let format = |block: &[PairRow]| -> Vec<u8> {
+        let mut buf = Vec::with_capacity(block.len() * 80);
+        let mut num = itoa::Buffer::new();
+        for row in block {
+            let (Some(a), Some(b)) = (cells.get(row.a as usize), cells.get(row.b as usize)) else {
+                continue;
+            };
+            let npmi = crate::cooccur::npmi(documents, a.2, b.2, row.c.documents);
+            for cell in [&a.0, &b.0, &a.1, &b.1] {
+                buf.extend_from_slice(cell);
+                buf.push(b'\t');
+            }
+            for n in [row.c.documents, row.c.sentences, row.c.window] {
+                buf.extend_from_slice(num.format(n).as_bytes());
+                buf.push(b'\t');
+            }
+            push_npmi(&mut buf, npmi);
+            buf.push(b'\n');
         }
-        use std::io::Write as _;
-        let _ = writeln!(
-            line,
-            "{}\t{}\t{}\t{}",
-            row.c.documents,
-            row.c.sentences,
-            row.c.window,
-            format_npmi(npmi)
-        );
-        out.write_all(&line)?;
-        n += 1;
+        buf
+    };
+    const BLOCK: usize = 8192;
+    let group = rayon::current_num_threads().max(1) * 2;
+    let mut blocks: Vec<Vec<PairRow>> = Vec::with_capacity(group);
+    let mut n = 0u64;
+    let mut sorted = sorted.peekable();
+    while sorted.peek().is_some() {
+        blocks.clear();
+        while blocks.len() < group && sorted.peek().is_some() {
+            let block = sorted
+                .by_ref()
+                .take(BLOCK)
+                .collect::<std::io::Result<Vec<PairRow>>>()?;
+            n += block.len() as u64;
+            blocks.push(block);
+        }
+        let texts: Vec<Vec<u8>> = if group > 2 {
+            use rayon::prelude::*;
+            blocks.par_iter().map(|b| format(b)).collect()
+        } else {
+            blocks.iter().map(|b| format(b)).collect()
+        };
+        for t in texts {
+            out.write_all(&t)?;
+        }
     }
     out.flush()?;
     Ok(n)
@@ -366,6 +410,22 @@ mod tests {
             "=1+1", "'=1", "'quoted", "''", "Kaluga", "", "-", "@x", "a=b",
         ] {
             assert_eq!(unescape_cell(&safe_cell(s)), s, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn fast_npmi_is_formatted_as_the_slow_one() {
+        let mut vals: Vec<f64> = vec![0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1e-7, -1e-7, 4.9999995e-7];
+        // Halves at the sixth decimal and values around them, and a spread of others.
+        for k in 0..2000 {
+            let h = (k as f64 + 0.5) / 1e6;
+            vals.extend([h, -h, h + 1e-13, h - 1e-13]);
+            vals.push(((k * 7919) % 2001) as f64 / 1000.0 - 1.0 + 1e-9 * k as f64);
+        }
+        for v in vals {
+            let mut b = Vec::new();
+            push_npmi(&mut b, v);
+            assert_eq!(String::from_utf8(b).unwrap(), format_npmi(v), "{v:e}");
         }
     }
 

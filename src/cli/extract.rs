@@ -179,6 +179,11 @@ pub fn run(a: Args) -> Result<i32> {
             problems.push(e.to_string());
         }
     }
+    // Parallel parts of start-up (compiling the gazetteer) use the threads asked for.
+    let threads = a.threads.unwrap_or(0);
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
     let gazetteer = Gazetteer::load(&a.gazetteers, !a.no_builtin);
     if !problems.is_empty() {
         let mut msg = problems.join("\n");
@@ -206,7 +211,6 @@ pub fn run(a: Args) -> Result<i32> {
         (None, false) => Some(PathBuf::from("output")),
         (None, true) => None,
     };
-    let threads = a.threads.unwrap_or(0);
     let sorted = |s: &Option<HashSet<String>>| {
         s.as_ref().map(|s| {
             let mut v: Vec<_> = s.iter().cloned().collect();

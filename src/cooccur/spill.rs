@@ -82,6 +82,7 @@ pub struct Spiller {
 pub struct Run {
     path: PathBuf,
     keep: bool,
+    synced: bool,
 }
 
 impl Drop for Run {
@@ -103,7 +104,11 @@ impl Run {
                 format!("{}: not a whole run ({len} bytes)", path.display()),
             ));
         }
-        Ok(Run { path, keep: false })
+        Ok(Run {
+            path,
+            keep: false,
+            synced: true,
+        })
     }
 
     /// The file name of the run (inside the spill folder).
@@ -117,6 +122,15 @@ impl Run {
     /// Keeps the file on disk when this run is dropped (a checkpoint refers to it).
     pub fn keep(&mut self, keep: bool) {
         self.keep = keep;
+    }
+
+    /// Makes the file durable (before a checkpoint lists it); once per run.
+    pub fn sync(&mut self) -> io::Result<()> {
+        if !self.synced {
+            File::open(&self.path)?.sync_all()?;
+            self.synced = true;
+        }
+        Ok(())
     }
 }
 
@@ -156,7 +170,11 @@ impl Spiller {
             match OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(f) => {
                     return Ok((
-                        Run { path, keep: false },
+                        Run {
+                            path,
+                            keep: false,
+                            synced: false,
+                        },
                         BufWriter::with_capacity(1 << 16, f),
                     ))
                 }
@@ -178,9 +196,7 @@ impl Spiller {
         for r in rows {
             w.write_all(&encode(&r?))?;
         }
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        // A checkpoint may refer to this run: it must be on disk before the checkpoint is.
-        f.sync_data()?;
+        w.flush()?;
         Ok(run)
     }
 }
