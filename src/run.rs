@@ -488,13 +488,13 @@ pub fn extract(
         o.commit(ent_tsv)?;
         o.commit(cooc)?;
         summary.seconds = t0.elapsed().as_secs_f64();
+        summary.tables_seconds = summary.seconds - summary.documents_seconds;
         let mut m = o.open("manifest.json")?;
         let manifest = manifest(pipeline, cfg, &summary);
         let text = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Usage(e.to_string()))?;
         m.write_all(&text)?;
         m.write_all(b"\n")?;
         o.commit(m)?;
-        summary.tables_seconds = t0.elapsed().as_secs_f64() - summary.documents_seconds;
         checkpoint::remove(o.path());
         remove_runs(o.path());
         checkpoint::sync_dir(o.path());

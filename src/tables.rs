@@ -102,7 +102,8 @@ fn tsv_writer<W: Write>(w: W) -> csv::Writer<W> {
 pub struct EntityTable {
     /// (id, description, counts), by id.
     pub rows: Vec<(String, EntityInfo, EntityCounts)>,
-    rank: FxHashMap<u32, u32>,
+    /// Key -> rank + 1 (0: not a row).
+    rank: Vec<u32>,
 }
 
 impl EntityTable {
@@ -114,13 +115,15 @@ impl EntityTable {
             .filter_map(|(&k, &c)| describe(k).map(|(id, info)| (k, id, info, c)))
             .collect();
         keyed.sort_unstable_by(|x, y| x.1.cmp(&y.1));
-        let mut rank = FxHashMap::default();
-        rank.reserve(keyed.len());
+        let top = keyed.iter().map(|x| x.0 as usize + 1).max().unwrap_or(0);
+        let mut rank = vec![0u32; top];
         let rows = keyed
             .into_iter()
             .enumerate()
             .map(|(i, (k, id, info, c))| {
-                rank.insert(k, i as u32);
+                if let Some(r) = rank.get_mut(k as usize) {
+                    *r = i as u32 + 1;
+                }
                 (id, info, c)
             })
             .collect();
@@ -128,8 +131,9 @@ impl EntityTable {
     }
 
     /// The rank (row) of a key.
+    #[inline]
     pub fn rank(&self, key: u32) -> Option<u32> {
-        self.rank.get(&key).copied()
+        self.rank.get(key as usize).and_then(|&r| r.checked_sub(1))
     }
 
     /// Number of entities.

@@ -260,6 +260,8 @@ pub fn run(a: Args) -> Result<i32> {
         };
     let bar = Bar::new(show);
     let s = extract(&pipeline, &cfg, &bar)?;
+    // The process ends next: freeing every gazetteer row one by one would only delay it.
+    std::mem::forget(pipeline);
     if !a.quiet && s.already_complete {
         eprintln!(
             "gazex: {} already holds a complete run with these options: nothing to resume",

@@ -57,8 +57,12 @@ impl Order {
     /// Sorts rows in this order.
     pub fn sort(self, rows: &mut [PairRow]) {
         match self {
-            Order::Keys => rows.sort_unstable_by_key(|r| (r.a, r.b)),
-            Order::Table => rows.sort_unstable_by_key(|r| (u64::MAX - r.c.documents, r.a, r.b)),
+            Order::Keys => rows.sort_unstable_by_key(|r| (u64::from(r.a) << 32) | u64::from(r.b)),
+            Order::Table => rows.sort_unstable_by_key(|r| {
+                (u128::from(u64::MAX - r.c.documents) << 64)
+                    | (u128::from(r.a) << 32)
+                    | u128::from(r.b)
+            }),
         }
     }
 }
