@@ -1,7 +1,7 @@
 //! Automaton engines compared (issue 5, target 5; a benchmark, not part of the product):
 //! aho-corasick (contiguous NFA, leftmost-longest), daachorse (bytewise and charwise,
 //! leftmost-longest) and gazex's own [`gazex::gazetteer::Matcher`] (anchored longest-first walks
-//! of an FST where words begin), on two name sets:
+//! of a prefix table where words begin), on two name sets:
 //!
 //! - `places`: the names and aliases of `../shared/bench/bench-places.tsv`;
 //! - `1m`: those, the OFAC SDN names and `a.k.a.`/`f.k.a.` aliases of

@@ -13,6 +13,12 @@
 
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
+mod words;
+pub use words::{
+    char_at, is_mark, is_word_char, word_end, word_end_and_hash, word_hash, word_hash_step,
+    WORD_HASH_SEED,
+};
+
 /// What folding does besides the always-on typographic folds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FoldOptions {
@@ -58,8 +64,41 @@ enum Class {
 
 #[inline]
 fn is_plain_ascii(b: u8) -> bool {
-    b < 0x80 && matches!(ascii_class(b), Class::Plain)
+    PLAIN_ASCII[b as usize]
 }
+
+/// Are these 8 bytes all ASCII that folds to itself (but for case), each space followed by
+/// such a byte within them? (Then the byte-by-byte run in `fold_into` would take them all.)
+/// False may be wrong (a slower path decides), true is exact.
+#[inline]
+fn plain_chunk(chunk: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
+        return false;
+    };
+    let x = u64::from_le_bytes(bytes);
+    // Bit 7 of each byte set where the byte may be zero (a strict superset of the zeros).
+    let zeros = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    let spaces = zeros(x ^ (ONES * 0x20));
+    x & HIGH == 0
+        && control == 0
+        && zeros(x ^ (ONES * u64::from(b'-'))) == 0
+        && spaces & (spaces >> 8) == 0
+        && spaces >> 56 == 0
+}
+
+/// The bytes that are ASCII and fold to themselves (but for case): not white space, not a dash.
+static PLAIN_ASCII: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        t[b] = matches!(ascii_class(b as u8), Class::Plain);
+        b += 1;
+    }
+    t
+};
 
 const fn ascii_class(b: u8) -> Class {
     match b {
@@ -185,15 +224,17 @@ pub fn fold_into(text: &str, opts: FoldOptions, out: &mut Folded) {
                     // included (they fold to themselves).
                     let start = i;
                     let mut j = i + 1;
-                    while j < bytes.len() {
-                        let c = bytes[j];
-                        if is_plain_ascii(c) {
-                            j += 1;
-                        } else if c == b' ' && bytes.get(j + 1).is_some_and(|&d| is_plain_ascii(d))
-                        {
-                            j += 2;
-                        } else {
-                            break;
+                    loop {
+                        // Eight bytes at a time while they are plain or single spaces.
+                        while bytes.get(j..j + 8).is_some_and(plain_chunk) {
+                            j += 8;
+                        }
+                        match bytes.get(j) {
+                            Some(&c) if is_plain_ascii(c) => j += 1,
+                            Some(b' ') if bytes.get(j + 1).is_some_and(|&d| is_plain_ascii(d)) => {
+                                j += 2
+                            }
+                            _ => break,
                         }
                     }
                     b.flush_space(start);
@@ -325,58 +366,6 @@ fn fold_char(c: char, opts: FoldOptions, out: &mut String) {
     }
 }
 
-/// Is `c` word-internal (a letter, a digit or a combining mark)? The one definition of a word
-/// used for boundaries, tokens and the first-word filter.
-#[inline]
-pub fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else {
-        c.is_alphanumeric() || is_combining_mark(c)
-    }
-}
-
-/// The character that begins at byte `i` of UTF-8 `bytes` (None if `i` is not a boundary).
-#[inline]
-pub fn char_at(bytes: &[u8], i: usize) -> Option<char> {
-    let end = (i + 4).min(bytes.len());
-    let chunk = bytes.get(i..end)?;
-    let valid = match std::str::from_utf8(chunk) {
-        Ok(s) => s,
-        Err(e) => std::str::from_utf8(chunk.get(..e.valid_up_to())?).ok()?,
-    };
-    valid.chars().next()
-}
-
-/// The end of the word that begins at byte `i` (`i` itself when no word begins there).
-#[inline]
-pub fn word_end(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(&b) = bytes.get(i) {
-        if b < 0x80 {
-            if !b.is_ascii_alphanumeric() {
-                break;
-            }
-            i += 1;
-        } else {
-            match char_at(bytes, i) {
-                Some(c) if is_word_char(c) => i += c.len_utf8(),
-                _ => break,
-            }
-        }
-    }
-    i
-}
-
-/// A 64-bit hash of a word's bytes (for the matcher's first-word filter).
-#[inline]
-pub fn word_hash(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    h
-}
-
 /// Folds a short string (a gazetteer name) into a new string.
 pub fn fold(text: &str, opts: FoldOptions) -> String {
     thread_local! {
@@ -482,6 +471,59 @@ mod tests {
                 Some(want),
                 "{text:?} / {name:?}"
             );
+        }
+    }
+
+    #[test]
+    fn plain_chunks_are_taken_whole_by_the_byte_loop() {
+        // Every 8-byte string over these bytes: when `plain_chunk` says yes, the byte-by-byte
+        // run of `fold_into` goes through all 8 bytes, whatever follows.
+        let alphabet = [b'a', b' ', b'-', b'\n', b'!', 0x01, 0x7f, 0xc3];
+        let mut yes = 0;
+        for n in 0..alphabet.len().pow(8) {
+            let mut chunk = [0u8; 9];
+            let mut k = n;
+            for b in chunk.iter_mut().take(8) {
+                *b = alphabet[k % alphabet.len()];
+                k /= alphabet.len();
+            }
+            if !plain_chunk(&chunk[..8]) {
+                continue;
+            }
+            yes += 1;
+            for next in [b'a', b' ', b'\n'] {
+                chunk[8] = next;
+                let mut j = 0;
+                while j < 8 {
+                    if is_plain_ascii(chunk[j]) {
+                        j += 1;
+                    } else if chunk[j] == b' ' && is_plain_ascii(chunk[j + 1]) {
+                        j += 2;
+                    } else {
+                        break;
+                    }
+                }
+                assert_eq!(j, 8, "{chunk:?}");
+            }
+        }
+        assert!(yes > 1000);
+    }
+
+    /// The name table looks for names only at word edges of the folded text; that is exact
+    /// because folding never turns a character that is not word-internal into one that is.
+    #[test]
+    fn folding_never_makes_a_word_character() {
+        for diacritics in [true, false] {
+            let opts = FoldOptions {
+                lowercase: true,
+                diacritics,
+            };
+            for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+                if !is_word_char(c) {
+                    let f = fold(c.encode_utf8(&mut [0; 4]), opts);
+                    assert!(!f.chars().any(is_word_char), "U+{:04X}", c as u32);
+                }
+            }
         }
     }
 

@@ -1,9 +1,9 @@
-//! Resolve: turns automaton candidates into entity mentions. It maps each candidate back to the
-//! original text, checks word boundaries there (Unicode letters, marks and digits are
-//! word-internal, so `IRP` never matches inside `IRPT` while `Rahmon's` gives `Rahmon`), applies
-//! each name's case policy, and settles overlaps: the longest span wins, then the earlier-loaded
-//! gazetteer row. It also merges date spans with gazetteer spans under the same rule.
-//! It does not fold text (see `normalize`) nor find dates (see `dates`).
+//! Resolve: turns the name table's candidates into entity mentions. It maps each candidate
+//! back to the original text, checks word boundaries there (Unicode letters, marks and digits
+//! are word-internal, so `IRP` never matches inside `IRPT` while `Rahmon's` gives `Rahmon`),
+//! applies each name's case policy, and settles overlaps: the longest span wins, then the
+//! earlier-loaded gazetteer row. It also merges date spans with gazetteer spans under the same
+//! rule. It does not fold text (see `normalize`) nor find dates (see `dates`).
 
 use crate::gazetteer::Matcher;
 use crate::normalize::{fold, FoldOptions, Folded};
@@ -20,7 +20,7 @@ pub struct Span {
 }
 
 pub use crate::normalize::is_word_char;
-use crate::normalize::{char_at, word_end};
+use crate::normalize::{char_at, word_end_and_hash};
 
 fn boundary_before(text: &str, s: usize) -> bool {
     let first = text.get(s..).and_then(|t| t.chars().next());
@@ -57,10 +57,10 @@ pub fn find_mentions(text: &str, folded: &Folded, m: &Matcher, out: &mut Vec<Spa
     while i < n {
         let b = hay[i];
         if !prev_word && m.may_start(b) {
-            // Only words that begin some name are walked in the automaton.
-            let we = word_end(hay, i);
-            if m.may_begin_with(hay.get(i..we).unwrap_or(&[])) {
-                if let Some(end) = try_at(text, folded, m, i, out) {
+            // Only words that begin some name are looked up in the name table.
+            let (we, hash) = word_end_and_hash(hay, i);
+            if m.may_begin_with_hash(hash) {
+                if let Some(end) = try_at(text, folded, m, (i, we, hash), out) {
                     prev_word = word_before(hay, end);
                     i = end;
                     continue;
@@ -96,19 +96,19 @@ fn word_before(hay: &[u8], end: usize) -> bool {
     char_at(hay, s).is_some_and(is_word_char)
 }
 
-/// Tries the names beginning at folded offset `fs`, longest first; returns the folded end of
-/// the accepted one.
+/// Tries the names beginning at folded offset `fs` (whose first word ends at `we` with hash
+/// `wh`), longest first; returns the folded end of the accepted one.
 fn try_at(
     text: &str,
     folded: &Folded,
     m: &Matcher,
-    fs: usize,
+    (fs, we, wh): (usize, usize, u64),
     out: &mut Vec<Span>,
 ) -> Option<usize> {
     let hay = folded.text.as_bytes();
     CANDIDATES.with(|cell| {
         let mut found = cell.borrow_mut();
-        m.names_at(hay, fs, &mut found);
+        m.names_after_word(hay, fs, we, wh, &mut found);
         if found.is_empty() {
             return None;
         }

@@ -1,14 +1,29 @@
-//! The compiled automaton: every name of every entry, folded, in one minimal finite state
-//! transducer (the `fst` crate) mapping each folded name to its pattern number, with the entries
-//! each folded name stands for. Names are only ever looked for where a word begins, so the
-//! search is an anchored walk from the root that reports every name ending on the way (longest
-//! first to the caller); no failure links are needed, which makes the automaton cheap to build
-//! (a sort and one pass) and small. It does not check boundaries or case (see `resolve`).
+//! The compiled name table: every name of every entry, folded, in one hash table (`prefixes`)
+//! that maps each folded name, and each of its beginnings that ends at a word edge, to what it
+//! is: a whole name (a pattern number, with the entries the folded name stands for) and/or the
+//! beginning of a longer name, with a small filter of the keys one word edge longer. Names are
+//! only ever looked for where a word begins (and where a 2-Mbit filter of first words lets
+//! them), so the search is an anchored walk along the text that looks the text read so far
+//! up at each word edge (where a letter or digit meets anything else, or before a combining
+//! mark) and stops at the first piece no name begins with, reporting every name ending on
+//! the way (longest first to the caller). Building it is one pass over the names (folded in
+//! parallel on rayon's current pool), with no sort and no automaton to minimise. It does not
+//! check boundaries or case (see `resolve`).
+//!
+//! Looking only at word edges finds every name `resolve` can accept: a name is accepted only
+//! where it ends at a word boundary of the original text (combining marks that follow it
+//! count as its own), and folding never turns a character that is not a letter, digit or mark
+//! into one (a test checks every character), so such an end is a word edge of the folded
+//! text too.
 
-use super::{CasePolicy, Gazetteer};
+use super::prefixes::{child_bit, Prefixes};
+use super::{CasePolicy, Entry, Gazetteer};
 use crate::error::{Error, Result};
-use crate::normalize::{fold, word_end, word_hash, FoldOptions};
-use fst::raw::{Fst, Output};
+use crate::normalize::{
+    char_at, fold_into, is_mark, is_word_char, word_end_and_hash, word_hash, word_hash_step,
+    FoldOptions, Folded, WORD_HASH_SEED,
+};
+use rayon::prelude::*;
 
 /// What a folded name stands for: an entry, and the case-preserving form when the name must
 /// match as written.
@@ -24,161 +39,285 @@ pub struct Target {
     pub accented: bool,
 }
 
-/// The automaton over all folded names.
+/// The name table over all folded names.
 #[derive(Clone)]
 pub struct Matcher {
-    fst: Fst<Vec<u8>>,
+    /// Every folded name, concatenated (the prefix table's keys point into it).
+    arena: Vec<u8>,
+    prefixes: Prefixes,
     /// For pattern `p`: targets `targets[offsets[p]..offsets[p+1]]`, in load order.
     offsets: Vec<u32>,
     targets: Vec<Target>,
     diacritics: bool,
     longest_name: usize,
+    /// Byte length of the longest folded name.
+    longest_folded: usize,
     /// Bytes that begin at least one folded name.
     first: [bool; 256],
     /// A bit set of the hashes of the first words of all names (a Bloom-style filter: a
     /// text word whose bit is clear begins no name).
     first_words: Vec<u64>,
-    /// The root's transitions, by byte: (node address, output so far).
-    root: Vec<Option<(fst::raw::CompiledAddr, u64)>>,
+}
+
+/// Entries folded per parallel task.
+const CHUNK: usize = 2048;
+
+/// The folded names of a run of entries.
+#[derive(Default)]
+struct Chunk {
+    /// The folded names, concatenated.
+    text: Vec<u8>,
+    /// Per name: its end in `text`, and what it stands for.
+    names: Vec<(usize, Target)>,
+    longest_name: usize,
 }
 
 impl Matcher {
     /// Compiles all names of `g`; `diacritics` folds accents away in names and texts alike.
+    /// Names are folded in parallel on rayon's current pool.
     pub fn new(g: &Gazetteer, diacritics: bool) -> Result<Self> {
-        let lower = FoldOptions {
-            lowercase: true,
+        let chunks: Vec<Chunk> = g
+            .entries
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(k, es)| fold_chunk(es, k * CHUNK, diacritics))
+            .collect();
+        let names: usize = chunks.iter().map(|c| c.names.len()).sum();
+        let size = chunks.iter().map(|c| c.text.len()).sum();
+        let fail = || Error::Usage("cannot build the gazetteer name table: too many names".into());
+        let mut m = Matcher {
+            arena: Vec::with_capacity(size),
+            // Most names add one or two keys; the table grows if need be.
+            prefixes: Prefixes::with_capacity(names.saturating_mul(2)),
+            offsets: Vec::new(),
+            targets: Vec::new(),
             diacritics,
+            longest_name: chunks.iter().map(|c| c.longest_name).max().unwrap_or(0),
+            longest_folded: 0,
+            first: [false; 256],
+            first_words: vec![0u64; FIRST_WORD_BITS / 64],
         };
-        let keep_case = FoldOptions {
-            lowercase: false,
-            diacritics,
-        };
-        // Every (folded name, target) in load order; sorting by name (stable, so load order
-        // is kept within a name) groups the targets of each distinct name, in the byte order
-        // the transducer is built in.
-        let mut items: Vec<(String, Target)> = Vec::new();
-        let mut longest_name = 0;
-        for (ei, e) in g.entries.iter().enumerate() {
-            for name in &e.names {
-                let folded = fold(name, lower);
-                if folded.is_empty() {
-                    continue;
+        // Every (pattern, target) in load order; patterns are numbered as first seen.
+        let mut patterns: Vec<u32> = Vec::with_capacity(names);
+        let mut targets: Vec<Target> = Vec::with_capacity(names);
+        let mut next: u32 = 0;
+        for c in chunks {
+            let base = m.arena.len();
+            m.arena.extend_from_slice(&c.text);
+            let mut start = base;
+            for (end, t) in c.names {
+                let end = base + end;
+                let p = m.add_name(start, end, next).ok_or_else(fail)?;
+                if p == next {
+                    next = next.checked_add(1).ok_or_else(fail)?;
                 }
-                let exact = match e.case {
-                    CasePolicy::Exact => true,
-                    CasePolicy::Fold => false,
-                    CasePolicy::Smart => is_short_capitals(name),
-                };
-                let exact = exact.then(|| fold(name, keep_case).into_boxed_str());
-                let accented = diacritics
-                    && !name.is_ascii()
-                    && fold(
-                        name,
-                        FoldOptions {
-                            lowercase: true,
-                            diacritics: false,
-                        },
-                    ) != folded;
-                longest_name = longest_name.max(name.len());
-                items.push((
-                    folded,
-                    Target {
-                        entry: ei as u32,
-                        exact,
-                        accented,
-                    },
-                ));
-            }
-        }
-        items.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        let mut first = [false; 256];
-        let mut first_words = vec![0u64; FIRST_WORD_BITS / 64];
-        let mut builder = fst::MapBuilder::memory();
-        let mut offsets: Vec<u32> = Vec::new();
-        let mut targets: Vec<Target> = Vec::with_capacity(items.len());
-        let mut last: Option<String> = None;
-        for (name, t) in items {
-            if last.as_deref() != Some(name.as_str()) {
-                let pattern = offsets.len() as u64;
-                offsets.push(targets.len() as u32);
-                if let Some(&b) = name.as_bytes().first() {
-                    first[b as usize] = true;
-                }
-                let nb = name.as_bytes();
-                let h = first_word_bit(nb.get(..word_end(nb, 0)).unwrap_or(&[]));
-                if let Some(w) = first_words.get_mut(h / 64) {
-                    *w |= 1 << (h % 64);
-                }
-                builder.insert(name.as_bytes(), pattern).map_err(|e| {
-                    Error::Usage(format!("cannot build the gazetteer automaton: {e}"))
-                })?;
-                last = Some(name);
-            }
-            let start = offsets.last().copied().unwrap_or(0) as usize;
-            // Duplicate names within an entry merge silently.
-            let dup = targets
-                .get(start..)
-                .unwrap_or(&[])
-                .iter()
-                .any(|x| x.entry == t.entry && x.exact == t.exact && x.accented == t.accented);
-            if !dup {
+                patterns.push(p);
                 targets.push(t);
+                start = end;
             }
         }
-        offsets.push(targets.len() as u32);
-        let bytes = builder
-            .into_inner()
-            .map_err(|e| Error::Usage(format!("cannot build the gazetteer automaton: {e}")))?;
-        let fst = Fst::new(bytes)
-            .map_err(|e| Error::Usage(format!("cannot build the gazetteer automaton: {e}")))?;
-        let mut root = vec![None; 256];
-        let r = fst.root();
-        for t in r.transitions() {
-            if let Some(slot) = root.get_mut(t.inp as usize) {
-                *slot = Some((t.addr, t.out.value()));
-            }
-        }
-        Ok(Matcher {
-            first_words,
-            root,
-            fst,
-            offsets,
-            targets,
-            diacritics,
-            longest_name,
-            first,
-        })
+        m.group(next as usize, &patterns, targets);
+        Ok(m)
     }
 
-    /// Every name that begins at `from` in `hay`, as (end, pattern), shortest first, into
-    /// `out` (cleared first).
-    #[inline]
-    pub fn names_at(&self, hay: &[u8], from: usize, out: &mut Vec<(usize, usize)>) {
-        out.clear();
-        let Some(&Some((addr, out0))) = hay.get(from).and_then(|&b| self.root.get(b as usize))
-        else {
-            return;
-        };
-        let mut node = self.fst.node(addr);
-        let mut acc = Output::new(out0);
-        if node.is_final() {
-            out.push((from + 1, acc.cat(node.final_output()).value() as usize));
+    /// Adds the folded name `arena[start..end]` and its beginnings at word edges; returns its
+    /// pattern (`new` if the name is new), or None if the table cannot hold it.
+    fn add_name(&mut self, start: usize, end: usize, new: u32) -> Option<u32> {
+        let name = self.arena.get(start..end)?;
+        // A name seen before has all its keys already.
+        if let Some(p) = self
+            .prefixes
+            .find(&self.arena, name, word_hash(name))
+            .and_then(|f| f.pattern)
+        {
+            return u32::try_from(p).ok();
         }
-        for (i, &b) in hay.get(from + 1..).unwrap_or(&[]).iter().enumerate() {
-            let Some(k) = node.find_input(b) else { break };
-            let t = node.transition(k);
-            acc = acc.cat(t.out);
-            node = self.fst.node(t.addr);
-            if node.is_final() {
-                out.push((from + i + 2, acc.cat(node.final_output()).value() as usize));
+        let mut result = None;
+        let (arena, prefixes) = (&self.arena, &mut self.prefixes);
+        let mut ok = true;
+        let mut parent = None;
+        // The hash of the first word (of nothing when the name begins with no word character).
+        let starts_word = char_class(name, 0).is_some_and(|(word, _, _)| word);
+        let mut first_word = (!starts_word).then_some(WORD_HASH_SEED);
+        edges(name, |p, h, ends_word| {
+            if ends_word && first_word.is_none() {
+                first_word = Some(h);
+            }
+            let whole = p == name.len();
+            match prefixes.insert(arena, (start, p), h, !whole, new) {
+                Some((at, pat)) => {
+                    if let Some(up) = parent {
+                        prefixes.add_child(up, h);
+                    }
+                    parent = Some(at);
+                    if whole {
+                        result = Some(pat);
+                    }
+                }
+                None => ok = false,
+            }
+        });
+        let pattern = result.filter(|_| ok)?;
+        if pattern == new {
+            self.longest_folded = self.longest_folded.max(name.len());
+            if let Some(&b) = name.first() {
+                self.first[b as usize] = true;
+            }
+            let h = first_word_bit(first_word.unwrap_or(WORD_HASH_SEED));
+            if let Some(w) = self.first_words.get_mut(h / 64) {
+                *w |= 1 << (h % 64);
             }
         }
+        Some(pattern)
+    }
+
+    /// Groups the targets by pattern, in place (a counting sort, stable, so each pattern's
+    /// targets stay in load order); duplicate names within an entry merge silently.
+    fn group(&mut self, n: usize, patterns: &[u32], mut targets: Vec<Target>) {
+        let mut offsets = vec![0u32; n + 1];
+        for &p in patterns {
+            if let Some(o) = offsets.get_mut(p as usize + 1) {
+                *o += 1;
+            }
+        }
+        for k in 1..offsets.len() {
+            offsets[k] += offsets[k - 1];
+        }
+        // Where each target goes; then the permutation is applied cycle by cycle.
+        let mut next = offsets.clone();
+        let mut dest: Vec<u32> = patterns
+            .iter()
+            .map(|&p| {
+                let slot = next.get_mut(p as usize).map_or(0, |d| {
+                    *d += 1;
+                    *d - 1
+                });
+                slot
+            })
+            .collect();
+        for i in 0..dest.len() {
+            while let Some(&d) = dest.get(i) {
+                let d = d as usize;
+                if d == i || d >= dest.len() {
+                    break;
+                }
+                targets.swap(i, d);
+                dest.swap(i, d);
+            }
+        }
+        // Keep the first of equal targets within each pattern, moving the kept ones down.
+        let mut kept = 0;
+        self.offsets = Vec::with_capacity(n + 1);
+        for w in offsets.windows(2) {
+            let group = kept;
+            self.offsets.push(group as u32);
+            for k in w[0] as usize..w[1] as usize {
+                let dup = match (targets.get(group..kept), targets.get(k)) {
+                    (Some(done), Some(t)) => done.iter().any(|x| {
+                        x.entry == t.entry && x.exact == t.exact && x.accented == t.accented
+                    }),
+                    _ => true,
+                };
+                if !dup {
+                    targets.swap(kept, k);
+                    kept += 1;
+                }
+            }
+        }
+        self.offsets.push(kept as u32);
+        targets.truncate(kept);
+        self.targets = targets;
+    }
+
+    /// Every name that begins at `from` in `hay` and ends at a word edge of it, as (end,
+    /// pattern), shortest first, into `out` (cleared first).
+    pub fn names_at(&self, hay: &[u8], from: usize, out: &mut Vec<(usize, usize)>) {
+        let (end, hash) = word_end_and_hash(hay, from);
+        self.names_after_word(hay, from, end, hash, out);
+    }
+
+    /// As [`Matcher::names_at`], given the end and the [`word_hash`] of the word that begins
+    /// at `from` (`word_end_and_hash`), which the caller has already computed.
+    #[inline]
+    pub fn names_after_word(
+        &self,
+        hay: &[u8],
+        from: usize,
+        word_end: usize,
+        word_hash: u64,
+        out: &mut Vec<(usize, usize)>,
+    ) {
+        out.clear();
+        let limit = from.saturating_add(self.longest_folded);
+        // Start after the first word, unless a combining mark in it (kept in the text when
+        // diacritics are not folded) makes a word edge before it that must be looked at.
+        let skip = word_end > from
+            && (self.diacritics || hay.get(from..word_end).is_some_and(<[u8]>::is_ascii));
+        let (mut p, mut h) = if skip {
+            (word_end, word_hash)
+        } else {
+            (from, WORD_HASH_SEED)
+        };
+        // The character before `p` is a word character (or there is none).
+        let mut prev_word = true;
+        // The filter of the keys that may follow the last one found (all, before the first).
+        let mut next = u64::MAX;
+        while p < hay.len() {
+            let Some((word, edge, len)) = char_class(hay, p) else {
+                return;
+            };
+            if p > from && (!prev_word || edge) {
+                match self.look_up(hay, from, p, h, next, out) {
+                    Some(n) => next = n,
+                    None => return,
+                }
+            }
+            if p >= limit {
+                return;
+            }
+            for &x in hay.get(p..p + len).unwrap_or(&[]) {
+                h = word_hash_step(h, x);
+            }
+            p += len;
+            prev_word = word;
+        }
+        if p > from {
+            self.look_up(hay, from, p, h, next, out);
+        }
+    }
+
+    /// Looks `hay[from..p]` (hash `h`) up, unless the filter `next` of the key before it
+    /// says it is not there: pushes it if it is a name; returns its own filter if some longer
+    /// name begins with it.
+    #[inline]
+    fn look_up(
+        &self,
+        hay: &[u8],
+        from: usize,
+        p: usize,
+        h: u64,
+        next: u64,
+        out: &mut Vec<(usize, usize)>,
+    ) -> Option<u64> {
+        if next & child_bit(h) == 0 {
+            return None;
+        }
+        let f = self.prefixes.find(&self.arena, hay.get(from..p)?, h)?;
+        if let Some(pat) = f.pattern {
+            out.push((p, pat));
+        }
+        f.longer.then_some(f.next)
     }
 
     /// May a name begin with this word (its bytes in the folded text)? False means surely not.
-    #[inline]
     pub fn may_begin_with(&self, word: &[u8]) -> bool {
-        let h = first_word_bit(word);
+        self.may_begin_with_hash(word_hash(word))
+    }
+
+    /// [`Matcher::may_begin_with`] the word of this [`word_hash`].
+    #[inline]
+    pub fn may_begin_with_hash(&self, hash: u64) -> bool {
+        let h = first_word_bit(hash);
         self.first_words
             .get(h / 64)
             .is_some_and(|w| w & (1 << (h % 64)) != 0)
@@ -213,28 +352,117 @@ impl Matcher {
     }
 }
 
+/// Folds the names of `entries` (the first being entry `first`).
+fn fold_chunk(entries: &[Entry], first: usize, diacritics: bool) -> Chunk {
+    let lower = FoldOptions {
+        lowercase: true,
+        diacritics,
+    };
+    let keep_case = FoldOptions {
+        lowercase: false,
+        diacritics,
+    };
+    let plain = FoldOptions {
+        lowercase: true,
+        diacritics: false,
+    };
+    let mut c = Chunk::default();
+    let (mut f, mut other) = (Folded::default(), Folded::default());
+    for (k, e) in entries.iter().enumerate() {
+        for name in &e.names {
+            fold_into(name, lower, &mut f);
+            if f.text.is_empty() {
+                continue;
+            }
+            let exact = match e.case {
+                CasePolicy::Exact => true,
+                CasePolicy::Fold => false,
+                CasePolicy::Smart => is_short_capitals(name),
+            };
+            let exact = exact.then(|| {
+                fold_into(name, keep_case, &mut other);
+                Box::from(other.text.as_str())
+            });
+            let accented = diacritics && !name.is_ascii() && {
+                fold_into(name, plain, &mut other);
+                other.text != f.text
+            };
+            c.longest_name = c.longest_name.max(name.len());
+            c.text.extend_from_slice(f.text.as_bytes());
+            c.names.push((
+                c.text.len(),
+                Target {
+                    entry: (first + k) as u32,
+                    exact,
+                    accented,
+                },
+            ));
+        }
+    }
+    c
+}
+
+/// The character at `p` of UTF-8 `s`: whether it is word-internal, whether a word edge
+/// comes before it (it is not word-internal, or it is a combining mark, which `resolve`
+/// keeps with the character before it), and its length.
+#[inline]
+fn char_class(s: &[u8], p: usize) -> Option<(bool, bool, usize)> {
+    let b = *s.get(p)?;
+    if b < 0x80 {
+        let word = b.is_ascii_alphanumeric();
+        return Some((word, !word, 1));
+    }
+    let c = char_at(s, p)?;
+    let word = is_word_char(c);
+    Some((word, !word || is_mark(c), c.len_utf8()))
+}
+
+/// Calls `at(p, hash of name[..p], word ends)` at each word edge `p` of a folded name, in
+/// order: where a character that is not a letter, digit or mark begins or ends, before a
+/// combining mark, and at the end; `word ends` when no word character follows `p`.
+/// `Matcher::names_after_word` finds the same edges in a text, so the two must agree.
+fn edges(name: &[u8], mut at: impl FnMut(usize, u64, bool)) {
+    let mut h = WORD_HASH_SEED;
+    let mut p = 0;
+    let mut prev_word = true;
+    while p < name.len() {
+        let (word, edge, len) = char_class(name, p).unwrap_or((false, true, 1));
+        if p > 0 && (!prev_word || edge) {
+            at(p, h, !word);
+        }
+        for &x in name.get(p..p + len).unwrap_or(&[]) {
+            h = word_hash_step(h, x);
+        }
+        p += len;
+        prev_word = word;
+    }
+    at(p, h, true);
+}
+
 const FIRST_WORD_BITS: usize = 1 << 21;
 
-fn first_word_bit(word: &[u8]) -> usize {
-    (word_hash(word) >> (64 - 21)) as usize
+/// The filter bit of a word, from its [`word_hash`].
+fn first_word_bit(hash: u64) -> usize {
+    (hash >> (64 - 21)) as usize
 }
 
 /// Smart case: a name written entirely in capitals, of up to 5 letters, matches only so.
 fn is_short_capitals(name: &str) -> bool {
-    let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+    let mut letters = 0;
+    for c in name.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        if letters > 5 || !c.is_uppercase() {
+            return false;
+        }
+    }
     letters > 0
-        && letters <= 5
-        && name
-            .chars()
-            .filter(|c| c.is_alphabetic())
-            .all(|c| c.is_uppercase())
 }
 
 impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Matcher")
             .field("patterns", &self.patterns())
-            .field("fst_bytes", &self.fst.as_bytes().len())
+            .field("keys", &self.prefixes.len())
             .finish()
     }
 }

@@ -1,16 +1,17 @@
 //! Gazetteers: the lists of named entities (TSV files, CONTRACT "Gazetteers") loaded in order,
-//! validated, and compiled into one automaton over their folded names.
+//! validated, and compiled into one name table over their folded names (`matcher`).
 //!
 //! This module owns the entry table (ids, types, canonical names, attributes), the case policy
-//! of each name, and the automaton; it does not decide which matches are kept (see `resolve`).
+//! of each name, and the name table; it does not decide which matches are kept (see `resolve`).
 
 mod matcher;
 mod parse;
+mod prefixes;
 
 pub use matcher::{Matcher, Target};
 
 use crate::error::{Diagnostic, Error, Result};
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// How the names of a row match case (CONTRACT `case` column).
@@ -79,11 +80,11 @@ impl Gazetteer {
     /// Loads gazetteers from files and folders (a folder: its `.tsv` files in sorted order),
     /// optionally after the built-in ones. Every problem in every file is reported at once.
     pub fn load(paths: &[PathBuf], builtin: bool) -> Result<Self> {
-        let mut texts: Vec<(String, String)> = Vec::new();
+        let mut texts: Vec<(String, Cow<'static, str>)> = Vec::new();
         let mut diags = Vec::new();
         if builtin {
             for (name, text) in BUILTIN {
-                texts.push((format!("<builtin>/{name}"), (*text).to_string()));
+                texts.push((format!("<builtin>/{name}"), Cow::Borrowed(*text)));
             }
         }
         for p in paths {
@@ -92,7 +93,7 @@ impl Gazetteer {
                     for f in files {
                         match std::fs::read(&f) {
                             Ok(bytes) => match String::from_utf8(bytes) {
-                                Ok(s) => texts.push((f.display().to_string(), s)),
+                                Ok(s) => texts.push((f.display().to_string(), Cow::Owned(s))),
                                 Err(e) => diags.push(Diagnostic {
                                     path: f.display().to_string(),
                                     line: line_of(e.as_bytes(), e.utf8_error().valid_up_to()),
@@ -111,7 +112,7 @@ impl Gazetteer {
             }
         }
         let mut g = Gazetteer::new();
-        let mut seen = HashMap::new();
+        let mut seen = parse::Seen::default();
         for (path, text) in &texts {
             parse::parse_into(&mut g, path, text, &mut seen, &mut diags);
         }
@@ -126,7 +127,7 @@ impl Gazetteer {
     pub fn from_tsv(path: &str, text: &str) -> Result<Self> {
         let mut g = Gazetteer::new();
         let mut diags = Vec::new();
-        parse::parse_into(&mut g, path, text, &mut HashMap::new(), &mut diags);
+        parse::parse_into(&mut g, path, text, &mut parse::Seen::default(), &mut diags);
         if diags.is_empty() {
             Ok(g)
         } else {

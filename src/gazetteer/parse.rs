@@ -1,18 +1,55 @@
 //! Reading gazetteer TSV files: header, rows, case column, attribute columns, and validation
-//! that reports every problem at once with file:line. It does not build the automaton.
+//! that reports every problem at once with file:line. It does not build the name table.
 
 use super::{CasePolicy, Entry, Gazetteer, Source};
 use crate::error::Diagnostic;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 const REQUIRED: [&str; 3] = ["id", "type", "name"];
 
+/// The ids seen so far: where each was first defined (index into `Gazetteer::sources`, line).
+pub(super) type Seen<'t> = FxHashMap<&'t str, (usize, usize)>;
+
+/// The pieces of `s` between the bytes `sep` (as `str::split`, by byte for speed: memchr
+/// for long pieces such as lines, a plain loop for short ones such as fields).
+fn split(s: &str, sep: u8, long: bool) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let at = if long {
+            memchr::memchr(sep, r.as_bytes())
+        } else {
+            r.bytes().position(|b| b == sep)
+        };
+        match at {
+            // `sep` is ASCII, so both sides are on character boundaries.
+            Some(i) => {
+                rest = r.get(i + 1..);
+                r.get(..i)
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
+/// `s.trim()`, at once when `s` begins and ends with visible ASCII.
+#[inline]
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(0x21..=0x7e), Some(0x21..=0x7e)) => s,
+        _ => s.trim(),
+    }
+}
+
 /// Parses one gazetteer file's text into `g`, appending every problem to `diags`.
-pub(super) fn parse_into(
+pub(super) fn parse_into<'t>(
     g: &mut Gazetteer,
     path: &str,
-    text: &str,
-    first_seen: &mut HashMap<String, (String, usize)>,
+    text: &'t str,
+    first_seen: &mut Seen<'t>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -32,13 +69,17 @@ pub(super) fn parse_into(
             message: m,
         })
     };
-    for (n, raw) in text.split('\n').enumerate() {
+    let mut fields: Vec<&str> = Vec::new();
+    g.entries
+        .reserve(memchr::memchr_iter(b'\n', text.as_bytes()).count());
+    for (n, raw) in split(text, b'\n', true).enumerate() {
         let line_no = n + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        let fields: Vec<&str> = line.split('\t').collect();
+        fields.clear();
+        fields.extend(split(line, b'\t', false));
         let Some(h) = &header else {
             let names: Vec<String> = fields.iter().map(|f| f.trim().to_lowercase()).collect();
             let missing: Vec<&str> = REQUIRED
@@ -79,11 +120,7 @@ pub(super) fn parse_into(
             );
             continue;
         }
-        let get = |i: Option<usize>| {
-            i.and_then(|i| fields.get(i))
-                .map(|s| s.trim())
-                .unwrap_or("")
-        };
+        let get = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(|s| trim(s)).unwrap_or("");
         let id = get(cols.id);
         let kind = get(cols.kind);
         let name = get(cols.name);
@@ -122,8 +159,8 @@ pub(super) fn parse_into(
         if !name.is_empty() {
             names.push(name.to_string());
         }
-        for a in get(cols.aliases).split('|') {
-            let a = a.trim();
+        for a in split(get(cols.aliases), b'|', false) {
+            let a = trim(a);
             if !a.is_empty() {
                 names.push(a.to_string());
             }
@@ -141,15 +178,20 @@ pub(super) fn parse_into(
             }
         }
         if !id.is_empty() {
-            if let Some((p, l)) = first_seen.get(id) {
-                err(
-                    diags,
-                    line_no,
-                    format!("duplicate id `{id}` (first defined at {p}:{l})"),
-                );
-                ok = false;
-            } else {
-                first_seen.insert(id.to_string(), (path.to_string(), line_no));
+            match first_seen.entry(id) {
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    let (f, l) = *o.get();
+                    let p = g.sources.get(f).map_or("", |s| s.path.as_str());
+                    err(
+                        diags,
+                        line_no,
+                        format!("duplicate id `{id}` (first defined at {p}:{l})"),
+                    );
+                    ok = false;
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert((file, line_no));
+                }
             }
         }
         if !ok {
@@ -160,7 +202,7 @@ pub(super) fn parse_into(
             .iter()
             .zip(&attr_index)
             .filter_map(|(&i, &col)| {
-                let v = fields.get(i)?.trim();
+                let v = trim(fields.get(i)?);
                 (!v.is_empty()).then(|| (col, v.to_string()))
             })
             .collect();
