@@ -2,13 +2,20 @@
 # Whole-process benchmarks on the fixed inputs of ../shared/bench, written to BENCHMARKS.md:
 # gazex extract (one thread, everything on) against the bare Aho-Corasick scan
 # (examples/barescan.rs) on the same text and names, 2 threads against 1, peak RSS on the
-# whole shard against a tenth of it, and start-up on one short document with the built-ins.
+# whole shard against a tenth of it, start-up on one short document with the built-ins, and one
+# large single file (the shard concatenated BIG_COPIES times, about 1 GB: split into chunks and
+# processed in parallel) with 1 and 2 threads and its peak RSS.
 # Every figure is measured in this run (the machine is shared and noisy): medians of 3.
-# Usage: bash benches/run.sh [N_SPEECHES]   (default: all of ungdc-0, about 66 MB)
+# With --all, also runs benches/peers/run.sh (spaCy, FlashText, pyahocorasick) and
+# benches/peers/engines.sh (aho-corasick and daachorse, the 1,000,000-name set), which write
+# BENCHMARKS-PEERS.md.
+# Usage: bash benches/run.sh [--all] [N_SPEECHES]   (default: all of ungdc-0, about 66 MB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=../shared/bench
+ALL=0; if [ "${1:-}" = "--all" ]; then ALL=1; shift; fi
 N=${1:-100000}
+BIG_COPIES=${BIG_COPIES:-15}
 W=${BENCH_WORK:-target/bench-work}
 mkdir -p "$W"
 cargo build --release --quiet --bin gazex --example barescan
@@ -36,13 +43,23 @@ done
 rm -rf "$W/o3"; tenth=$(t "$GZ" extract -j 1 --no-builtin -g "$GAZ" -o "$W/o3" -q "$C-tenth")
 printf 'x\n' > "$W/short.txt"; echo "Gulmurod Khalimov left Tajikistan for Syria in 2015." > "$W/short.txt"
 st=(); for i in 1 2 3; do rm -rf "$W/o4"; st+=("$(t "$GZ" extract -j 1 -o "$W/o4" -q "$W/short.txt" | cut -d' ' -f1)"); done
+# One large file: the shard concatenated, read in chunks and processed in parallel.
+BIG="$W/big.txt"
+if [ "$BIG_COPIES" -gt 0 ]; then
+  rm -f "$BIG"; for i in $(seq "$BIG_COPIES"); do cat "$C"/*.txt >> "$BIG"; done
+  rm -rf "$W/b1"; big1=$(t "$GZ" extract -j 1 --no-builtin -g "$GAZ" --max-doc-bytes 4000000000 -o "$W/b1" -q "$BIG")
+  rm -rf "$W/b2"; big2=$(t "$GZ" extract -j 2 --no-builtin -g "$GAZ" --max-doc-bytes 4000000000 -o "$W/b2" -q "$BIG")
+  BIGBYTES=$(stat -c %s "$BIG"); rm -f "$BIG"; rm -rf "$W/b1" "$W/b2"
+else
+  big1="0 0"; big2="0 0"; BIGBYTES=0
+fi
 B=$(printf '%s\n' "${bare[@]}" | cut -d' ' -f1 | med); G1=$(printf '%s\n' "${g1[@]}" | cut -d' ' -f1 | med)
 G2=$(printf '%s\n' "${g2[@]}" | cut -d' ' -f1 | med); R1=$(printf '%s\n' "${g1[@]}" | cut -d' ' -f2 | med)
 RT=$(echo "$tenth" | cut -d' ' -f2); ST=$(printf '%s\n' "${st[@]}" | med)
 MATCHES=$(wc -l < "$W/o1/entities.jsonl")
-python3 - "$BYTES" "$B" "$G1" "$G2" "$R1" "$RT" "$ST" "$MATCHES" > BENCHMARKS.md <<'PY'
+python3 - "$BYTES" "$B" "$G1" "$G2" "$R1" "$RT" "$ST" "$MATCHES" "$BIGBYTES" "$big1" "$big2" > BENCHMARKS.md <<'PY'
 import sys, subprocess, platform, os
-b, bare, g1, g2, r1, rt, st, matches = sys.argv[1:]
+b, bare, g1, g2, r1, rt, st, matches, bigbytes, big1, big2 = sys.argv[1:]
 b = int(b); bare, g1, g2, st = map(float, (bare, g1, g2, st)); r1, rt = int(r1), int(rt)
 mb = b / 1e6
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
@@ -59,6 +76,17 @@ print(f"| gazex extract -j 1 (everything on: folding, boundaries, dates, sentenc
 print(f"| gazex extract -j 2 | {g2:.2f} | {mb/g2:.1f} | {bare/g2:.2f}x (scaling -j2/-j1: {g1/g2:.2f}x) |")
 print(f"\nMentions written by gazex -j 1: {matches}.\n")
 print(f"Peak RSS: whole corpus {r1/1024:.0f} MiB, a tenth of it {rt/1024:.0f} MiB: ratio {r1/max(rt,1):.2f}x.\n")
-print(f"Start-up: one short document with the built-in gazetteers: {st:.3f} s wall.")
+print(f"Start-up: one short document with the built-in gazetteers: {st:.3f} s wall.\n")
+bigbytes = int(bigbytes)
+if bigbytes:
+    (w1, m1), (w2, m2) = (map(float, x.split()) for x in (big1, big2))
+    gb = bigbytes / 1e6
+    print(f"One large file ({gb:.0f} MB, the corpus concatenated): -j 1 {w1:.1f} s ({gb/w1:.1f} MB/s), "
+          f"-j 2 {w2:.1f} s ({gb/w2:.1f} MB/s): scaling {w1/w2:.2f}x; peak RSS {m1/1024:.0f} MiB (-j 1), "
+          f"{m2/1024:.0f} MiB (-j 2), {m1/max(rt,1):.2f}x the tenth's.")
 PY
 cat BENCHMARKS.md
+if [ "$ALL" = 1 ]; then
+  bash benches/peers/run.sh
+  bash benches/peers/engines.sh
+fi
