@@ -5,10 +5,12 @@
 
 #![deny(clippy::indexing_slicing)]
 
+use crate::chunk::{ChunkConfig, Opened, Pool, TextStream};
 use crate::document::{decompressing, Compression, Document, ReadOptions};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How input files are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,6 +46,19 @@ pub enum Unit {
     },
     /// A document ready as it is (standard input text, or a skipped file with a warning).
     Ready(Document),
+    /// Bytes read (and decompressed) by the reader, to decode as one document.
+    Raw {
+        /// Document id.
+        id: String,
+        /// Where it came from.
+        source: String,
+        /// The bytes.
+        raw: Vec<u8>,
+        /// Reading warnings.
+        warnings: Vec<String>,
+    },
+    /// A chunk of a long text (only with [`Units::chunked`]; see `chunk`).
+    Chunk(Box<crate::chunk::Chunk>),
 }
 
 /// One input found by the walk, before reading.
@@ -175,12 +190,16 @@ pub fn is_jsonl(name: &str, format: InputFormat) -> bool {
     }
 }
 
-/// Yields the units of all entries in order; JSONL files are streamed line by line.
+/// Yields the units of all entries in order; JSONL files are streamed line by line, and with
+/// [`Units::chunked`] long texts chunk by chunk.
 pub struct Units {
     entries: std::vec::IntoIter<Entry>,
     format: InputFormat,
     opts: ReadOptions,
     current: Option<LineReader>,
+    chunking: Option<(ChunkConfig, Arc<Pool>)>,
+    text: Option<Box<TextStream>>,
+    skip: usize,
 }
 
 struct LineReader {
@@ -197,6 +216,48 @@ impl Units {
             format,
             opts,
             current: None,
+            chunking: None,
+            text: None,
+            skip: 0,
+        }
+    }
+
+    /// Reads text files longer than a chunk, compressed text files and standard input text
+    /// on this thread, long ones as [`Unit::Chunk`]s whose windows come from `pool`.
+    pub fn chunked(mut self, cfg: ChunkConfig, pool: Arc<Pool>) -> Self {
+        self.chunking = Some((cfg, pool));
+        self
+    }
+
+    /// Skips the first `n` documents (a chunked text counts once, and is not read).
+    pub fn skipping(mut self, n: usize) -> Self {
+        self.skip = n;
+        self
+    }
+
+    /// False while documents are being skipped (counting this one).
+    fn keep(&mut self) -> bool {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return false;
+        }
+        true
+    }
+
+    /// The unit of a text read by `chunk::open`, or None when it is a stream of chunks.
+    fn opened(&mut self, o: Opened, id: String, source: String) -> Option<Unit> {
+        match o {
+            Opened::Small { raw, warnings } => Some(Unit::Raw {
+                id,
+                source,
+                raw,
+                warnings,
+            }),
+            Opened::Done(d) => Some(Unit::Ready(d)),
+            Opened::Stream(ts) => {
+                self.text = Some(ts);
+                None
+            }
         }
     }
 
@@ -236,7 +297,8 @@ impl Units {
                     return Some(Unit::Ready(doc));
                 }
                 if buf.iter().all(|b| b.is_ascii_whitespace()) {
-                    return self.next_line().or_else(|| self.next());
+                    // Blank: `next` reads on while the file is open.
+                    return None;
                 }
                 Some(Unit::Line {
                     bytes: buf,
@@ -263,26 +325,71 @@ impl Iterator for Units {
 
     fn next(&mut self) -> Option<Unit> {
         loop {
+            if let Some(ts) = self.text.as_mut() {
+                if let Some(c) = ts.next_chunk() {
+                    return Some(Unit::Chunk(Box::new(c)));
+                }
+                self.text = None;
+            }
             if self.current.is_some() {
                 if let Some(u) = self.next_line() {
-                    return Some(u);
+                    if self.keep() {
+                        return Some(u);
+                    }
                 }
                 continue;
             }
             let entry = self.entries.next()?;
             match entry {
                 Entry::Skipped(path, id, why) => {
+                    if !self.keep() {
+                        continue;
+                    }
                     return Some(Unit::Ready(Document {
                         id,
                         source: path.display().to_string(),
                         warnings: vec![why],
                         ..Document::default()
-                    }))
+                    }));
                 }
                 Entry::File(path, id) => {
                     let name = path.to_string_lossy().into_owned();
                     if !is_jsonl(&name, self.format) {
-                        return Some(Unit::File { path, id });
+                        if !self.keep() {
+                            continue;
+                        }
+                        let long = self.chunking.clone().filter(|(cfg, _)| {
+                            Compression::of(&name) != Compression::None
+                                || std::fs::metadata(&path)
+                                    .is_ok_and(|m| m.len() > cfg.chunk_bytes as u64)
+                        });
+                        let Some((cfg, pool)) = long else {
+                            return Some(Unit::File { path, id });
+                        };
+                        let max = self.opts.max_doc_bytes;
+                        match crate::chunk::open_file(&path, id.clone(), max, cfg, &pool) {
+                            Ok(o) => match self.opened(o, id, path.display().to_string()) {
+                                Some(u) => return Some(u),
+                                None => continue,
+                            },
+                            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                                return Some(skipped(&path, id, e))
+                            }
+                            Err(e) => {
+                                let mut doc = Document {
+                                    id,
+                                    source: path.display().to_string(),
+                                    ..Document::default()
+                                };
+                                let what = if std::fs::File::open(&path).is_ok() {
+                                    "skipped: cannot decompress"
+                                } else {
+                                    "skipped: cannot read"
+                                };
+                                doc.warnings.push(format!("{what}: {e}"));
+                                return Some(Unit::Ready(doc));
+                            }
+                        }
                     }
                     match std::fs::File::open(&path) {
                         Ok(f) => match decompressing(f, Compression::of(&name)) {
@@ -315,6 +422,19 @@ impl Iterator for Units {
                             line: 0,
                         });
                     } else {
+                        if !self.keep() {
+                            continue;
+                        }
+                        if let Some((cfg, pool)) = self.chunking.clone() {
+                            let doc = crate::chunk::ChunkDoc::new("-".into(), "-".into(), None);
+                            let max = self.opts.max_doc_bytes;
+                            let o =
+                                crate::chunk::open(Box::new(stdin), false, doc, max, cfg, &pool);
+                            match self.opened(o, "-".into(), "-".into()) {
+                                Some(u) => return Some(u),
+                                None => continue,
+                            }
+                        }
                         let mut doc = Document {
                             id: "-".into(),
                             source: "-".into(),
@@ -352,6 +472,30 @@ impl Unit {
         match self {
             Unit::Ready(d) => d,
             Unit::File { path, id } => crate::document::read_text_file(&path, id, opts),
+            Unit::Raw {
+                id,
+                source,
+                raw,
+                warnings,
+            } => {
+                let mut doc = Document {
+                    id,
+                    source,
+                    bytes: raw.len() as u64,
+                    warnings,
+                    ..Document::default()
+                };
+                crate::document::decode_into(&mut doc, raw, opts.max_doc_bytes);
+                doc
+            }
+            // Only the chunk proper: a chunk is one part of a document (see `chunk`).
+            Unit::Chunk(c) => Document {
+                id: c.doc.id.clone(),
+                source: c.doc.source.clone(),
+                bytes: c.len as u64,
+                text: c.window.get(..c.len).unwrap_or_default().to_string(),
+                ..Document::default()
+            },
             Unit::Line {
                 bytes,
                 source,
@@ -382,6 +526,8 @@ impl Unit {
             Unit::Ready(d) => d.text.len() as u64,
             Unit::File { path, .. } => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
             Unit::Line { bytes, .. } => bytes.len() as u64,
+            Unit::Raw { raw, .. } => raw.len() as u64,
+            Unit::Chunk(c) => c.window.len() as u64,
         }
     }
 }

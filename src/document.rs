@@ -241,7 +241,7 @@ const CP1252_HIGH: [char; 32] = [
     '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
 ];
 
-fn cp1252_char(b: u8) -> char {
+pub(crate) fn cp1252_char(b: u8) -> char {
     match b {
         0x80..=0x9F => CP1252_HIGH
             .get(usize::from(b - 0x80))

@@ -22,6 +22,7 @@
 //! [`cooccur`] (counts) → [`tables`] and [`output`] (files), driven by [`run`].
 
 pub mod checkpoint;
+pub mod chunk;
 pub mod cooccur;
 pub mod corpus;
 pub mod dates;

@@ -2,7 +2,7 @@
 //! dates, resolve, sentences) and gives the document's mentions. It shares nothing mutable, so
 //! the caller may run it on many documents in parallel. Files and ordering are the caller's.
 
-use crate::dates::{DateFinder, DateMention, DateOptions, DateOrder};
+use crate::dates::{DateFinder, DateMention, DateOptions, DateOrder, PartStart, PartTrace};
 use crate::document::Document;
 use crate::error::Result;
 use crate::gazetteer::{Gazetteer, Matcher};
@@ -163,7 +163,48 @@ impl Pipeline {
 
     /// Finds the mentions of one document.
     pub fn process(&self, doc: &Document) -> Processed {
-        let text = doc.text.as_str();
+        self.run(
+            &doc.text,
+            doc.date.or(self.doc_date),
+            &PartStart::default(),
+            None,
+        )
+    }
+
+    /// Scans `text`, one part of a longer document (see `chunk`), as [`Pipeline::process`]
+    /// would scan it alone, keeping what joining parts needs: every mention with local
+    /// offsets, also those of types not emitted; code points and word tokens before byte
+    /// `len`; the sentence starts; every gazetteer and date span before overlaps are settled;
+    /// and what the date scan read of its starting state.
+    pub fn process_part(&self, text: &str, len: usize, start: &PartStart) -> Part {
+        let mut part = Part::default();
+        let p = self.run(text, self.doc_date, start, Some(&mut part));
+        part.mentions = p.mentions;
+        part.chars = CodePoints::default().at(text, len);
+        if self.tokens {
+            part.tokens = Tokens::default().at(text, len);
+        }
+        part
+    }
+
+    /// The unambiguous numeric dates of `text` (day first, month first), for settling the
+    /// order of a document read in parts.
+    pub fn order_votes(&self, text: &str) -> (usize, usize) {
+        self.dates.order_votes(text)
+    }
+
+    /// The order of ambiguous numeric dates of a document whose parts voted `votes`.
+    pub fn settle_order(&self, votes: (usize, usize)) -> DateOrder {
+        crate::dates::settle_order(self.date_order, votes)
+    }
+
+    fn run(
+        &self,
+        text: &str,
+        anchor: Option<jiff::civil::Date>,
+        start: &PartStart,
+        mut part: Option<&mut Part>,
+    ) -> Processed {
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
             let (folded, spans) = &mut *guard;
@@ -172,10 +213,16 @@ impl Pipeline {
             find_mentions(text, folded, &self.matcher, spans);
             let date_opts = DateOptions {
                 order: self.date_order,
-                anchor: doc.date.or(self.doc_date),
+                anchor,
             };
-            let mut dates = if self.want_dates || !spans.is_empty() {
-                self.dates.find(text, &date_opts)
+            // Parts always look for dates, so that neighbouring parts compare alike.
+            let mut dates = if self.want_dates || !spans.is_empty() || part.is_some() {
+                let mut trace = PartTrace::default();
+                let d = self.dates.find_part(text, &date_opts, start, &mut trace);
+                if let Some(x) = part.as_deref_mut() {
+                    x.dates = trace;
+                }
+                d
             } else {
                 Vec::new()
             };
@@ -186,6 +233,11 @@ impl Pipeline {
                     && d.end <= text.len()
             });
             let ranges: Vec<(usize, usize)> = dates.iter().map(|d| (d.start, d.end)).collect();
+            if let Some(x) = part.as_deref_mut() {
+                x.cover = spans.iter().map(|s| (s.start, s.end)).collect();
+                x.cover.extend_from_slice(&ranges);
+                x.cover.sort_unstable();
+            }
             let items = merge_with_dates(spans, &ranges);
             let sentences = Sentences::split(text);
             let mut out = Processed {
@@ -196,27 +248,27 @@ impl Pipeline {
             let mut cp = CodePoints::default();
             let mut tok = Tokens::default();
             for it in items {
-                let target = if it.date {
-                    if !self.want_dates {
+                let (target, wanted) = if it.date {
+                    if !self.want_dates && part.is_none() {
                         continue;
                     }
                     match dates.get(it.index) {
-                        Some(d) => Target::Date(d.clone()),
+                        Some(d) => (Target::Date(d.clone()), self.want_dates),
                         None => continue,
                     }
                 } else {
                     let Some(span) = spans.get(it.index) else {
                         continue;
                     };
-                    if !self
+                    let wanted = self
                         .want_entry
                         .get(span.entry as usize)
                         .copied()
-                        .unwrap_or(false)
-                    {
+                        .unwrap_or(false);
+                    if !wanted && part.is_none() {
                         continue;
                     }
-                    Target::Entry(span.entry)
+                    (Target::Entry(span.entry), wanted)
                 };
                 let start = cp.at(text, it.start);
                 let end = cp.at(text, it.end);
@@ -235,11 +287,37 @@ impl Pipeline {
                     token_end,
                     target,
                 });
+                if let Some(x) = part.as_deref_mut() {
+                    x.wanted.push(wanted);
+                }
             }
             out.chars = cp.at(text, text.len());
+            if let Some(x) = part {
+                x.sentences = sentences;
+            }
             out
         })
     }
+}
+
+/// One part of a longer document scanned by [`Pipeline::process_part`]; offsets are local to
+/// the part's text.
+#[derive(Debug, Clone, Default)]
+pub struct Part {
+    /// Every mention, also those of types not emitted, in text order.
+    pub mentions: Vec<Mention>,
+    /// For each mention: whether its type is emitted.
+    pub wanted: Vec<bool>,
+    /// Every gazetteer and date span found, before overlaps were settled, sorted.
+    pub cover: Vec<(usize, usize)>,
+    /// The sentence starts.
+    pub sentences: Sentences,
+    /// Code points before the given length.
+    pub chars: usize,
+    /// Word tokens starting before the given length (0 unless token counting is on).
+    pub tokens: usize,
+    /// What the date scan read of its starting state.
+    pub dates: PartTrace,
 }
 
 /// Converts increasing byte offsets to code point offsets incrementally.

@@ -57,16 +57,34 @@ pub fn identity<'a>(
 
 /// Appends the mention records of a document, one JSON line each, to `out`.
 pub fn write_mentions(out: &mut Vec<u8>, doc: &Document, p: &Processed, g: &Gazetteer) {
+    write_mentions_in(out, &doc.id, &doc.text, 0, &p.mentions, g);
+}
+
+/// Appends the records of `mentions` of document `doc`, one JSON line each, to `out`, where
+/// `text` is the part of the document's text that starts at byte `base`.
+pub fn write_mentions_in(
+    out: &mut Vec<u8>,
+    doc: &str,
+    text: &str,
+    base: usize,
+    mentions: &[Mention],
+    g: &Gazetteer,
+) {
     let mut date_id = String::new();
-    for m in &p.mentions {
-        let text = doc.text.get(m.byte_start..m.byte_end).unwrap_or("");
+    for m in mentions {
+        let text = m
+            .byte_start
+            .checked_sub(base)
+            .zip(m.byte_end.checked_sub(base))
+            .and_then(|(s, e)| text.get(s..e))
+            .unwrap_or("");
         let date = match &m.target {
             Target::Date(d) => Some(d),
             Target::Entry(_) => None,
         };
         let (id, kind, name) = identity(m, g, &mut date_id);
         let rec = MentionRecord {
-            doc: &doc.id,
+            doc,
             id,
             kind,
             name,

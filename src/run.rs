@@ -2,12 +2,15 @@
 //! rayon workers read, decode and process each document (records are formatted in the
 //! workers), and one writer thread writes the files in input order and sums the totals, so
 //! output is byte-identical for any thread count and memory stays bounded by the batch size.
+//! A text longer than a chunk is read by the reader thread in chunks that the workers scan
+//! in parallel and that are joined in order between the two (see `chunk`).
 //! Every so often (adaptively, so that checkpoints cost a few per cent of the run at most) the
 //! writer syncs the streamed files and writes a checkpoint (see `checkpoint`) from which
 //! `--resume` continues after a crash, with output identical to an uninterrupted run.
 #![deny(clippy::indexing_slicing)]
 
 use crate::checkpoint::{self, Counters, Header};
+use crate::chunk::{self, ChunkConfig, Emit, Scanned, Stitcher};
 use crate::cooccur::spill::RUN_PREFIX;
 use crate::cooccur::{describe_key, Accumulator, CoocOptions, Keys, Run, Spiller, Totals};
 use crate::corpus::{discover, Entry, InputFormat, Unit, Units};
@@ -52,6 +55,9 @@ pub struct ExtractConfig {
     pub cooc: CoocOptions,
     /// The options as given, recorded in the manifest.
     pub options: serde_json::Value,
+    /// Bytes of text per chunk of a long text (0: `GAZEX_CHUNK_BYTES`, else
+    /// [`ChunkConfig::DEFAULT_BYTES`]; see `chunk`). The output does not depend on it.
+    pub chunk_bytes: usize,
 }
 
 /// Progress reporting, implemented by the binary (a bar) or nothing.
@@ -126,7 +132,22 @@ impl Summary {
 
 struct DocResult {
     mentions_json: Vec<u8>,
-    record: DocumentRecord,
+    /// None for a chunk that is not a document's last.
+    record: Option<DocumentRecord>,
+    /// Input bytes, for progress.
+    progress: u64,
+}
+
+/// What a worker made of a unit: a whole document, or a chunk to stitch.
+enum Work {
+    Done(DocResult),
+    Chunk(Box<Scanned>),
+}
+
+/// A result in input order, ready or to be formatted.
+enum Job {
+    Ready(DocResult),
+    Emit(Emit),
 }
 
 /// A batch of results for the writer, with the totals of the documents processed since the
@@ -272,7 +293,15 @@ pub fn extract(
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|&n| n > 0)
         .unwrap_or(BATCH_DOCS);
-    let units = Units::new(entries, cfg.format, cfg.read.clone()).skip(skip);
+    let chunking = ChunkConfig::new(cfg.chunk_bytes, pipeline.matcher().longest_name());
+    // Batches of chunks hold one chunk per worker; the next batch may be read meanwhile.
+    let workers = pool.current_num_threads().max(1);
+    let windows = chunk::Pool::new(2 * workers);
+    let units = Units::new(entries, cfg.format, cfg.read.clone())
+        .chunked(chunking, windows)
+        .skipping(skip);
+    let chunk_batch =
+        (BATCH_BYTES as usize).max(workers.saturating_mul(chunking.chunk_bytes)) as u64;
 
     type Writers = (Option<Writer>, Option<Writer>);
     // Pair maps that grow too large spill to sorted runs in the output folder.
@@ -321,14 +350,22 @@ pub fn extract(
         s.spawn(move || {
             let mut batch = Vec::new();
             let mut size = 0;
+            let mut chunks = 0;
             for u in units {
                 size += u.size_hint();
+                chunks += usize::from(matches!(u, Unit::Chunk(_)));
                 batch.push(u);
-                if batch.len() >= batch_docs || size >= BATCH_BYTES {
+                let full = if chunks > 0 {
+                    chunks >= workers || size >= chunk_batch
+                } else {
+                    size >= BATCH_BYTES
+                };
+                if batch.len() >= batch_docs || full {
                     if batch_tx.send(std::mem::take(&mut batch)).is_err() {
                         return;
                     }
                     size = 0;
+                    chunks = 0;
                 }
             }
             if !batch.is_empty() {
@@ -348,8 +385,18 @@ pub fn extract(
                 let got_checkpoint = msg.checkpoint.is_some();
                 let mut n = 0;
                 let mut b = 0;
-                for mut r in msg.results {
-                    let rec = &mut r.record;
+                for r in msg.results {
+                    if cfg.stdout {
+                        stdout
+                            .lock()
+                            .write_all(&r.mentions_json)
+                            .map_err(|e| Error::io("<stdout>", e))?;
+                    } else if let Some(w) = ent_w.as_mut() {
+                        w.write_all(&r.mentions_json)?;
+                    }
+                    b += r.progress;
+                    let Some(mut rec) = r.record else { continue };
+                    let rec = &mut rec;
                     if !seen_ids.insert(rec.doc.clone()) {
                         rec.warnings
                             .push(format!("duplicate document id `{}`", rec.doc));
@@ -366,21 +413,12 @@ pub fn extract(
                             }
                         }
                     }
-                    if cfg.stdout {
-                        stdout
-                            .lock()
-                            .write_all(&r.mentions_json)
-                            .map_err(|e| Error::io("<stdout>", e))?;
-                    } else if let Some(w) = ent_w.as_mut() {
-                        w.write_all(&r.mentions_json)?;
-                    }
                     if let Some(w) = doc_w.as_mut() {
                         line.clear();
                         rec.write(&mut line);
                         w.write_all(&line)?;
                     }
                     n += 1;
-                    b += rec.bytes;
                 }
                 units_done += n;
                 if cfg.stdout {
@@ -424,19 +462,58 @@ pub fn extract(
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis);
         let mut last = Instant::now();
+        let mut stitcher = Stitcher::new(chunking);
+        let g = pipeline.gazetteer();
         for batch in batch_rx {
-            let results: Vec<DocResult> = pool.install(|| {
+            let works: Vec<Work> = pool.install(|| {
                 batch
                     .into_par_iter()
-                    .map(|u| process_unit(pipeline, cfg, u, &accs))
+                    .map(|u| match u {
+                        Unit::Chunk(c) => Work::Chunk(Box::new(chunk::scan(pipeline, *c))),
+                        u => Work::Done(process_unit(pipeline, cfg, u, &accs)),
+                    })
                     .collect()
             });
+            // Chunks are joined in order (see `chunk`); their records are formatted after.
+            let mut jobs = Vec::with_capacity(works.len());
+            let mut emits = Vec::new();
+            for w in works {
+                match w {
+                    Work::Done(r) => jobs.push(Job::Ready(r)),
+                    Work::Chunk(s) => {
+                        let cx = chunk::Context {
+                            pipeline,
+                            cooc: &cfg.cooc,
+                        };
+                        if let Some(m) = accs.first() {
+                            if let Ok(mut acc) = m.lock() {
+                                stitcher.push(*s, &cx, &mut acc, &mut emits);
+                            }
+                        }
+                        jobs.extend(emits.drain(..).map(Job::Emit));
+                    }
+                }
+            }
+            let finish = |j: Job| match j {
+                Job::Ready(r) => r,
+                Job::Emit(e) => DocResult {
+                    mentions_json: e.format(g),
+                    record: e.record,
+                    progress: e.progress,
+                },
+            };
+            let results: Vec<DocResult> = if jobs.iter().any(|j| matches!(j, Job::Emit(_))) {
+                pool.install(|| jobs.into_par_iter().map(finish).collect())
+            } else {
+                jobs.into_iter().map(finish).collect()
+            };
             let spacing = fixed_gap.unwrap_or_else(|| {
                 Duration::from_millis(cost.load(Ordering::Relaxed))
                     .saturating_mul(CHECKPOINT_SPACING)
                     .max(CHECKPOINT_MIN)
             });
-            let checkpoint = if checkpointing && last.elapsed() >= spacing {
+            // Never inside a chunked document: a checkpoint counts whole documents.
+            let checkpoint = if checkpointing && stitcher.idle() && last.elapsed() >= spacing {
                 last = Instant::now();
                 Some(drain(&accs, &spiller))
             } else {
@@ -521,9 +598,11 @@ fn process_unit(
             acc.add(&p, g, &cfg.cooc);
         }
     }
+    let record = DocumentRecord::new(&doc, &p);
     DocResult {
         mentions_json,
-        record: DocumentRecord::new(&doc, &p),
+        progress: record.bytes,
+        record: Some(record),
     }
 }
 

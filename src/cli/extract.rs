@@ -251,6 +251,7 @@ pub fn run(a: Args) -> Result<i32> {
             ..gazex::cooccur::CoocOptions::from_env()
         },
         options,
+        chunk_bytes: 0,
     };
     let show = !a.quiet
         && match a.progress {

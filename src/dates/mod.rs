@@ -51,6 +51,49 @@ pub struct DateMention {
     pub relative: bool,
 }
 
+/// The reading of ambiguous numeric dates in a text whose unambiguous ones voted `votes`
+/// (day first, month first): the majority, else `order`.
+pub fn settle_order(order: DateOrder, votes: (usize, usize)) -> DateOrder {
+    resolve::settle(order, votes)
+}
+
+/// The most recent explicit date of a text at some point, which anaphora (`the same year`,
+/// `two days later`) and holidays resolve against. Opaque; compare for equality.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateRef(Option<resolve::RefPt>);
+
+/// Where the scan of one part of a longer text starts from.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PartStart {
+    /// The part continues a text: no header date (`01.04` alone at the top) at its start.
+    pub continues: bool,
+    /// Read ambiguous numeric dates in this order instead of settling it from the part.
+    pub order: Option<DateOrder>,
+    /// From the first expression starting at or after this byte offset on, resolve against
+    /// this reference (the state of the whole text there).
+    pub reference_at: Option<(usize, DateRef)>,
+}
+
+/// A resolution that read or set the reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateEvent {
+    /// Byte offset of the expression.
+    pub at: usize,
+    /// It read the reference (an anaphor or a holiday), successfully or not.
+    pub read: bool,
+    /// The reference it set, if it set one.
+    pub set: Option<DateRef>,
+}
+
+/// What the scan of a part depended on, for joining parts exactly.
+#[derive(Debug, Clone, Default)]
+pub struct PartTrace {
+    /// Resolutions that read or set the reference, in text order.
+    pub events: Vec<DateEvent>,
+    /// The order of ambiguous numeric dates, when the part settled it from its own text.
+    pub settled: Option<DateOrder>,
+}
+
 /// The compiled date finder; build once, share across threads.
 #[derive(Debug)]
 pub struct DateFinder {
@@ -78,9 +121,30 @@ impl DateFinder {
 
     /// All date expressions of `text`, sorted by start, non-overlapping.
     pub fn find(&self, text: &str, opts: &DateOptions) -> Vec<DateMention> {
+        self.find_part(text, opts, &PartStart::default(), &mut PartTrace::default())
+    }
+
+    /// The date expressions of `text`, one part of a longer text (see `chunk`): the scan
+    /// starts from `start` and records in `trace` what a caller needs to join parts exactly.
+    pub fn find_part(
+        &self,
+        text: &str,
+        opts: &DateOptions,
+        start: &PartStart,
+        trace: &mut PartTrace,
+    ) -> Vec<DateMention> {
         let mut out = Vec::new();
         let mut res = resolve::Resolver::new(opts.anchor, opts.order, self.order_probe.as_ref());
-        let doc_start = text.len() - text.trim_start().len();
+        if let Some(o) = start.order {
+            res.force_order(o);
+        }
+        let mut reference_at = start.reference_at;
+        // A part that continues a text has no header date at its top.
+        let doc_start = if start.continues {
+            usize::MAX
+        } else {
+            text.len() - text.trim_start().len()
+        };
         let mut cx = parse::Ctx {
             min_start: 0,
             doc_start,
@@ -98,7 +162,22 @@ impl DateFinder {
                 continue;
             };
             pos = c.end;
-            if let Some(v) = res.resolve(&c.expr, text) {
+            if let Some((p, r)) = reference_at {
+                if c.start >= p {
+                    res.set_reference(r.0);
+                    reference_at = None;
+                }
+            }
+            let resolved = res.resolve(&c.expr, text);
+            let (read, set) = res.take_trace();
+            if read || set {
+                trace.events.push(DateEvent {
+                    at: c.start,
+                    read,
+                    set: set.then(|| DateRef(res.reference())),
+                });
+            }
+            if let Some(v) = resolved {
                 cx.min_start = c.end;
                 cx.last_end = Some(c.end);
                 out.push(DateMention {
@@ -111,6 +190,15 @@ impl DateFinder {
                 });
             }
         }
+        trace.settled = res.probed_order();
         out
+    }
+
+    /// Unambiguous numeric dates of `text` read (day first, month first): summed over the
+    /// parts of a text, they settle its order as [`settle_order`] says.
+    pub fn order_votes(&self, text: &str) -> (usize, usize) {
+        self.order_probe
+            .as_ref()
+            .map_or((0, 0), |re| resolve::order_votes(re, text))
     }
 }

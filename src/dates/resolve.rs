@@ -20,8 +20,8 @@ pub(crate) struct Value {
 }
 
 /// The last explicit date of the text, for anaphora.
-#[derive(Debug, Clone, Copy)]
-struct RefPt {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RefPt {
     y: i32,
     m: Option<u8>,
     d: Option<u8>,
@@ -34,6 +34,43 @@ pub(crate) struct Resolver<'a> {
     order_settled: bool,
     last: Option<RefPt>,
     numeric: Option<&'a Regex>,
+    /// The order was settled from the text (not given).
+    probed: bool,
+    /// The last resolution read `last` / assigned it (for `PartTrace`).
+    read_last: bool,
+    set_last: bool,
+}
+
+/// Counts the unambiguous numeric dates of `text` read day first and month first.
+pub(crate) fn order_votes(re: &Regex, text: &str) -> (usize, usize) {
+    let (mut dmy, mut mdy) = (0, 0);
+    for c in re.captures_iter(text) {
+        let a = c
+            .get(1)
+            .and_then(|m| m.as_str().parse::<u32>().ok())
+            .unwrap_or(0);
+        let b = c
+            .get(2)
+            .and_then(|m| m.as_str().parse::<u32>().ok())
+            .unwrap_or(0);
+        if a > 12 && b <= 12 {
+            dmy += 1;
+        } else if b > 12 && a <= 12 {
+            mdy += 1;
+        }
+    }
+    (dmy, mdy)
+}
+
+/// The order of ambiguous numeric dates given the votes of a text: the majority, else `order`.
+pub(crate) fn settle(order: DateOrder, (dmy, mdy): (usize, usize)) -> DateOrder {
+    if dmy > mdy {
+        DateOrder::Dmy
+    } else if mdy > dmy {
+        DateOrder::Mdy
+    } else {
+        order
+    }
 }
 
 fn date(y: i32, m: u8, d: u8) -> Option<Date> {
@@ -130,7 +167,40 @@ impl<'a> Resolver<'a> {
             order_settled: false,
             last: None,
             numeric,
+            probed: false,
+            read_last: false,
+            set_last: false,
         }
+    }
+
+    /// Reads ambiguous numeric dates in `order`, without looking at the text.
+    pub(crate) fn force_order(&mut self, order: DateOrder) {
+        self.order = order;
+        self.order_settled = true;
+    }
+
+    /// The order settled from the text, if an ambiguous date needed it.
+    pub(crate) fn probed_order(&self) -> Option<DateOrder> {
+        self.probed.then_some(self.order)
+    }
+
+    /// The most recent explicit date.
+    pub(crate) fn reference(&self) -> Option<RefPt> {
+        self.last
+    }
+
+    /// Sets the most recent explicit date (the state of a longer text at this point).
+    pub(crate) fn set_reference(&mut self, r: Option<RefPt>) {
+        self.last = r;
+    }
+
+    /// Whether the last resolution read and whether it set the most recent explicit date;
+    /// clears both.
+    pub(crate) fn take_trace(&mut self) -> (bool, bool) {
+        let t = (self.read_last, self.set_last);
+        self.read_last = false;
+        self.set_last = false;
+        t
     }
 
     /// Reads the order of ambiguous numeric dates from the document's unambiguous ones.
@@ -138,27 +208,8 @@ impl<'a> Resolver<'a> {
         if !self.order_settled {
             self.order_settled = true;
             if let Some(re) = self.numeric {
-                let (mut dmy, mut mdy) = (0, 0);
-                for c in re.captures_iter(text) {
-                    let a = c
-                        .get(1)
-                        .and_then(|m| m.as_str().parse::<u32>().ok())
-                        .unwrap_or(0);
-                    let b = c
-                        .get(2)
-                        .and_then(|m| m.as_str().parse::<u32>().ok())
-                        .unwrap_or(0);
-                    if a > 12 && b <= 12 {
-                        dmy += 1;
-                    } else if b > 12 && a <= 12 {
-                        mdy += 1;
-                    }
-                }
-                if dmy > mdy {
-                    self.order = DateOrder::Dmy;
-                } else if mdy > dmy {
-                    self.order = DateOrder::Mdy;
-                }
+                self.order = settle(self.order, order_votes(re, text));
+                self.probed = true;
             }
         }
         self.order
@@ -224,6 +275,7 @@ impl<'a> Resolver<'a> {
             },
         };
         self.last = Some(r);
+        self.set_last = true;
     }
 
     /// A point, with a missing year taken from the anchor.
@@ -359,9 +411,10 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn relative(&self, r: &Rel) -> Option<Value> {
+    fn relative(&mut self, r: &Rel) -> Option<Value> {
         match *r {
             Rel::Holiday(m, d) => {
+                self.read_last = true;
                 let y = self
                     .last
                     .map(|l| l.y)
@@ -401,6 +454,7 @@ impl<'a> Resolver<'a> {
                 })
             }
             Rel::Ref(unit, n, exact) => {
+                self.read_last = true;
                 let l = self.last?;
                 let mut v = match unit {
                     Unit::Year => year_value(l.y + n)?,
