@@ -166,11 +166,18 @@ const CHECKPOINT_SPACING: u32 = 30;
 
 /// Takes the counts out of the worker accumulators, leaving them empty.
 fn drain(accs: &[Mutex<Accumulator>], spiller: &Spiller) -> Totals {
+    // Each worker's pairs are sorted in parallel, then joined.
+    let parts: Vec<Totals> = accs
+        .par_iter()
+        .filter_map(|m| {
+            let mut t = m.lock().ok()?.take();
+            t.pairs.seal();
+            Some(t)
+        })
+        .collect();
     let mut t = Totals::with_spill(Some(spiller.clone()));
-    for m in accs {
-        if let Ok(mut a) = m.lock() {
-            t += a.take();
-        }
+    for p in parts {
+        t += p;
     }
     t
 }
@@ -515,7 +522,7 @@ pub fn extract(
             // Never inside a chunked document: a checkpoint counts whole documents.
             let checkpoint = if checkpointing && stitcher.idle() && last.elapsed() >= spacing {
                 last = Instant::now();
-                Some(drain(&accs, &spiller))
+                Some(pool.install(|| drain(&accs, &spiller)))
             } else {
                 None
             };
@@ -536,7 +543,7 @@ pub fn extract(
     });
     let (mut summary, mut totals, (mut ent_w, mut doc_w)) = outcome?;
     summary.documents_seconds = t0.elapsed().as_secs_f64();
-    totals += drain(&accs, &spiller);
+    totals += pool.install(|| drain(&accs, &spiller));
     summary.resumed_documents = resumed_documents;
     if let Some(o) = &out {
         // The streamed files reach the disk while the tables are computed.

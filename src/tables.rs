@@ -199,7 +199,7 @@ fn tsv_cell(s: &str) -> std::io::Result<Vec<u8>> {
 /// Writes `cooccurrence.tsv`: one row per pair, by documents descending, then ids, with npmi
 /// over `documents` documents. Consumes the pairs (merging any spilled runs) and gives the
 /// number of rows written.
-pub fn write_cooccurrence<W: Write>(
+pub fn write_cooccurrence<W: Write + Send>(
     w: W,
     t: &EntityTable,
     documents: u64,
@@ -256,28 +256,36 @@ pub fn write_cooccurrence<W: Write>(
     };
     const BLOCK: usize = 8192;
     let group = rayon::current_num_threads().max(1) * 2;
-    let mut blocks: Vec<Vec<PairRow>> = Vec::with_capacity(group);
-    let mut n = 0u64;
-    let mut sorted = sorted.peekable();
-    while sorted.peek().is_some() {
-        blocks.clear();
-        while blocks.len() < group && sorted.peek().is_some() {
-            let block = sorted
+    // The next group of blocks is merged while the current one is formatted and written.
+    let next_group = |rows: &mut Rows| -> std::io::Result<Vec<Vec<PairRow>>> {
+        let mut blocks = Vec::with_capacity(group);
+        while blocks.len() < group {
+            let block = rows
                 .by_ref()
                 .take(BLOCK)
                 .collect::<std::io::Result<Vec<PairRow>>>()?;
-            n += block.len() as u64;
+            if block.is_empty() {
+                break;
+            }
             blocks.push(block);
         }
-        let texts: Vec<Vec<u8>> = if group > 2 {
-            use rayon::prelude::*;
-            blocks.par_iter().map(|b| format(b)).collect()
-        } else {
-            blocks.iter().map(|b| format(b)).collect()
-        };
-        for t in texts {
-            out.write_all(&t)?;
-        }
+        Ok(blocks)
+    };
+    let mut sorted = sorted;
+    let mut n = 0u64;
+    let mut blocks = next_group(&mut sorted)?;
+    while !blocks.is_empty() {
+        n += blocks.iter().map(|b| b.len() as u64).sum::<u64>();
+        let (written, next) = rayon::join(
+            || -> std::io::Result<()> {
+                use rayon::prelude::*;
+                let texts: Vec<Vec<u8>> = blocks.par_iter().map(|b| format(b)).collect();
+                texts.iter().try_for_each(|t| out.write_all(t))
+            },
+            || next_group(&mut sorted),
+        );
+        written?;
+        blocks = next?;
     }
     out.flush()?;
     Ok(n)

@@ -295,7 +295,8 @@ impl PairMap {
         self.spill()
     }
 
-    /// Takes in the rows and runs of `o`.
+    /// Takes in the rows and runs of `o`. It does not spill: the rows were in memory already,
+    /// and a checkpoint [flushes](PairMap::flush) them right after.
     pub fn absorb(&mut self, mut o: PairMap) {
         if self.error.is_none() {
             self.error = o.error.take();
@@ -310,7 +311,15 @@ impl PairMap {
                 self.sorted.push(o.map_rows());
             }
         }
-        self.maybe_spill();
+    }
+
+    /// Turns the rows of the hash map into a sorted list (so that [`PairMap::absorb`] has no
+    /// sorting left to do; maps can be sealed in parallel).
+    pub fn seal(&mut self) {
+        if !self.map.is_empty() {
+            let rows = self.map_rows();
+            self.sorted.push(rows);
+        }
     }
 
     /// Every pair once, counts summed, sorted by keys; fails when spilling failed.

@@ -10,7 +10,7 @@ use super::PairCounts;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
@@ -54,15 +54,21 @@ impl Order {
         }
     }
 
+    /// A row's position in this order, as one number (rows of equal key are the same pair).
+    #[inline]
+    pub fn key(self, r: &PairRow) -> u128 {
+        let pair = (u128::from(r.a) << 32) | u128::from(r.b);
+        match self {
+            Order::Keys => pair,
+            Order::Table => (u128::from(u64::MAX - r.c.documents) << 64) | pair,
+        }
+    }
+
     /// Sorts rows in this order.
     pub fn sort(self, rows: &mut [PairRow]) {
         match self {
             Order::Keys => rows.sort_unstable_by_key(|r| (u64::from(r.a) << 32) | u64::from(r.b)),
-            Order::Table => rows.sort_unstable_by_key(|r| {
-                (u128::from(u64::MAX - r.c.documents) << 64)
-                    | (u128::from(r.a) << 32)
-                    | u128::from(r.b)
-            }),
+            Order::Table => rows.sort_unstable_by_key(|r| self.key(r)),
         }
     }
 }
@@ -233,178 +239,202 @@ fn decode(b: &[u8; ROW_BYTES]) -> PairRow {
     }
 }
 
-/// Reads a run back; the file is deleted when the reader is dropped (unless kept).
+/// The head of a source with no rows left (never in the heap).
+const EMPTY: PairRow = PairRow {
+    a: 0,
+    b: 0,
+    c: PairCounts {
+        documents: 0,
+        sentences: 0,
+        window: 0,
+    },
+};
+
+/// Rows read back from a run per block.
+const BLOCK_ROWS: usize = 2048;
+
+/// Reads a run back, a block of rows at a time; the file is deleted when the reader is
+/// dropped (unless kept).
 struct RunReader {
-    r: BufReader<File>,
+    file: File,
+    bytes: Vec<u8>,
+    rows: std::vec::IntoIter<PairRow>,
     _run: Run,
 }
 
 impl RunReader {
     fn open(run: Run) -> io::Result<Self> {
-        let f = File::open(&run.path)?;
         Ok(RunReader {
-            r: BufReader::with_capacity(1 << 16, f),
+            file: File::open(&run.path)?,
+            bytes: vec![0; BLOCK_ROWS * ROW_BYTES],
+            rows: Vec::new().into_iter(),
             _run: run,
         })
     }
 
-    fn next_row(&mut self) -> io::Result<Option<PairRow>> {
-        let mut b = [0u8; ROW_BYTES];
+    /// Reads the next block; false at the end of the file.
+    fn fill(&mut self) -> io::Result<bool> {
         let mut got = 0;
-        while got < ROW_BYTES {
-            let n = self.r.read(&mut b[got..])?;
-            if n == 0 {
-                return if got == 0 {
-                    Ok(None)
-                } else {
-                    Err(io::ErrorKind::UnexpectedEof.into())
-                };
+        while got < self.bytes.len() {
+            match self.file.read(&mut self.bytes[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
             }
-            got += n;
         }
-        Ok(Some(decode(&b)))
+        if got % ROW_BYTES != 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        let rows: Vec<PairRow> = self.bytes[..got]
+            .chunks_exact(ROW_BYTES)
+            .filter_map(|b| <&[u8; ROW_BYTES]>::try_from(b).ok().map(decode))
+            .collect();
+        self.rows = rows.into_iter();
+        Ok(got > 0)
     }
-}
 
-impl Iterator for RunReader {
-    type Item = io::Result<PairRow>;
-    fn next(&mut self) -> Option<Self::Item> {
-        self.next_row().transpose()
+    fn next_row(&mut self) -> io::Result<Option<PairRow>> {
+        match self.rows.next() {
+            Some(r) => Ok(Some(r)),
+            None if self.fill()? => Ok(self.rows.next()),
+            None => Ok(None),
+        }
     }
 }
 
 /// A stream of pair rows.
-pub type Rows = Box<dyn Iterator<Item = io::Result<PairRow>>>;
+pub type Rows = Box<dyn Iterator<Item = io::Result<PairRow>> + Send>;
 
-struct Head {
-    row: PairRow,
-    src: usize,
-    order: Order,
+/// One sorted input of a merge.
+enum Source {
+    Run(Box<RunReader>),
+    Mem(std::vec::IntoIter<PairRow>),
 }
 
-impl PartialEq for Head {
-    fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == Ordering::Equal
-    }
-}
-impl Eq for Head {}
-impl PartialOrd for Head {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Head {
-    // Reversed, so the max-heap yields the smallest row; ties go to the earlier source.
-    fn cmp(&self, o: &Self) -> Ordering {
-        self.order
-            .cmp(&o.row, &self.row)
-            .then_with(|| o.src.cmp(&self.src))
+impl Source {
+    #[inline]
+    fn next_row(&mut self) -> io::Result<Option<PairRow>> {
+        match self {
+            Source::Run(r) => r.next_row(),
+            Source::Mem(m) => Ok(m.next()),
+        }
     }
 }
 
-/// A k-way merge of sorted streams.
+/// A k-way merge of sorted sources (a heap of each source's next row, by the row's sort
+/// key); with [`Order::Keys`], consecutive rows of the same pair are summed.
 struct Merged {
-    sources: Vec<Rows>,
-    heap: BinaryHeap<Head>,
+    sources: Vec<Source>,
+    /// The next row of each source.
+    heads: Vec<PairRow>,
+    /// (key, source) of every source with a next row; reversed, so the max-heap yields the
+    /// smallest key, ties to the earlier source.
+    heap: BinaryHeap<std::cmp::Reverse<(u128, u32)>>,
     order: Order,
     started: bool,
+    done: bool,
+    /// A row read ahead while summing.
+    pending: Option<PairRow>,
 }
 
 impl Merged {
-    fn new(sources: Vec<Rows>, order: Order) -> Self {
+    fn new(sources: Vec<Source>, order: Order) -> Self {
         Merged {
+            heads: Vec::with_capacity(sources.len()),
             heap: BinaryHeap::with_capacity(sources.len()),
             sources,
             order,
             started: false,
+            done: false,
+            pending: None,
         }
     }
 
-    fn pull(&mut self, src: usize) -> io::Result<()> {
-        if let Some(s) = self.sources.get_mut(src) {
-            if let Some(row) = s.next().transpose()? {
-                self.heap.push(Head {
-                    row,
-                    src,
-                    order: self.order,
-                });
+    /// The smallest row of all sources, or None at the end.
+    #[inline]
+    fn pop(&mut self) -> io::Result<Option<PairRow>> {
+        if !self.started {
+            self.started = true;
+            for (i, s) in self.sources.iter_mut().enumerate() {
+                let first = s.next_row()?;
+                self.heads.push(first.unwrap_or(EMPTY));
+                if let Some(row) = first {
+                    self.heap
+                        .push(std::cmp::Reverse((self.order.key(&row), i as u32)));
+                }
             }
         }
-        Ok(())
+        let Some(mut top) = self.heap.peek_mut() else {
+            return Ok(None);
+        };
+        let src = top.0 .1 as usize;
+        let (Some(source), Some(head)) = (self.sources.get_mut(src), self.heads.get_mut(src))
+        else {
+            return Ok(None);
+        };
+        let row = *head;
+        match source.next_row()? {
+            Some(next) => {
+                *head = next;
+                *top = std::cmp::Reverse((self.order.key(&next), src as u32));
+            }
+            None => {
+                std::collections::binary_heap::PeekMut::pop(top);
+            }
+        }
+        Ok(Some(row))
     }
 }
-
 impl Iterator for Merged {
     type Item = io::Result<PairRow>;
     fn next(&mut self) -> Option<Self::Item> {
-        if !self.started {
-            self.started = true;
-            for i in 0..self.sources.len() {
-                if let Err(e) = self.pull(i) {
-                    return Some(Err(e));
+        if self.done {
+            return None;
+        }
+        let step = |m: &mut Merged| -> io::Result<Option<PairRow>> {
+            let mut cur = match m.pending.take() {
+                Some(r) => r,
+                None => match m.pop()? {
+                    Some(r) => r,
+                    None => return Ok(None),
+                },
+            };
+            if m.order == Order::Keys {
+                while let Some(r) = m.pop()? {
+                    if r.a == cur.a && r.b == cur.b {
+                        cur.c += r.c;
+                    } else {
+                        m.pending = Some(r);
+                        break;
+                    }
                 }
             }
-        }
-        let h = self.heap.pop()?;
-        if let Err(e) = self.pull(h.src) {
-            return Some(Err(e));
-        }
-        Some(Ok(h.row))
-    }
-}
-
-/// Sums consecutive rows of the same pair (input sorted by keys).
-struct Summed<I> {
-    inner: I,
-    pending: Option<PairRow>,
-}
-
-impl<I: Iterator<Item = io::Result<PairRow>>> Iterator for Summed<I> {
-    type Item = io::Result<PairRow>;
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut cur = match self.pending.take() {
-            Some(r) => r,
-            None => match self.inner.next()? {
-                Ok(r) => r,
-                Err(e) => return Some(Err(e)),
-            },
+            Ok(Some(cur))
         };
-        loop {
-            match self.inner.next() {
-                None => return Some(Ok(cur)),
-                Some(Err(e)) => return Some(Err(e)),
-                Some(Ok(r)) if r.a == cur.a && r.b == cur.b => cur.c += r.c,
-                Some(Ok(r)) => {
-                    self.pending = Some(r);
-                    return Some(Ok(cur));
-                }
+        match step(self) {
+            Ok(Some(r)) => Some(Ok(r)),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
             }
         }
     }
 }
 
-fn merge(runs: Vec<Run>, mem: Vec<Vec<PairRow>>, order: Order) -> io::Result<Rows> {
-    let mut sources: Vec<Rows> = Vec::with_capacity(runs.len() + mem.len());
+fn merge(runs: Vec<Run>, mem: Vec<Vec<PairRow>>, order: Order) -> io::Result<Merged> {
+    let mut sources: Vec<Source> = Vec::with_capacity(runs.len() + mem.len());
     for r in runs {
-        sources.push(Box::new(RunReader::open(r)?));
+        sources.push(Source::Run(Box::new(RunReader::open(r)?)));
     }
     for rows in mem {
-        sources.push(Box::new(rows.into_iter().map(Ok)));
+        sources.push(Source::Mem(rows.into_iter()));
     }
-    let merged: Rows = if sources.len() == 1 {
-        sources
-            .pop()
-            .unwrap_or_else(|| Box::new(std::iter::empty()))
-    } else {
-        Box::new(Merged::new(sources, order))
-    };
-    Ok(match order {
-        Order::Keys => Box::new(Summed {
-            inner: merged,
-            pending: None,
-        }),
-        Order::Table => merged,
-    })
+    Ok(Merged::new(sources, order))
 }
 
 /// Merges runs and in-memory row lists, each sorted in `order`, into one stream in `order`;
@@ -421,22 +451,38 @@ pub fn merge_runs(
         let run = spiller.write_stream(merge(group, Vec::new(), order)?)?;
         runs.push(run);
     }
-    merge(runs, mem, order)
+    Ok(Box::new(merge(runs, mem, order)?))
 }
 
-/// Sorts a stream of distinct pairs in [`Order::Table`], holding at most the spill threshold
-/// of rows in memory at once (more go through sorted runs on disk).
+/// Up to `n` rows of a stream.
+fn take_rows(
+    rows: &mut impl Iterator<Item = io::Result<PairRow>>,
+    n: usize,
+) -> io::Result<Vec<PairRow>> {
+    let mut buf = Vec::with_capacity(n);
+    for r in rows.take(n) {
+        buf.push(r?);
+    }
+    Ok(buf)
+}
+
+/// Sorts a stream of distinct pairs in [`Order::Table`], holding at most twice the spill
+/// threshold of rows in memory at once (more go through sorted runs on disk). A full buffer
+/// is sorted and written while the next one is read (in parallel on rayon's current pool).
 pub fn sort_table(
     spiller: &Spiller,
-    rows: impl Iterator<Item = io::Result<PairRow>>,
+    mut rows: impl Iterator<Item = io::Result<PairRow>> + Send,
 ) -> io::Result<Rows> {
+    let n = spiller.threshold();
     let mut runs = Vec::new();
-    let mut buf = Vec::new();
-    for r in rows {
-        buf.push(r?);
-        if buf.len() >= spiller.threshold() {
-            runs.push(spiller.write_sorted(std::mem::take(&mut buf), Order::Table)?);
-        }
+    let mut buf = take_rows(&mut rows, n)?;
+    while buf.len() >= n {
+        let (run, next) = rayon::join(
+            || spiller.write_sorted(buf, Order::Table),
+            || take_rows(&mut rows, n),
+        );
+        runs.push(run?);
+        buf = next?;
     }
     Order::Table.sort(&mut buf);
     merge_runs(spiller, runs, vec![buf], Order::Table)
