@@ -235,6 +235,47 @@ fn gazetteer_errors_name_file_and_line() {
 }
 
 #[test]
+fn large_gazetteers_keep_order_and_line_numbers() {
+    // Over 64 KiB, so rows are parsed in several blocks: rows stay in file order, and every
+    // problem names its own line, in line order.
+    let mut t = String::from("# places\nid\ttype\tname\taliases\n");
+    for i in 0..6000 {
+        t.push_str(&format!(
+            "p{i}\tPLACE\tPlace Number {i}\tPN{i}|Number {i} Place\n"
+        ));
+        if i % 1000 == 999 {
+            t.push_str("\n# a comment line\n");
+        }
+    }
+    let g = Gazetteer::from_tsv("big.tsv", &t).expect("valid");
+    assert!(t.len() > 3 << 16, "the file must span several blocks");
+    assert_eq!(g.entries.len(), 6000);
+    for (i, e) in g.entries.iter().enumerate() {
+        assert_eq!(e.id, format!("p{i}"));
+        assert_eq!(e.names.len(), 3);
+    }
+    // Line of row i: 2 header lines, then 2 more lines after every 1000 rows.
+    let line = |i: usize| 3 + i + 2 * (i / 1000);
+    assert_eq!(g.entries[4321].line, line(4321));
+    let mut bad = t.clone();
+    bad.push_str("p17\tPLACE\tAgain\t\n");
+    bad = bad.replace("p4321\tPLACE", "p4321\tplace");
+    let msg = Gazetteer::from_tsv("big.tsv", &bad)
+        .expect_err("invalid")
+        .to_string();
+    let at_type = msg.find(&format!("big.tsv:{}: type `place`", line(4321)));
+    let dup = format!(
+        "big.tsv:{}: duplicate id `p17` (first defined at big.tsv:{})",
+        // After the last row: a blank line and a comment.
+        line(5999) + 3,
+        line(17)
+    );
+    let at_dup = msg.find(&dup);
+    assert!(at_type.is_some() && at_dup.is_some(), "{msg}");
+    assert!(at_type < at_dup, "problems in line order:\n{msg}");
+}
+
+#[test]
 fn crlf_bom_comments_and_attributes() {
     let t = "\u{feff}# comment\r\nid\ttype\tname\taliases\twikidata\r\nplace:kabul\tPLACE\tKabul\tKābul\tQ5838\r\n";
     let g = Gazetteer::from_tsv("c.tsv", t).expect("valid");

@@ -16,7 +16,7 @@
 //! into one (a test checks every character), so such an end is a word edge of the folded
 //! text too.
 
-use super::prefixes::{child_bit, Prefixes};
+use super::prefixes::{child_bit, shard_of, Prefixes, SHARDS};
 use super::{CasePolicy, Entry, Gazetteer};
 use crate::error::{Error, Result};
 use crate::normalize::{
@@ -44,7 +44,8 @@ pub struct Target {
 pub struct Matcher {
     /// Every folded name, concatenated (the prefix table's keys point into it).
     arena: Vec<u8>,
-    prefixes: Prefixes,
+    /// The table, in [`SHARDS`] shards.
+    prefixes: Vec<Prefixes>,
     /// For pattern `p`: targets `targets[offsets[p]..offsets[p+1]]`, in load order.
     offsets: Vec<u32>,
     targets: Vec<Target>,
@@ -62,19 +63,42 @@ pub struct Matcher {
 /// Entries folded per parallel task.
 const CHUNK: usize = 2048;
 
+/// A folded name, with what the table needs of it.
+struct Name {
+    /// Where it begins in its chunk's text.
+    start: usize,
+    /// The end of its word edges in its chunk's edges (the last edge is the whole name).
+    edge_to: usize,
+    /// The hash of its first word (of nothing when it begins with no word character).
+    first_word: u64,
+}
+
+/// A word edge of a folded name: the name's beginning up to there is a key of the table.
+#[derive(Clone, Copy)]
+struct Edge {
+    /// Length of the key (the name's bytes up to the edge).
+    len: u32,
+    /// Index of the name within its chunk.
+    name: u32,
+    /// The key's [`word_hash`].
+    hash: u64,
+}
+
 /// The folded names of a run of entries.
 #[derive(Default)]
 struct Chunk {
     /// The folded names, concatenated.
     text: Vec<u8>,
-    /// Per name: its end in `text`, and what it stands for.
-    names: Vec<(usize, Target)>,
+    /// Per name: its place in this chunk and what it stands for.
+    names: Vec<(Name, Target)>,
+    /// The word edges of every name, in order.
+    edges: Vec<Edge>,
     longest_name: usize,
 }
 
 impl Matcher {
     /// Compiles all names of `g`; `diacritics` folds accents away in names and texts alike.
-    /// Names are folded in parallel on rayon's current pool.
+    /// Names are folded, and the table's shards built, in parallel on rayon's current pool.
     pub fn new(g: &Gazetteer, diacritics: bool) -> Result<Self> {
         let chunks: Vec<Chunk> = g
             .entries
@@ -82,93 +106,101 @@ impl Matcher {
             .enumerate()
             .map(|(k, es)| fold_chunk(es, k * CHUNK, diacritics))
             .collect();
-        let names: usize = chunks.iter().map(|c| c.names.len()).sum();
-        let size = chunks.iter().map(|c| c.text.len()).sum();
         let fail = || Error::Usage("cannot build the gazetteer name table: too many names".into());
+        // One arena of all folded names; each chunk keeps its names and edges, known by
+        // (where its text begins in the arena, the overall index of its first name).
+        let mut chunks = chunks;
+        let mut arena = Vec::with_capacity(chunks.iter().map(|c| c.text.len()).sum());
+        let mut bases: Vec<(usize, u32)> = Vec::with_capacity(chunks.len());
+        let mut count = 0usize;
+        for c in &mut chunks {
+            bases.push((arena.len(), u32::try_from(count).map_err(|_| fail())?));
+            arena.append(&mut c.text);
+            count += c.names.len();
+        }
+        u32::try_from(count).map_err(|_| fail())?;
+        let longest_name = chunks.iter().map(|c| c.longest_name).max().unwrap_or(0);
+        // Each shard takes the keys of its hashes, (chunk, edge) in load order; a whole name
+        // gets the index of the first name folded the same (its pattern, for now).
+        let edge_count: usize = chunks.iter().map(|c| c.edges.len()).sum();
+        let mut by_shard: Vec<Vec<(u32, u32)>> = (0..SHARDS)
+            .map(|_| Vec::with_capacity(edge_count / SHARDS + 16))
+            .collect();
+        for (ci, c) in chunks.iter().enumerate() {
+            for (k, e) in c.edges.iter().enumerate() {
+                if let Some(b) = by_shard.get_mut(shard_of(e.hash)) {
+                    b.push((ci as u32, k as u32));
+                }
+            }
+        }
+        let built: Vec<Option<Shard>> = by_shard
+            .into_par_iter()
+            .map(|keys| build_shard(&keys, &arena, &chunks, &bases))
+            .collect();
+        let mut shards = Vec::with_capacity(SHARDS);
+        let mut first_of = vec![u32::MAX; count];
+        for b in built {
+            let (t, firsts) = b.ok_or_else(fail)?;
+            for (i, f) in firsts {
+                if let Some(x) = first_of.get_mut(i as usize) {
+                    *x = f;
+                }
+            }
+            shards.push(t);
+        }
         let mut m = Matcher {
-            arena: Vec::with_capacity(size),
-            // Most names add one or two keys; the table grows if need be.
-            prefixes: Prefixes::with_capacity(names.saturating_mul(2)),
+            arena,
+            prefixes: shards,
             offsets: Vec::new(),
             targets: Vec::new(),
             diacritics,
-            longest_name: chunks.iter().map(|c| c.longest_name).max().unwrap_or(0),
+            longest_name,
             longest_folded: 0,
             first: [false; 256],
             first_words: vec![0u64; FIRST_WORD_BITS / 64],
         };
-        // Every (pattern, target) in load order; patterns are numbered as first seen.
-        let mut patterns: Vec<u32> = Vec::with_capacity(names);
-        let mut targets: Vec<Target> = Vec::with_capacity(names);
+        // Patterns are numbered in load order of their first name.
+        let mut patterns: Vec<u32> = Vec::with_capacity(count);
         let mut next: u32 = 0;
-        for c in chunks {
-            let base = m.arena.len();
-            m.arena.extend_from_slice(&c.text);
-            let mut start = base;
-            for (end, t) in c.names {
-                let end = base + end;
-                let p = m.add_name(start, end, next).ok_or_else(fail)?;
-                if p == next {
-                    next = next.checked_add(1).ok_or_else(fail)?;
+        for (c, &(base, _)) in chunks.iter().zip(&bases) {
+            for (n, _) in &c.names {
+                let i = patterns.len();
+                let f = first_of.get(i).copied().unwrap_or(u32::MAX) as usize;
+                if f != i {
+                    patterns.push(patterns.get(f).copied().ok_or_else(fail)?);
+                    continue;
                 }
-                patterns.push(p);
-                targets.push(t);
-                start = end;
+                patterns.push(next);
+                next += 1;
+                let end = c
+                    .edges
+                    .get(n.edge_to.wrapping_sub(1))
+                    .map_or(0, |e| e.len as usize);
+                m.longest_folded = m.longest_folded.max(end);
+                if let Some(&b) = m.arena.get(base + n.start) {
+                    m.first[b as usize] = true;
+                }
+                let h = first_word_bit(n.first_word);
+                if let Some(w) = m.first_words.get_mut(h / 64) {
+                    *w |= 1 << (h % 64);
+                }
             }
         }
+        m.prefixes.par_iter_mut().for_each(|t| {
+            t.map_patterns(|first| patterns.get(first as usize).copied().unwrap_or(0));
+        });
+        let targets: Vec<Target> = chunks
+            .into_iter()
+            .flat_map(|c| c.names.into_iter().map(|(_, t)| t))
+            .collect();
         m.group(next as usize, &patterns, targets);
         Ok(m)
     }
 
-    /// Adds the folded name `arena[start..end]` and its beginnings at word edges; returns its
-    /// pattern (`new` if the name is new), or None if the table cannot hold it.
-    fn add_name(&mut self, start: usize, end: usize, new: u32) -> Option<u32> {
-        let name = self.arena.get(start..end)?;
-        // A name seen before has all its keys already.
-        if let Some(p) = self
-            .prefixes
-            .find(&self.arena, name, word_hash(name))
-            .and_then(|f| f.pattern)
-        {
-            return u32::try_from(p).ok();
-        }
-        let mut result = None;
-        let (arena, prefixes) = (&self.arena, &mut self.prefixes);
-        let mut ok = true;
-        let mut parent = None;
-        // The hash of the first word (of nothing when the name begins with no word character).
-        let starts_word = char_class(name, 0).is_some_and(|(word, _, _)| word);
-        let mut first_word = (!starts_word).then_some(WORD_HASH_SEED);
-        edges(name, |p, h, ends_word| {
-            if ends_word && first_word.is_none() {
-                first_word = Some(h);
-            }
-            let whole = p == name.len();
-            match prefixes.insert(arena, (start, p), h, !whole, new) {
-                Some((at, pat)) => {
-                    if let Some(up) = parent {
-                        prefixes.add_child(up, h);
-                    }
-                    parent = Some(at);
-                    if whole {
-                        result = Some(pat);
-                    }
-                }
-                None => ok = false,
-            }
-        });
-        let pattern = result.filter(|_| ok)?;
-        if pattern == new {
-            self.longest_folded = self.longest_folded.max(name.len());
-            if let Some(&b) = name.first() {
-                self.first[b as usize] = true;
-            }
-            let h = first_word_bit(first_word.unwrap_or(WORD_HASH_SEED));
-            if let Some(w) = self.first_words.get_mut(h / 64) {
-                *w |= 1 << (h % 64);
-            }
-        }
-        Some(pattern)
+    /// The shard of the table a key of hash `h` lives in.
+    #[inline]
+    fn shard(&self, h: u64) -> Option<&Prefixes> {
+        self.prefixes.get(shard_of(h))
     }
 
     /// Groups the targets by pattern, in place (a counting sort, stable, so each pattern's
@@ -302,7 +334,7 @@ impl Matcher {
         if next & child_bit(h) == 0 {
             return None;
         }
-        let f = self.prefixes.find(&self.arena, hay.get(from..p)?, h)?;
+        let f = self.shard(h)?.find(&self.arena, hay.get(from..p)?, h)?;
         if let Some(pat) = f.pattern {
             out.push((p, pat));
         }
@@ -388,9 +420,28 @@ fn fold_chunk(entries: &[Entry], first: usize, diacritics: bool) -> Chunk {
                 other.text != f.text
             };
             c.longest_name = c.longest_name.max(name.len());
+            let start = c.text.len();
             c.text.extend_from_slice(f.text.as_bytes());
+            let folded = f.text.as_bytes();
+            let starts_word = char_class(folded, 0).is_some_and(|(word, _, _)| word);
+            let mut first_word = (!starts_word).then_some(WORD_HASH_SEED);
+            let name_index = c.names.len() as u32;
+            edges(folded, |p, h, ends_word| {
+                if ends_word && first_word.is_none() {
+                    first_word = Some(h);
+                }
+                c.edges.push(Edge {
+                    len: p as u32,
+                    name: name_index,
+                    hash: h,
+                });
+            });
             c.names.push((
-                c.text.len(),
+                Name {
+                    start,
+                    edge_to: c.edges.len(),
+                    first_word: first_word.unwrap_or(WORD_HASH_SEED),
+                },
                 Target {
                     entry: (first + k) as u32,
                     exact,
@@ -400,6 +451,45 @@ fn fold_chunk(entries: &[Entry], first: usize, diacritics: bool) -> Chunk {
         }
     }
     c
+}
+
+/// A built shard: its table, and (name index, index of the first name folded the same) for
+/// each whole name in it.
+type Shard = (Prefixes, Vec<(u32, u32)>);
+
+/// Builds a shard of the table from its keys ((chunk, edge) pairs, in load order): each key,
+/// and the filter of the keys one edge longer; gives the table and, for each whole name in
+/// it, (name index, index of the first name folded the same). `bases` gives each chunk's
+/// place in the arena and the index of its first name. None when a key cannot be held.
+fn build_shard(
+    keys: &[(u32, u32)],
+    arena: &[u8],
+    chunks: &[Chunk],
+    bases: &[(usize, u32)],
+) -> Option<Shard> {
+    // Names share beginnings: about half the keys are distinct (the table grows if need be).
+    let mut t = Prefixes::with_capacity(keys.len() / 4 * 3 + 16);
+    let mut firsts = Vec::new();
+    for &(ci, k) in keys {
+        let (c, &(base, first_name)) = (chunks.get(ci as usize)?, bases.get(ci as usize)?);
+        let e = c.edges.get(k as usize)?;
+        let (n, _) = c.names.get(e.name as usize)?;
+        let name = first_name + e.name;
+        let whole = k as usize + 1 == n.edge_to;
+        let (at, first) = t.insert(
+            arena,
+            (base + n.start, e.len as usize),
+            e.hash,
+            !whole,
+            name,
+        )?;
+        if whole {
+            firsts.push((name, first));
+        } else if let Some(longer) = c.edges.get(k as usize + 1) {
+            t.add_child(at, longer.hash);
+        }
+    }
+    Some((t, firsts))
 }
 
 /// The character at `p` of UTF-8 `s`: whether it is word-internal, whether a word edge
@@ -462,7 +552,10 @@ impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Matcher")
             .field("patterns", &self.patterns())
-            .field("keys", &self.prefixes.len())
+            .field(
+                "keys",
+                &self.prefixes.iter().map(Prefixes::len).sum::<usize>(),
+            )
             .finish()
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{CasePolicy, Entry, Gazetteer, Source};
 use crate::error::Diagnostic;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 const REQUIRED: [&str; 3] = ["id", "type", "name"];
@@ -44,7 +45,11 @@ fn trim(s: &str) -> &str {
     }
 }
 
-/// Parses one gazetteer file's text into `g`, appending every problem to `diags`.
+/// Bytes of rows parsed per parallel task.
+const BLOCK_BYTES: usize = 64 << 10;
+
+/// Parses one gazetteer file's text into `g`, appending every problem to `diags`. Rows are
+/// parsed in parallel (on rayon's current pool) in blocks of lines, then taken in order.
 pub(super) fn parse_into<'t>(
     g: &mut Gazetteer,
     path: &str,
@@ -53,9 +58,6 @@ pub(super) fn parse_into<'t>(
     diags: &mut Vec<Diagnostic>,
 ) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut header: Option<Vec<String>> = None;
-    let mut cols = Columns::default();
-    let mut attr_index: Vec<usize> = Vec::new();
     let file = g.sources.len();
     g.sources.push(Source {
         path: path.to_string(),
@@ -69,89 +71,191 @@ pub(super) fn parse_into<'t>(
             message: m,
         })
     };
+    // The header is the first line that is neither blank nor a comment.
+    let mut rest = text;
+    let mut line_no = 0;
+    let header = loop {
+        if rest.is_empty() {
+            break None;
+        }
+        let (raw, tail) = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i + 1..).unwrap_or("")),
+            None => (rest, ""),
+        };
+        rest = tail;
+        line_no += 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if !(line.trim().is_empty() || line.starts_with('#')) {
+            break Some(line);
+        }
+    };
+    let Some(header) = header else {
+        err(
+            diags,
+            0,
+            "no header line: the first line must be a tab-separated header such as `id\ttype\tname\taliases`".into(),
+        );
+        return;
+    };
+    let names: Vec<String> = split(header, b'\t', false)
+        .map(|f| f.trim().to_lowercase())
+        .collect();
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .filter(|r| !names.iter().any(|n| n == *r))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        err(
+            diags,
+            line_no,
+            format!(
+                "header lacks column(s) {}: the first line must be a tab-separated header such as `id\ttype\tname\taliases`",
+                missing.join(", ")
+            ),
+        );
+        return;
+    }
+    let mut cols = Columns::from_header(&names);
+    let mut attr_index: Vec<usize> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        if !matches!(name.as_str(), "id" | "type" | "name" | "aliases" | "case") {
+            attr_index.push(g.attribute_column(name));
+            cols.attrs.push(i);
+        }
+    }
+    let layout = Layout {
+        cols,
+        attr_index,
+        width: names.len(),
+        file,
+    };
+    let parsed: Vec<Vec<Row<'t>>> = line_blocks(rest, line_no + 1)
+        .par_iter()
+        .map(|&(first, block)| parse_block(block, first, &layout))
+        .collect();
+    for row in parsed.into_iter().flatten() {
+        for m in row.errors {
+            err(diags, row.line, m);
+        }
+        let mut entry = row.entry;
+        if !row.id.is_empty() {
+            match first_seen.entry(row.id) {
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    let (f, l) = *o.get();
+                    let p = g.sources.get(f).map_or("", |s| s.path.as_str());
+                    err(
+                        diags,
+                        row.line,
+                        format!("duplicate id `{}` (first defined at {p}:{l})", row.id),
+                    );
+                    entry = None;
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert((file, row.line));
+                }
+            }
+        }
+        if let Some(e) = entry {
+            if let Some(s) = g.sources.get_mut(file) {
+                s.entries += 1;
+            }
+            g.entries.push(e);
+        }
+    }
+}
+
+/// What a row needs of its file's header.
+struct Layout {
+    cols: Columns,
+    /// For each attribute column of the file: its index in `Gazetteer::attribute_columns`.
+    attr_index: Vec<usize>,
+    /// Number of columns.
+    width: usize,
+    /// Index of the file in `Gazetteer::sources`.
+    file: usize,
+}
+
+/// One parsed row: its problems, and its entry when it has none (its id is still checked
+/// for duplicates).
+struct Row<'t> {
+    line: usize,
+    id: &'t str,
+    errors: Vec<String>,
+    entry: Option<Entry>,
+}
+
+/// `text` cut after a line end about every [`BLOCK_BYTES`], with the line number each
+/// piece begins at.
+fn line_blocks(text: &str, first_line: usize) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let (mut rest, mut line) = (text, first_line);
+    while !rest.is_empty() {
+        let cut = rest
+            .as_bytes()
+            .get(BLOCK_BYTES..)
+            .and_then(|tail| memchr::memchr(b'\n', tail))
+            .map_or(rest.len(), |i| BLOCK_BYTES + i + 1);
+        let (block, tail) = (
+            rest.get(..cut).unwrap_or(rest),
+            rest.get(cut..).unwrap_or(""),
+        );
+        out.push((line, block));
+        line += memchr::memchr_iter(b'\n', block.as_bytes()).count();
+        rest = tail;
+    }
+    out
+}
+
+/// Parses the rows of a block of lines, the first being line `first`.
+fn parse_block<'t>(block: &'t str, first: usize, layout: &Layout) -> Vec<Row<'t>> {
+    let mut rows = Vec::new();
     let mut fields: Vec<&str> = Vec::new();
-    g.entries
-        .reserve(memchr::memchr_iter(b'\n', text.as_bytes()).count());
-    for (n, raw) in split(text, b'\n', true).enumerate() {
-        let line_no = n + 1;
+    let cols = &layout.cols;
+    for (n, raw) in split(block, b'\n', true).enumerate() {
+        let line_no = first + n;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
         fields.clear();
         fields.extend(split(line, b'\t', false));
-        let Some(h) = &header else {
-            let names: Vec<String> = fields.iter().map(|f| f.trim().to_lowercase()).collect();
-            let missing: Vec<&str> = REQUIRED
-                .iter()
-                .filter(|r| !names.iter().any(|n| n == *r))
-                .copied()
-                .collect();
-            if !missing.is_empty() {
-                err(
-                    diags,
-                    line_no,
-                    format!(
-                        "header lacks column(s) {}: the first line must be a tab-separated header such as `id\ttype\tname\taliases`",
-                        missing.join(", ")
-                    ),
-                );
-                return;
-            }
-            cols = Columns::from_header(&names);
-            for (i, name) in names.iter().enumerate() {
-                if !matches!(name.as_str(), "id" | "type" | "name" | "aliases" | "case") {
-                    attr_index.push(g.attribute_column(name));
-                    cols.attrs.push(i);
-                }
-            }
-            header = Some(names);
-            continue;
-        };
-        if fields.len() != h.len() {
-            err(
-                diags,
-                line_no,
-                format!(
-                    "has {} tab-separated columns, the header has {}",
-                    fields.len(),
-                    h.len()
-                ),
-            );
+        let mut errors = Vec::new();
+        if fields.len() != layout.width {
+            errors.push(format!(
+                "has {} tab-separated columns, the header has {}",
+                fields.len(),
+                layout.width
+            ));
+            rows.push(Row {
+                line: line_no,
+                id: "",
+                errors,
+                entry: None,
+            });
             continue;
         }
         let get = |i: Option<usize>| i.and_then(|i| fields.get(i)).map(|s| trim(s)).unwrap_or("");
         let id = get(cols.id);
         let kind = get(cols.kind);
         let name = get(cols.name);
-        let mut ok = true;
         if id.is_empty() {
-            err(diags, line_no, "empty id".into());
-            ok = false;
+            errors.push("empty id".into());
         }
         if !is_type(kind) {
-            err(
-                diags,
-                line_no,
-                format!("type `{kind}` is not an upper-case word such as PERSON, ORG or PLACE"),
-            );
-            ok = false;
+            errors.push(format!(
+                "type `{kind}` is not an upper-case word such as PERSON, ORG or PLACE"
+            ));
         }
         if name.is_empty() {
-            err(diags, line_no, "empty name".into());
-            ok = false;
+            errors.push("empty name".into());
         }
         let case = match get(cols.case) {
             "" | "smart" => CasePolicy::Smart,
             "exact" => CasePolicy::Exact,
             "fold" => CasePolicy::Fold,
             other => {
-                err(
-                    diags,
-                    line_no,
-                    format!("unknown case `{other}`: use smart, exact or fold"),
-                );
-                ok = false;
+                errors.push(format!("unknown case `{other}`: use smart, exact or fold"));
                 CasePolicy::Smart
             }
         };
@@ -169,62 +273,37 @@ pub(super) fn parse_into<'t>(
             // Folding keeps every letter and digit (it drops only marks, and changes case,
             // dashes, apostrophes and spaces), so this is "folds to something matchable".
             if !nm.chars().any(|c| c.is_alphanumeric()) {
-                err(
-                    diags,
-                    line_no,
-                    format!("name `{nm}` has no letter or digit, so it can never match"),
-                );
-                ok = false;
+                errors.push(format!(
+                    "name `{nm}` has no letter or digit, so it can never match"
+                ));
             }
         }
-        if !id.is_empty() {
-            match first_seen.entry(id) {
-                std::collections::hash_map::Entry::Occupied(o) => {
-                    let (f, l) = *o.get();
-                    let p = g.sources.get(f).map_or("", |s| s.path.as_str());
-                    err(
-                        diags,
-                        line_no,
-                        format!("duplicate id `{id}` (first defined at {p}:{l})"),
-                    );
-                    ok = false;
-                }
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert((file, line_no));
-                }
-            }
-        }
-        if !ok {
-            continue;
-        }
-        let attrs = cols
-            .attrs
-            .iter()
-            .zip(&attr_index)
-            .filter_map(|(&i, &col)| {
-                let v = trim(fields.get(i)?);
-                (!v.is_empty()).then(|| (col, v.to_string()))
-            })
-            .collect();
-        g.sources[file].entries += 1;
-        g.entries.push(Entry {
+        let entry = errors.is_empty().then(|| Entry {
             id: id.to_string(),
             kind: kind.to_string(),
             name: name.to_string(),
             names,
             case,
-            attrs,
-            file,
+            attrs: cols
+                .attrs
+                .iter()
+                .zip(&layout.attr_index)
+                .filter_map(|(&i, &col)| {
+                    let v = trim(fields.get(i)?);
+                    (!v.is_empty()).then(|| (col, v.to_string()))
+                })
+                .collect(),
+            file: layout.file,
             line: line_no,
         });
+        rows.push(Row {
+            line: line_no,
+            id,
+            errors,
+            entry,
+        });
     }
-    if header.is_none() {
-        err(
-            diags,
-            0,
-            "no header line: the first line must be a tab-separated header such as `id\ttype\tname\taliases`".into(),
-        );
-    }
+    rows
 }
 
 #[derive(Default)]

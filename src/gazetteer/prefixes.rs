@@ -42,6 +42,17 @@ pub(crate) fn child_bit(h: u64) -> u64 {
     1 << ((h >> 8) & 63)
 }
 
+/// Shards of the name table: a key lives in shard [`shard_of`] of its hash, so the shards
+/// can be built in parallel and each is small enough to stay in cache while it is built.
+pub(crate) const SHARDS: usize = 8;
+
+/// The shard of a key's hash (bits apart from those that pick its slot, tag and
+/// [`child_bit`]).
+#[inline]
+pub(crate) fn shard_of(h: u64) -> usize {
+    ((h >> 24) as usize) & (SHARDS - 1)
+}
+
 /// The table; keys live in an arena the caller owns and passes to every call.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Prefixes {
@@ -203,6 +214,15 @@ impl Prefixes {
                 *slot = u64::from(entry.high) << 32 | (at as u64 + 1);
                 self.entries.push(entry);
                 Some((at, entry.pattern))
+            }
+        }
+    }
+
+    /// Replaces every pattern `p` with `to(p)`.
+    pub fn map_patterns(&mut self, to: impl Fn(u32) -> u32) {
+        for e in &mut self.entries {
+            if e.pattern != NONE {
+                e.pattern = to(e.pattern);
             }
         }
     }
