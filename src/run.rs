@@ -193,11 +193,48 @@ fn remove_runs(dir: &std::path::Path) {
     }
 }
 
+/// The inputs of a run, found before reading: every entry in order, and the bytes of the
+/// files (the total the progress bar counts towards).
+#[derive(Debug)]
+pub struct Inputs {
+    entries: Vec<Entry>,
+    bytes: u64,
+}
+
+/// Finds the inputs (walks folders, sizes files). Needs no gazetteer, so a caller can run it
+/// on a thread of its own while the gazetteer is compiled, and pass it to [`extract_inputs`].
+pub fn find_inputs(inputs: &[PathBuf], follow: bool) -> Result<Inputs> {
+    let entries = discover(inputs, follow)?;
+    let bytes = entries
+        .iter()
+        .map(|e| match e {
+            Entry::File(p, _) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            _ => 0,
+        })
+        .sum();
+    Ok(Inputs { entries, bytes })
+}
+
 /// Runs `extract`: reads every input, writes the output folder (and/or standard output).
 pub fn extract(
     pipeline: &Pipeline,
     cfg: &ExtractConfig,
     progress: &dyn Progress,
+) -> Result<Summary> {
+    extract_inputs(
+        pipeline,
+        cfg,
+        progress,
+        find_inputs(&cfg.inputs, cfg.follow),
+    )
+}
+
+/// [`extract`], with the inputs found already by [`find_inputs`] on `cfg.inputs`.
+pub fn extract_inputs(
+    pipeline: &Pipeline,
+    cfg: &ExtractConfig,
+    progress: &dyn Progress,
+    inputs: Result<Inputs>,
 ) -> Result<Summary> {
     let t0 = Instant::now();
     if cfg.resume && cfg.stdout {
@@ -210,7 +247,10 @@ pub fn extract(
             "--resume and --force contradict each other: pick one".into(),
         ));
     }
-    let entries = discover(&cfg.inputs, cfg.follow)?;
+    let Inputs {
+        entries,
+        bytes: total,
+    } = inputs?;
     let g = pipeline.gazetteer();
     let fp = fingerprint(pipeline, cfg, &entries);
     // Checkpoints need a folder that holds the entity records.
@@ -278,13 +318,6 @@ pub fn extract(
             )?;
         }
     }
-    let total: u64 = entries
-        .iter()
-        .map(|e| match e {
-            Entry::File(p, _) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
-            _ => 0,
-        })
-        .sum();
     progress.total(total);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads)

@@ -6,7 +6,7 @@ use anyhow::Result;
 use gazex::corpus::InputFormat;
 use gazex::dates::DateOrder;
 use gazex::document::{parse_doc_date, ReadOptions};
-use gazex::run::{extract, ExtractConfig};
+use gazex::run::{extract_inputs, find_inputs, ExtractConfig};
 use gazex::{Error, Gazetteer, Pipeline};
 use std::collections::HashSet;
 use std::io::IsTerminal;
@@ -184,6 +184,11 @@ pub fn run(a: Args) -> Result<i32> {
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global();
+    // The inputs are found (folders walked, files sized) while the gazetteer compiles.
+    let finding = {
+        let (inputs, follow) = (a.inputs.clone(), a.follow);
+        std::thread::spawn(move || find_inputs(&inputs, follow))
+    };
     let gazetteer = Gazetteer::load(&a.gazetteers, !a.no_builtin);
     if !problems.is_empty() {
         let mut msg = problems.join("\n");
@@ -260,7 +265,12 @@ pub fn run(a: Args) -> Result<i32> {
             When::Auto => std::io::stderr().is_terminal(),
         };
     let bar = Bar::new(show);
-    let s = extract(&pipeline, &cfg, &bar)?;
+    let found = finding.join().unwrap_or_else(|_| {
+        Err(Error::Usage(
+            "internal error: the input walk stopped".into(),
+        ))
+    });
+    let s = extract_inputs(&pipeline, &cfg, &bar, found)?;
     // The process ends next: freeing every gazetteer row one by one would only delay it.
     std::mem::forget(pipeline);
     if !a.quiet && s.already_complete {
