@@ -12,7 +12,7 @@ use crate::cooccur::{EntityCounts, Totals};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The checkpoint file name inside the output folder.
 pub const FILE: &str = ".gazex-checkpoint";
@@ -232,24 +232,34 @@ pub fn fnv(bytes: &[u8]) -> String {
     format!("{h:016x}")
 }
 
-/// A fingerprint of an input listing: every path with its size and modification time, so a
-/// resume over changed inputs is refused.
-pub fn listing_fingerprint<'a>(paths: impl Iterator<Item = &'a PathBuf>) -> String {
-    let mut s = String::new();
-    for p in paths {
-        let (len, mtime) = std::fs::metadata(p)
-            .map(|m| {
-                let t = m
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos());
-                (m.len(), t)
-            })
-            .unwrap_or((0, 0));
-        s.push_str(&format!("{}\t{len}\t{mtime}\n", p.display()));
+/// Builds the fingerprint of an input listing: every path with its size and modification
+/// time, so a resume over changed inputs is refused.
+#[derive(Default)]
+pub struct Listing {
+    text: String,
+}
+
+impl Listing {
+    /// Adds a path and what `metadata` said of it (None: it could not be read); gives the
+    /// size.
+    pub fn add(&mut self, p: &Path, meta: Option<&std::fs::Metadata>) -> u64 {
+        let (len, mtime) = meta.map_or((0, 0), |m| {
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            (m.len(), t)
+        });
+        use std::fmt::Write as _;
+        let _ = writeln!(self.text, "{}\t{len}\t{mtime}", p.display());
+        len
     }
-    fnv(s.as_bytes())
+
+    /// The fingerprint.
+    pub fn finish(&self) -> String {
+        fnv(self.text.as_bytes())
+    }
 }
 
 #[cfg(test)]

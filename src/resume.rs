@@ -7,7 +7,6 @@
 use crate::checkpoint;
 use crate::checkpoint::Saved;
 use crate::cooccur::spill::RUN_PREFIX;
-use crate::corpus::Entry;
 use crate::error::{Error, Result};
 use crate::output::{OutDir, Writer};
 use crate::pipeline::Pipeline;
@@ -26,23 +25,20 @@ pub(crate) struct Start {
     pub(crate) seen_ids: HashSet<String>,
 }
 
-/// What must be equal between an interrupted run and its `--resume`.
+/// What must be equal between an interrupted run and its `--resume`; `listing` is the
+/// fingerprint of the inputs found ([`crate::checkpoint::Listing`]).
 pub(crate) fn fingerprint(
     pipeline: &Pipeline,
     cfg: &ExtractConfig,
-    entries: &[Entry],
+    listing: &str,
 ) -> serde_json::Value {
-    let files = entries.iter().filter_map(|e| match e {
-        Entry::File(p, _) | Entry::Skipped(p, _, _) => Some(p),
-        Entry::Stdin => None,
-    });
     json!({
         "options": cfg.options,
         "gazetteers": pipeline.gazetteer().fingerprint(),
         "inputs": cfg.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "input_format": format!("{:?}", cfg.format),
         "follow": cfg.follow,
-        "listing": checkpoint::listing_fingerprint(files),
+        "listing": listing,
     })
 }
 

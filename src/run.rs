@@ -193,26 +193,37 @@ fn remove_runs(dir: &std::path::Path) {
     }
 }
 
-/// The inputs of a run, found before reading: every entry in order, and the bytes of the
-/// files (the total the progress bar counts towards).
+/// The inputs of a run, found before reading: every entry in order, the bytes of the files
+/// (the total the progress bar counts towards), and the fingerprint of the listing (what a
+/// resume checks).
 #[derive(Debug)]
 pub struct Inputs {
     entries: Vec<Entry>,
     bytes: u64,
+    listing: String,
 }
 
-/// Finds the inputs (walks folders, sizes files). Needs no gazetteer, so a caller can run it
-/// on a thread of its own while the gazetteer is compiled, and pass it to [`extract_inputs`].
+/// Finds the inputs (walks folders, reads each file's size and time once). Needs no
+/// gazetteer, so a caller can run it on a thread of its own while the gazetteer is compiled,
+/// and pass it to [`extract_inputs`].
 pub fn find_inputs(inputs: &[PathBuf], follow: bool) -> Result<Inputs> {
     let entries = discover(inputs, follow)?;
-    let bytes = entries
-        .iter()
-        .map(|e| match e {
-            Entry::File(p, _) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
-            _ => 0,
-        })
-        .sum();
-    Ok(Inputs { entries, bytes })
+    let mut listing = checkpoint::Listing::default();
+    let mut bytes = 0;
+    for e in &entries {
+        match e {
+            Entry::File(p, _) => bytes += listing.add(p, std::fs::metadata(p).ok().as_ref()),
+            Entry::Skipped(p, _, _) => {
+                listing.add(p, std::fs::metadata(p).ok().as_ref());
+            }
+            Entry::Stdin => {}
+        }
+    }
+    Ok(Inputs {
+        entries,
+        bytes,
+        listing: listing.finish(),
+    })
 }
 
 /// Runs `extract`: reads every input, writes the output folder (and/or standard output).
@@ -250,9 +261,10 @@ pub fn extract_inputs(
     let Inputs {
         entries,
         bytes: total,
+        listing,
     } = inputs?;
     let g = pipeline.gazetteer();
-    let fp = fingerprint(pipeline, cfg, &entries);
+    let fp = fingerprint(pipeline, cfg, &listing);
     // Checkpoints need a folder that holds the entity records.
     let checkpointing = cfg.out.is_some() && !cfg.stdout;
     let mut start = Start::default();
