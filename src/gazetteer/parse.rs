@@ -134,6 +134,7 @@ pub(super) fn parse_into<'t>(
         .par_iter()
         .map(|&(first, block)| parse_block(block, first, &layout))
         .collect();
+    g.entries.reserve(parsed.iter().map(Vec::len).sum());
     for row in parsed.into_iter().flatten() {
         for m in row.errors {
             err(diags, row.line, m);
