@@ -531,3 +531,36 @@ impl Unit {
         }
     }
 }
+
+/// The inputs of a run, found before reading: every entry in order, the bytes of the files
+/// (the total the progress bar counts towards), and the fingerprint of the listing (what a
+/// resume checks).
+#[derive(Debug)]
+pub struct Inputs {
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) bytes: u64,
+    pub(crate) listing: String,
+}
+
+/// Finds the inputs (walks folders, reads each file's size and time once). Needs no
+/// gazetteer, so a caller can run it on a thread of its own while the gazetteer is compiled,
+/// and pass it to [`crate::run::extract_inputs`].
+pub fn find_inputs(inputs: &[PathBuf], follow: bool) -> Result<Inputs, crate::Error> {
+    let entries = discover(inputs, follow)?;
+    let mut listing = crate::checkpoint::Listing::default();
+    let mut bytes = 0;
+    for e in &entries {
+        match e {
+            Entry::File(p, _) => bytes += listing.add(p, std::fs::metadata(p).ok().as_ref()),
+            Entry::Skipped(p, _, _) => {
+                listing.add(p, std::fs::metadata(p).ok().as_ref());
+            }
+            Entry::Stdin => {}
+        }
+    }
+    Ok(Inputs {
+        entries,
+        bytes,
+        listing: listing.finish(),
+    })
+}

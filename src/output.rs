@@ -255,3 +255,36 @@ impl Writer {
         &self.path
     }
 }
+
+/// The contents of `manifest.json` for a finished extract run: version, options, gazetteers,
+/// counts, the first warnings and timings (see README "Output folder").
+pub(crate) fn manifest(
+    pipeline: &crate::pipeline::Pipeline,
+    cfg: &crate::run::ExtractConfig,
+    s: &crate::run::Summary,
+) -> serde_json::Value {
+    let g = pipeline.gazetteer();
+    serde_json::json!({
+        "gazex": env!("CARGO_PKG_VERSION"),
+        "complete": true,
+        "options": cfg.options,
+        "gazetteers": g.sources.iter().map(|s| serde_json::json!({"path": s.path, "fingerprint": s.fingerprint, "entries": s.entries})).collect::<Vec<_>>(),
+        "gazetteer_fingerprint": g.fingerprint(),
+        "counts": {
+            "documents": s.documents,
+            "mentions": s.mentions,
+            "documents_with_warnings": s.warned_documents,
+            "warnings": s.warnings,
+            "bytes": s.bytes,
+            "entities": s.entities,
+            "pairs": s.pairs,
+        },
+        "warnings": s.first_warnings.iter().map(|(d, w)| serde_json::json!({"doc": d, "warning": w})).collect::<Vec<_>>(),
+        "timings": {
+            "seconds": (s.seconds * 1000.0).round() / 1000.0,
+            "documents_seconds": (s.documents_seconds * 1000.0).round() / 1000.0,
+            "tables_seconds": (s.tables_seconds * 1000.0).round() / 1000.0,
+            "resumed_after_documents": s.resumed_documents,
+        },
+    })
+}

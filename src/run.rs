@@ -11,9 +11,11 @@
 
 use crate::checkpoint::{self, Counters, Header};
 use crate::chunk::{self, ChunkConfig, Emit, Scanned, Stitcher};
-use crate::cooccur::spill::RUN_PREFIX;
-use crate::cooccur::{describe_key, Accumulator, CoocOptions, Keys, Run, Spiller, Totals};
-use crate::corpus::{discover, Entry, InputFormat, Unit, Units};
+use crate::cooccur::spill::remove_runs;
+
+use crate::cooccur::{describe_key, drain, Accumulator, CoocOptions, Keys, Run, Spiller, Totals};
+pub use crate::corpus::{find_inputs, Inputs};
+use crate::corpus::{InputFormat, Unit, Units};
 use crate::document::ReadOptions;
 use crate::error::{Error, Result};
 use crate::output::{OutDir, Writer};
@@ -163,68 +165,6 @@ const BATCH_BYTES: u64 = 8 << 20;
 const CHECKPOINT_MIN: Duration = Duration::from_secs(5);
 /// Checkpoints are spaced at least this many times their own cost apart.
 const CHECKPOINT_SPACING: u32 = 30;
-
-/// Takes the counts out of the worker accumulators, leaving them empty.
-fn drain(accs: &[Mutex<Accumulator>], spiller: &Spiller) -> Totals {
-    // Each worker's pairs are sorted in parallel, then joined.
-    let parts: Vec<Totals> = accs
-        .par_iter()
-        .filter_map(|m| {
-            let mut t = m.lock().ok()?.take();
-            t.pairs.seal();
-            Some(t)
-        })
-        .collect();
-    let mut t = Totals::with_spill(Some(spiller.clone()));
-    for p in parts {
-        t += p;
-    }
-    t
-}
-
-/// Removes the pair runs left in the output folder (after a complete run).
-fn remove_runs(dir: &std::path::Path) {
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten() {
-            if e.file_name().to_string_lossy().starts_with(RUN_PREFIX) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
-}
-
-/// The inputs of a run, found before reading: every entry in order, the bytes of the files
-/// (the total the progress bar counts towards), and the fingerprint of the listing (what a
-/// resume checks).
-#[derive(Debug)]
-pub struct Inputs {
-    entries: Vec<Entry>,
-    bytes: u64,
-    listing: String,
-}
-
-/// Finds the inputs (walks folders, reads each file's size and time once). Needs no
-/// gazetteer, so a caller can run it on a thread of its own while the gazetteer is compiled,
-/// and pass it to [`extract_inputs`].
-pub fn find_inputs(inputs: &[PathBuf], follow: bool) -> Result<Inputs> {
-    let entries = discover(inputs, follow)?;
-    let mut listing = checkpoint::Listing::default();
-    let mut bytes = 0;
-    for e in &entries {
-        match e {
-            Entry::File(p, _) => bytes += listing.add(p, std::fs::metadata(p).ok().as_ref()),
-            Entry::Skipped(p, _, _) => {
-                listing.add(p, std::fs::metadata(p).ok().as_ref());
-            }
-            Entry::Stdin => {}
-        }
-    }
-    Ok(Inputs {
-        entries,
-        bytes,
-        listing: listing.finish(),
-    })
-}
 
 /// Runs `extract`: reads every input, writes the output folder (and/or standard output).
 pub fn extract(
@@ -619,7 +559,7 @@ pub fn extract_inputs(
         summary.seconds = t0.elapsed().as_secs_f64();
         summary.tables_seconds = summary.seconds - summary.documents_seconds;
         let mut m = o.open("manifest.json")?;
-        let manifest = manifest(pipeline, cfg, &summary);
+        let manifest = crate::output::manifest(pipeline, cfg, &summary);
         let text = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Usage(e.to_string()))?;
         m.write_all(&text)?;
         m.write_all(b"\n")?;
@@ -656,31 +596,4 @@ fn process_unit(
         progress: record.bytes,
         record: Some(record),
     }
-}
-
-fn manifest(pipeline: &Pipeline, cfg: &ExtractConfig, s: &Summary) -> serde_json::Value {
-    let g = pipeline.gazetteer();
-    json!({
-        "gazex": env!("CARGO_PKG_VERSION"),
-        "complete": true,
-        "options": cfg.options,
-        "gazetteers": g.sources.iter().map(|s| json!({"path": s.path, "fingerprint": s.fingerprint, "entries": s.entries})).collect::<Vec<_>>(),
-        "gazetteer_fingerprint": g.fingerprint(),
-        "counts": {
-            "documents": s.documents,
-            "mentions": s.mentions,
-            "documents_with_warnings": s.warned_documents,
-            "warnings": s.warnings,
-            "bytes": s.bytes,
-            "entities": s.entities,
-            "pairs": s.pairs,
-        },
-        "warnings": s.first_warnings.iter().map(|(d, w)| json!({"doc": d, "warning": w})).collect::<Vec<_>>(),
-        "timings": {
-            "seconds": (s.seconds * 1000.0).round() / 1000.0,
-            "documents_seconds": (s.documents_seconds * 1000.0).round() / 1000.0,
-            "tables_seconds": (s.tables_seconds * 1000.0).round() / 1000.0,
-            "resumed_after_documents": s.resumed_documents,
-        },
-    })
 }

@@ -11,7 +11,7 @@
 mod accumulate;
 pub mod spill;
 
-pub use accumulate::{Accumulator, DocParts};
+pub use accumulate::{drain, Accumulator, DocParts};
 
 use crate::gazetteer::Gazetteer;
 use crate::pipeline::{Processed, Target};

@@ -488,6 +488,17 @@ pub fn sort_table(
     merge_runs(spiller, runs, vec![buf], Order::Table)
 }
 
+/// Removes the pair runs left in the output folder (after a complete run).
+pub fn remove_runs(dir: &Path) {
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().starts_with(RUN_PREFIX) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
