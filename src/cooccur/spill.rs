@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 /// At most this many run files are open at once while merging; more runs are first merged
 /// in groups into longer runs.
-pub const FAN_IN: usize = 64;
+pub const FAN_IN: usize = 256;
 
 /// Bytes of one row in a run file.
 const ROW_BYTES: usize = 32;
@@ -250,15 +250,17 @@ const EMPTY: PairRow = PairRow {
     },
 };
 
-/// Rows read back from a run per block.
-const BLOCK_ROWS: usize = 2048;
+/// Rows read back from a run per block (16 KiB: up to [`FAN_IN`] runs are read at once).
+const BLOCK_ROWS: usize = 512;
 
 /// Reads a run back, a block of rows at a time; the file is deleted when the reader is
 /// dropped (unless kept).
 struct RunReader {
     file: File,
+    /// The current block, whole rows, and where the next row begins in it.
     bytes: Vec<u8>,
-    rows: std::vec::IntoIter<PairRow>,
+    len: usize,
+    at: usize,
     _run: Run,
 }
 
@@ -267,7 +269,8 @@ impl RunReader {
         Ok(RunReader {
             file: File::open(&run.path)?,
             bytes: vec![0; BLOCK_ROWS * ROW_BYTES],
-            rows: Vec::new().into_iter(),
+            len: 0,
+            at: 0,
             _run: run,
         })
     }
@@ -275,8 +278,8 @@ impl RunReader {
     /// Reads the next block; false at the end of the file.
     fn fill(&mut self) -> io::Result<bool> {
         let mut got = 0;
-        while got < self.bytes.len() {
-            match self.file.read(&mut self.bytes[got..]) {
+        while let Some(buf) = self.bytes.get_mut(got..).filter(|b| !b.is_empty()) {
+            match self.file.read(buf) {
                 Ok(0) => break,
                 Ok(n) => got += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -286,20 +289,22 @@ impl RunReader {
         if got % ROW_BYTES != 0 {
             return Err(io::ErrorKind::UnexpectedEof.into());
         }
-        let rows: Vec<PairRow> = self.bytes[..got]
-            .chunks_exact(ROW_BYTES)
-            .filter_map(|b| <&[u8; ROW_BYTES]>::try_from(b).ok().map(decode))
-            .collect();
-        self.rows = rows.into_iter();
+        (self.len, self.at) = (got, 0);
         Ok(got > 0)
     }
 
+    #[inline]
     fn next_row(&mut self) -> io::Result<Option<PairRow>> {
-        match self.rows.next() {
-            Some(r) => Ok(Some(r)),
-            None if self.fill()? => Ok(self.rows.next()),
-            None => Ok(None),
+        if self.at >= self.len && !self.fill()? {
+            return Ok(None);
         }
+        let row = self
+            .bytes
+            .get(self.at..self.at + ROW_BYTES)
+            .and_then(|b| <&[u8; ROW_BYTES]>::try_from(b).ok())
+            .map(decode);
+        self.at += ROW_BYTES;
+        Ok(row)
     }
 }
 
@@ -530,9 +535,10 @@ mod tests {
         let all = rows(300);
         // Many tiny runs (over FAN_IN, so they are merged in groups first) and one list.
         let mut runs = Vec::new();
-        for chunk in all[..600].chunks(7) {
+        for chunk in all[..600].chunks(2) {
             runs.push(s.write_sorted(chunk.to_vec(), Order::Keys).unwrap());
         }
+        assert!(runs.len() > FAN_IN);
         let mut rest = all[600..].to_vec();
         Order::Keys.sort(&mut rest);
         let merged: Vec<PairRow> = merge_runs(&s, runs, vec![rest], Order::Keys)
@@ -564,7 +570,8 @@ mod tests {
     fn kept_runs_stay_and_can_be_adopted() {
         let dir = tempfile::tempdir().unwrap();
         let s = Spiller::new(dir.path(), 10);
-        let mut run = s.write_sorted(rows(20), Order::Keys).unwrap();
+        // Longer than a read block, so it is read back in several.
+        let mut run = s.write_sorted(rows(700), Order::Keys).unwrap();
         run.keep(true);
         let name = run.file_name();
         drop(run);
@@ -573,7 +580,7 @@ mod tests {
             .unwrap()
             .map(Result::unwrap)
             .count();
-        assert_eq!(n, 20);
+        assert_eq!(n, 700, "2,100 rows, every pair three times, summed");
         assert!(!dir.path().join(&name).exists());
         std::fs::write(dir.path().join("cut.run"), [0u8; 33]).unwrap();
         assert!(Run::adopt(dir.path().join("cut.run")).is_err());
