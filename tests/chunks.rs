@@ -5,7 +5,7 @@
 //! sentences at the chunk edges; and `--resume` after `kill -9` inside a chunked document
 //! gives the same files.
 
-use crate::util::{gazex, tmp, write};
+use crate::util::{gazex, same_outputs, tmp, write};
 use gazex::run::{extract, ExtractConfig, NoProgress};
 use gazex::{Gazetteer, Pipeline};
 use proptest::prelude::*;
@@ -76,26 +76,6 @@ fn text(seed: u64, n: usize, ambiguous: bool) -> String {
     t
 }
 
-const COMPARED: [&str; 4] = [
-    "entities.jsonl",
-    "documents.jsonl",
-    "entities.tsv",
-    "cooccurrence.tsv",
-];
-
-fn same_files(a: &Path, b: &Path, what: &str) {
-    for f in COMPARED {
-        let x = std::fs::read(a.join(f)).unwrap();
-        let y = std::fs::read(b.join(f)).unwrap();
-        assert!(!x.is_empty(), "{what}: {f} empty");
-        if x != y {
-            let (x, y) = (String::from_utf8_lossy(&x), String::from_utf8_lossy(&y));
-            let line = x.lines().zip(y.lines()).position(|(p, q)| p != q);
-            panic!("{what}: {f} differs from the whole-text run at line {line:?}");
-        }
-    }
-}
-
 /// Runs `gazex extract` into `out` with chunks of `chunk` bytes (0: the default, 8 MiB).
 fn run_cli(g: &Path, out: &Path, input: &[&Path], chunk: usize, extra: &[&str], stdin: &[u8]) {
     let mut c = gazex();
@@ -161,13 +141,13 @@ fn chunked_files_give_the_bytes_of_whole_files() {
     for (chunk, j) in [(3000, "2"), (20_000, "1"), (64 << 10, "2")] {
         let out = d.path().join(format!("c{chunk}"));
         run_cli(&g, &out, &[&root], chunk, &["-j", j], b"");
-        same_files(&whole, &out, &format!("chunks of {chunk}, -j {j}"));
+        same_outputs(&whole, &out, &format!("chunks of {chunk}, -j {j}"));
     }
     // Truncated at --max-doc-bytes inside a chunked text.
     let (w, c) = (d.path().join("w-max"), d.path().join("c-max"));
     run_cli(&g, &w, &[&root], 0, &["--max-doc-bytes", "100001"], b"");
     run_cli(&g, &c, &[&root], 5000, &["--max-doc-bytes", "100001"], b"");
-    same_files(&w, &c, "--max-doc-bytes");
+    same_outputs(&w, &c, "--max-doc-bytes");
     assert!(std::fs::read_to_string(c.join("documents.jsonl"))
         .unwrap()
         .contains("truncated at 100001 bytes"));
@@ -181,7 +161,7 @@ fn standard_input_text_in_chunks() {
     let (w, c) = (d.path().join("w"), d.path().join("c"));
     run_cli(&g, &w, &[Path::new("-")], 0, &[], t.as_bytes());
     run_cli(&g, &c, &[Path::new("-")], 4000, &[], t.as_bytes());
-    same_files(&w, &c, "standard input");
+    same_outputs(&w, &c, "standard input");
 }
 
 fn pipeline() -> &'static Pipeline {
@@ -233,7 +213,7 @@ proptest! {
         let d = tmp();
         let out = d.path().join("out");
         run_lib(input, &out, chunk, threads);
-        same_files(whole, &out, &format!("chunks of {chunk}, {threads} threads"));
+        same_outputs(whole, &out, &format!("chunks of {chunk}, {threads} threads"));
     }
 }
 
@@ -282,6 +262,6 @@ fn resume_after_kill_inside_a_chunked_document() {
         let mut c = extract_cmd(&g, &out, &root);
         c.arg("--resume");
         assert!(c.status().unwrap().success(), "resume {i} failed");
-        same_files(&reference, &out, &format!("kill {i} then --resume"));
+        same_outputs(&reference, &out, &format!("kill {i} then --resume"));
     }
 }

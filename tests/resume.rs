@@ -2,7 +2,7 @@
 //! moments and resumed; every time the output files are byte-identical to an uninterrupted
 //! run. Also the cases where a resume is refused (exit 2) or has nothing to do.
 
-use crate::util::{gazex, tmp, write};
+use crate::util::{gazex, same_outputs, tmp, write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -77,23 +77,8 @@ fn extract_cmd(g: &Path, out: &Path, input: &Path) -> Command {
     c
 }
 
-const COMPARED: [&str; 4] = [
-    "entities.jsonl",
-    "documents.jsonl",
-    "entities.tsv",
-    "cooccurrence.tsv",
-];
-
 fn same_files(a: &Path, b: &Path, what: &str) {
-    for f in COMPARED {
-        let x = std::fs::read(a.join(f)).unwrap_or_default();
-        let y = std::fs::read(b.join(f)).unwrap_or_default();
-        assert!(
-            !x.is_empty(),
-            "{what}: {f} missing or empty in the reference"
-        );
-        assert!(x == y, "{what}: {f} differs from the uninterrupted run");
-    }
+    same_outputs(a, b, what);
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(b.join("manifest.json")).unwrap()).unwrap();
     let r: serde_json::Value =

@@ -44,3 +44,29 @@ pub fn jsonl(p: &Path) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).expect("json line"))
         .collect()
 }
+
+/// The output files two runs must write alike.
+pub const COMPARED: [&str; 4] = [
+    "entities.jsonl",
+    "documents.jsonl",
+    "entities.tsv",
+    "cooccurrence.tsv",
+];
+
+/// Asserts that output folder `b` holds the same [`COMPARED`] files as the reference `a`
+/// (which must have them, not empty), naming the first line that differs.
+pub fn same_outputs(a: &Path, b: &Path, what: &str) {
+    for f in COMPARED {
+        let x = std::fs::read(a.join(f)).unwrap_or_default();
+        let y = std::fs::read(b.join(f)).unwrap_or_default();
+        assert!(
+            !x.is_empty(),
+            "{what}: {f} missing or empty in the reference"
+        );
+        if x != y {
+            let (x, y) = (String::from_utf8_lossy(&x), String::from_utf8_lossy(&y));
+            let line = x.lines().zip(y.lines()).position(|(p, q)| p != q);
+            panic!("{what}: {f} differs from the reference at line {line:?}");
+        }
+    }
+}
