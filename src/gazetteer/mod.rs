@@ -15,9 +15,10 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// How the names of a row match case (CONTRACT `case` column).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CasePolicy {
     /// Case-insensitive, except a name of up to 5 letters all in capitals matches only so.
+    #[default]
     Smart,
     /// Every name matches only as written.
     Exact,
@@ -26,7 +27,7 @@ pub enum CasePolicy {
 }
 
 /// One gazetteer row: an entity with its names.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Entry {
     /// Unique id across all loaded gazetteers.
     pub id: String,
@@ -113,9 +114,11 @@ impl Gazetteer {
         }
         let mut g = Gazetteer::new();
         let mut seen = parse::Seen::default();
-        for (path, text) in &texts {
-            parse::parse_into(&mut g, path, text, &mut seen, &mut diags);
-        }
+        let parsed = texts
+            .iter()
+            .map(|(path, text)| parse::parse_into(&mut g, path, text, &mut seen, &mut diags))
+            .collect();
+        parse::add_entries(&mut g, parsed);
         if diags.is_empty() {
             Ok(g)
         } else {
@@ -127,7 +130,8 @@ impl Gazetteer {
     pub fn from_tsv(path: &str, text: &str) -> Result<Self> {
         let mut g = Gazetteer::new();
         let mut diags = Vec::new();
-        parse::parse_into(&mut g, path, text, &mut parse::Seen::default(), &mut diags);
+        let parsed = parse::parse_into(&mut g, path, text, &mut parse::Seen::default(), &mut diags);
+        parse::add_entries(&mut g, vec![parsed]);
         if diags.is_empty() {
             Ok(g)
         } else {

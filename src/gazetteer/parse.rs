@@ -56,12 +56,12 @@ pub(super) fn parse_into<'t>(
     text: &'t str,
     first_seen: &mut Seen<'t>,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> Parsed<'t> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let file = g.sources.len();
     g.sources.push(Source {
         path: path.to_string(),
-        fingerprint: fingerprint(text.as_bytes()),
+        fingerprint: String::new(),
         entries: 0,
     });
     let err = |diags: &mut Vec<Diagnostic>, line: usize, m: String| {
@@ -95,7 +95,7 @@ pub(super) fn parse_into<'t>(
             0,
             "no header line: the first line must be a tab-separated header such as `id\ttype\tname\taliases`".into(),
         );
-        return;
+        return Parsed::default();
     };
     let names: Vec<String> = split(header, b'\t', false)
         .map(|f| f.trim().to_lowercase())
@@ -114,7 +114,7 @@ pub(super) fn parse_into<'t>(
                 missing.join(", ")
             ),
         );
-        return;
+        return Parsed::default();
     }
     let mut cols = Columns::from_header(&names);
     let mut attr_index: Vec<usize> = Vec::new();
@@ -130,16 +130,22 @@ pub(super) fn parse_into<'t>(
         width: names.len(),
         file,
     };
-    let parsed: Vec<Vec<Row<'t>>> = line_blocks(rest, line_no + 1)
-        .par_iter()
-        .map(|&(first, block)| parse_block(block, first, &layout))
-        .collect();
-    g.entries.reserve(parsed.iter().map(Vec::len).sum());
-    for row in parsed.into_iter().flatten() {
-        for m in row.errors {
+    // The file's fingerprint is taken while its rows are parsed.
+    let (fp, mut parsed) = rayon::join(
+        || fingerprint(text.as_bytes()),
+        || -> Vec<Vec<Row<'t>>> {
+            line_blocks(rest, line_no + 1)
+                .par_iter()
+                .map(|&(first, block)| parse_block(block, first, &layout))
+                .collect()
+        },
+    );
+    first_seen.reserve(parsed.iter().map(Vec::len).sum());
+    let mut kept = 0;
+    for row in parsed.iter_mut().flatten() {
+        for m in std::mem::take(&mut row.errors) {
             err(diags, row.line, m);
         }
-        let mut entry = row.entry;
         if !row.id.is_empty() {
             match first_seen.entry(row.id) {
                 std::collections::hash_map::Entry::Occupied(o) => {
@@ -150,20 +156,52 @@ pub(super) fn parse_into<'t>(
                         row.line,
                         format!("duplicate id `{}` (first defined at {p}:{l})", row.id),
                     );
-                    entry = None;
+                    row.entry = None;
                 }
                 std::collections::hash_map::Entry::Vacant(v) => {
                     v.insert((file, row.line));
                 }
             }
         }
-        if let Some(e) = entry {
-            if let Some(s) = g.sources.get_mut(file) {
-                s.entries += 1;
-            }
-            g.entries.push(e);
-        }
+        kept += usize::from(row.entry.is_some());
     }
+    if let Some(s) = g.sources.get_mut(file) {
+        s.fingerprint = fp;
+        s.entries = kept;
+    }
+    Parsed(parsed)
+}
+
+/// The rows of a file, in blocks, checked for duplicate ids: those whose entry is left are
+/// added by [`add_entries`].
+#[derive(Default)]
+pub(super) struct Parsed<'t>(Vec<Vec<Row<'t>>>);
+
+/// Appends the entries of parsed files, in order. The rows are moved into place in
+/// parallel, a block per task: most of the cost is the first touch of the new memory.
+pub(super) fn add_entries(g: &mut Gazetteer, files: Vec<Parsed<'_>>) {
+    let blocks: Vec<Vec<Row<'_>>> = files.into_iter().flat_map(|p| p.0).collect();
+    let counts: Vec<usize> = blocks
+        .iter()
+        .map(|b| b.iter().filter(|r| r.entry.is_some()).count())
+        .collect();
+    let start = g.entries.len();
+    let total: usize = counts.iter().sum();
+    g.entries
+        .par_extend((0..total).into_par_iter().map(|_| Entry::default()));
+    let mut slots: Vec<&mut [Entry]> = Vec::with_capacity(blocks.len());
+    let mut rest = g.entries.get_mut(start..).unwrap_or_default();
+    for &c in &counts {
+        let (here, tail) = rest.split_at_mut(c.min(rest.len()));
+        slots.push(here);
+        rest = tail;
+    }
+    slots.into_par_iter().zip(blocks).for_each(|(slot, block)| {
+        let entries = block.into_iter().filter_map(|r| r.entry);
+        for (s, e) in slot.iter_mut().zip(entries) {
+            *s = e;
+        }
+    });
 }
 
 /// What a row needs of its file's header.
