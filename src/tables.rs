@@ -2,7 +2,6 @@
 //! folder"), with every cell made safe for spreadsheets, and reads them back (for `merge` and
 //! `export`). It does not count (see `cooccur`).
 
-use crate::cooccur::spill::{sort_table, Order};
 use crate::cooccur::{Describe, EntityCounts, EntityInfo, PairCounts, PairMap, PairRow, Rows};
 use rustc_hash::FxHashMap;
 use std::io::Write;
@@ -208,24 +207,7 @@ pub fn write_cooccurrence<W: Write + Send>(
     let mut out = std::io::BufWriter::with_capacity(1 << 16, w);
     out.write_all(PAIR_COLUMNS.join("\t").as_bytes())?;
     out.write_all(b"\n")?;
-    let (rows, spiller) = pairs.into_rows()?;
-    // Key pairs become rank pairs (source < target by id).
-    let ranked = rows.filter_map(|r| match r {
-        Ok(r) => {
-            let (x, y) = (t.rank(r.a)?, t.rank(r.b)?);
-            let (a, b) = if x < y { (x, y) } else { (y, x) };
-            Some(Ok(PairRow { a, b, c: r.c }))
-        }
-        Err(e) => Some(Err(e)),
-    });
-    let sorted: Rows = match &spiller {
-        Some(s) => sort_table(s, ranked)?,
-        None => {
-            let mut all = ranked.collect::<std::io::Result<Vec<PairRow>>>()?;
-            Order::Table.sort(&mut all);
-            Box::new(all.into_iter().map(Ok))
-        }
-    };
+    let sorted = pairs.into_table(&|k| t.rank(k))?;
     // Cells of every entity, escaped once.
     let cells = t
         .rows

@@ -322,6 +322,38 @@ impl PairMap {
         }
     }
 
+    /// Every pair once, counts summed, with keys replaced by `rank` (pairs with an unranked
+    /// key are left out; a < b), in [`Order::Table`]: the rows of `cooccurrence.tsv`. Pairs
+    /// that all fit in memory are summed, ranked and sorted in parallel on rayon's current
+    /// pool; otherwise they stream through sorted runs on disk.
+    pub fn into_table(mut self, rank: &(dyn Fn(u32) -> Option<u32> + Sync)) -> io::Result<Rows> {
+        use rayon::prelude::*;
+        let ranked = |r: PairRow| -> Option<PairRow> {
+            let (x, y) = (rank(r.a)?, rank(r.b)?);
+            let (a, b) = if x < y { (x, y) } else { (y, x) };
+            Some(PairRow { a, b, c: r.c })
+        };
+        if self.runs.is_empty() && self.error.is_none() {
+            self.seal();
+            let lists = std::mem::take(&mut self.sorted);
+            // Each list is sorted by keys and holds a pair once: merging them sums the counts.
+            let summed = lists.into_par_iter().reduce(Vec::new, merge_sum);
+            let mut rows: Vec<PairRow> = summed.into_par_iter().filter_map(ranked).collect();
+            rows.par_sort_unstable_by_key(|r| Order::Table.key(r));
+            return Ok(Box::new(rows.into_iter().map(Ok)));
+        }
+        let (rows, spiller) = self.into_rows()?;
+        let rows = rows.filter_map(move |r| r.map(ranked).transpose());
+        match &spiller {
+            Some(s) => spill::sort_table(s, rows),
+            None => {
+                let mut all = rows.collect::<io::Result<Vec<PairRow>>>()?;
+                Order::Table.sort(&mut all);
+                Ok(Box::new(all.into_iter().map(Ok)))
+            }
+        }
+    }
+
     /// Every pair once, counts summed, sorted by keys; fails when spilling failed.
     pub fn into_rows(mut self) -> io::Result<(Rows, Option<Spiller>)> {
         if let Some(e) = self.error.take() {
@@ -350,6 +382,30 @@ impl PairMap {
         };
         Ok((rows, spiller))
     }
+}
+
+/// Two lists sorted by keys, each holding a pair at most once, as one such list.
+fn merge_sum(x: Vec<PairRow>, y: Vec<PairRow>) -> Vec<PairRow> {
+    if x.is_empty() || y.is_empty() {
+        return if x.is_empty() { y } else { x };
+    }
+    let mut out = Vec::with_capacity(x.len() + y.len());
+    let (mut x, mut y) = (x.into_iter().peekable(), y.into_iter().peekable());
+    while let (Some(p), Some(q)) = (x.peek(), y.peek()) {
+        match Order::Keys.cmp(p, q) {
+            std::cmp::Ordering::Less => out.extend(x.next()),
+            std::cmp::Ordering::Greater => out.extend(y.next()),
+            std::cmp::Ordering::Equal => {
+                if let (Some(mut p), Some(q)) = (x.next(), y.next()) {
+                    p.c += q.c;
+                    out.push(p);
+                }
+            }
+        }
+    }
+    out.extend(x);
+    out.extend(y);
+    out
 }
 
 /// The counts of documents (one, a worker's, a checkpoint's, or all), keyed by [`Keys`].
