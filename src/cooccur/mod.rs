@@ -333,25 +333,22 @@ impl PairMap {
             let (a, b) = if x < y { (x, y) } else { (y, x) };
             Some(PairRow { a, b, c: r.c })
         };
-        if self.runs.is_empty() && self.error.is_none() {
-            self.seal();
-            let lists = std::mem::take(&mut self.sorted);
-            // Each list is sorted by keys and holds a pair once: merging them sums the counts.
-            let summed = lists.into_par_iter().reduce(Vec::new, merge_sum);
-            let mut rows: Vec<PairRow> = summed.into_par_iter().filter_map(ranked).collect();
-            rows.par_sort_unstable_by_key(|r| Order::Table.key(r));
-            return Ok(Box::new(rows.into_iter().map(Ok)));
+        if let Some(e) = self.error.take() {
+            return Err(e);
         }
-        let (rows, spiller) = self.into_rows()?;
-        let rows = rows.filter_map(move |r| r.map(ranked).transpose());
-        match &spiller {
-            Some(s) => spill::sort_table(s, rows),
-            None => {
-                let mut all = rows.collect::<io::Result<Vec<PairRow>>>()?;
-                Order::Table.sort(&mut all);
-                Ok(Box::new(all.into_iter().map(Ok)))
-            }
+        self.seal();
+        let (runs, lists) = (
+            std::mem::take(&mut self.runs),
+            std::mem::take(&mut self.sorted),
+        );
+        if let (Some(s), false) = (&self.spiller, runs.is_empty()) {
+            return spill::table_rows(s, runs, lists, rank);
         }
+        // Each list is sorted by keys and holds a pair once: merging them sums the counts.
+        let summed = lists.into_par_iter().reduce(Vec::new, merge_sum);
+        let mut rows: Vec<PairRow> = summed.into_par_iter().filter_map(ranked).collect();
+        rows.par_sort_unstable_by_key(|r| Order::Table.key(r));
+        Ok(Box::new(rows.into_iter().map(Ok)))
     }
 
     /// Every pair once, counts summed, sorted by keys; fails when spilling failed.
