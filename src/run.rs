@@ -286,9 +286,11 @@ pub fn extract_inputs(
         .filter(|&n| n > 0)
         .unwrap_or(BATCH_DOCS);
     let chunking = ChunkConfig::new(cfg.chunk_bytes, pipeline.matcher().longest_name());
-    // Batches of chunks hold one chunk per worker; the next batch may be read meanwhile.
+    // Batches of chunks hold one chunk per worker. Windows alive at once: the batch being
+    // settled, the one scanned meanwhile, one read ahead, and the window the stitcher keeps
+    // for the overlap (fewer would deadlock: the next batch could never be read).
     let workers = pool.current_num_threads().max(1);
-    let windows = chunk::Pool::new(2 * workers);
+    let windows = chunk::Pool::new(3 * workers + 1);
     let units = Units::new(entries, cfg.format, cfg.read.clone())
         .chunked(chunking, windows)
         .skipping(skip);
@@ -456,17 +458,19 @@ pub fn extract_inputs(
         let mut last = Instant::now();
         let mut stitcher = Stitcher::new(chunking);
         let g = pipeline.gazetteer();
-        for batch in batch_rx {
-            let works: Vec<Work> = pool.install(|| {
-                batch
-                    .into_par_iter()
-                    .map(|u| match u {
-                        Unit::Chunk(c) => Work::Chunk(Box::new(chunk::scan(pipeline, *c))),
-                        u => Work::Done(process_unit(pipeline, cfg, u, &accs)),
-                    })
-                    .collect()
-            });
-            // Chunks are joined in order (see `chunk`); their records are formatted after.
+        // The parallel part of a batch: documents processed, chunks scanned.
+        let scan = |batch: Vec<Unit>| -> Vec<Work> {
+            batch
+                .into_par_iter()
+                .map(|u| match u {
+                    Unit::Chunk(c) => Work::Chunk(Box::new(chunk::scan(pipeline, *c))),
+                    u => Work::Done(process_unit(pipeline, cfg, u, &accs)),
+                })
+                .collect()
+        };
+        // The rest, on rayon's current pool: chunks joined in order (see `chunk`), then their
+        // records formatted in parallel.
+        let settle = |works: Vec<Work>, stitcher: &mut Stitcher| -> Vec<DocResult> {
             let mut jobs = Vec::with_capacity(works.len());
             let mut emits = Vec::new();
             for w in works {
@@ -494,18 +498,44 @@ pub fn extract_inputs(
                     progress: e.progress,
                 },
             };
-            let results: Vec<DocResult> = if jobs.iter().any(|j| matches!(j, Job::Emit(_))) {
-                pool.install(|| jobs.into_par_iter().map(finish).collect())
+            if jobs.iter().any(|j| matches!(j, Job::Emit(_))) {
+                jobs.into_par_iter().map(finish).collect()
             } else {
                 jobs.into_iter().map(finish).collect()
+            }
+        };
+        let mut batches = batch_rx.into_iter();
+        let mut pending: Option<Vec<Work>> = None;
+        loop {
+            let next = batches.next();
+            let Some(works) = pending.take() else {
+                match next {
+                    Some(b) => {
+                        pending = Some(pool.install(|| scan(b)));
+                        continue;
+                    }
+                    None => break,
+                }
             };
             let spacing = fixed_gap.unwrap_or_else(|| {
                 Duration::from_millis(cost.load(Ordering::Relaxed))
                     .saturating_mul(CHECKPOINT_SPACING)
                     .max(CHECKPOINT_MIN)
             });
-            // Never inside a chunked document: a checkpoint counts whole documents.
-            let checkpoint = if checkpointing && stitcher.idle() && last.elapsed() >= spacing {
+            // The next batch is scanned while this one settles, unless a checkpoint may be
+            // due: it counts whole documents, so nothing may be scanned ahead of it.
+            let due = checkpointing && last.elapsed() >= spacing;
+            let (results, mut next) = match next {
+                Some(b) if !due => {
+                    let (results, scanned) =
+                        pool.install(|| rayon::join(|| settle(works, &mut stitcher), || scan(b)));
+                    pending = Some(scanned);
+                    (results, None)
+                }
+                next => (pool.install(|| settle(works, &mut stitcher)), next),
+            };
+            // Never inside a chunked document.
+            let checkpoint = if due && stitcher.idle() {
                 last = Instant::now();
                 Some(pool.install(|| drain(&accs, &spiller)))
             } else {
@@ -519,6 +549,9 @@ pub fn extract_inputs(
                 .is_err()
             {
                 break;
+            }
+            if let Some(b) = next.take() {
+                pending = Some(pool.install(|| scan(b)));
             }
         }
         drop(res_tx);
