@@ -160,7 +160,8 @@ struct Msg {
 }
 
 const BATCH_DOCS: usize = 512;
-const BATCH_BYTES: u64 = 8 << 20;
+/// Bytes of text per batch: a batch settles while the next is scanned, so two are in memory.
+const BATCH_BYTES: u64 = 4 << 20;
 /// Shortest time between two checkpoints.
 const CHECKPOINT_MIN: Duration = Duration::from_secs(5);
 /// Checkpoints are spaced at least this many times their own cost apart.
