@@ -247,14 +247,7 @@ impl Accumulator {
                     })
                 })
             });
-            match s.write_stream(rows) {
-                Ok(run) => pairs.runs.push(run),
-                Err(e) => {
-                    if pairs.error.is_none() {
-                        pairs.error = Some(e);
-                    }
-                }
-            }
+            pairs.add_run(s.write_stream(rows));
         } else {
             for (i, &a) in distinct.iter().enumerate() {
                 for &b in distinct.get(i + 1..).unwrap_or(&[]) {
