@@ -16,7 +16,8 @@ use std::path::Path;
 
 /// The checkpoint file name inside the output folder.
 pub const FILE: &str = ".gazex-checkpoint";
-const FORMAT: u32 = 2;
+/// Checkpoint format: 3 since pair runs are written in blocks of coded rows.
+const FORMAT: u32 = 3;
 
 /// The counters of the run so far.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]

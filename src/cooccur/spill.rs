@@ -1,12 +1,13 @@
 //! Spill: keeps pair counts bounded in memory. A pair map that grows past its threshold is
-//! sorted and written as a run of fixed-size numeric rows (`.gazex-spill-*.run`, 32 bytes a
-//! row) into the output folder; at the end the runs and the rows still in memory are merged
-//! (k-way, at most [`FAN_IN`] files open at once) into one stream with equal pairs summed, and,
-//! for the table, sorted again in table order the same way. The table's merge is cut by key
-//! range into one part per thread (rows are fixed-size, so a cut is a binary search in each
-//! run), and only the last table-order merge is one stream. Run files are deleted once read
-//! (or dropped), unless a checkpoint [keeps](Run::keep) them for a resume. It does not count
-//! (see the parent module) and does not format tables (see `tables`).
+//! sorted and written as a run (`.gazex-spill-*.run`, blocks of delta-coded rows, about 5
+//! bytes a row: see `codec`) into the output folder; at the end the runs and the rows still
+//! in memory are merged (k-way, at most [`FAN_IN`] files open at once) into one stream with
+//! equal pairs summed, and, for the table, sorted again in table order the same way. The
+//! table's merge is cut by key range into one part per thread (a run knows the first key of
+//! each block, so a part seeks to the block it starts in), and only the last table-order
+//! merge is one stream. Run files are deleted once read (or dropped), unless a checkpoint
+//! [keeps](Run::keep) them for a resume. It does not count (see the parent module) and does
+//! not format tables (see `tables`).
 
 use super::PairCounts;
 use std::cmp::Ordering;
@@ -17,15 +18,15 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
 
+mod codec;
 mod parts;
 pub use parts::table_rows;
+
+use codec::{Decoder, Encoder, HEADER_BYTES};
 
 /// At most this many run files are open at once while merging; more runs are first merged
 /// in groups into longer runs.
 pub const FAN_IN: usize = 256;
-
-/// Bytes of one row in a run file.
-const ROW_BYTES: usize = 32;
 
 /// One pair and its counts. In [`Order::Keys`] streams `a` < `b` are entity keys; in
 /// [`Order::Table`] streams they are ranks of the ids (the table's source and target).
@@ -98,6 +99,21 @@ pub struct Run {
     path: PathBuf,
     keep: bool,
     synced: bool,
+    /// Where each block starts, with its first row's [`Order::Keys`] key.
+    blocks: Vec<Block>,
+}
+
+/// A block of a run file: its byte offset and the key of its first row.
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    offset: u64,
+    first: u64,
+}
+
+/// The [`Order::Keys`] key of a row, as one number.
+#[inline]
+fn pair_key(r: &PairRow) -> u64 {
+    (u64::from(r.a) << 32) | u64::from(r.b)
 }
 
 impl Drop for Run {
@@ -110,19 +126,41 @@ impl Drop for Run {
 
 impl Run {
     /// Adopts an existing run file (written by an interrupted run and listed in its
-    /// checkpoint): it must hold whole rows.
+    /// checkpoint): it must be whole blocks of rows that decode.
     pub fn adopt(path: PathBuf) -> io::Result<Run> {
-        let len = std::fs::metadata(&path)?.len();
-        if len % ROW_BYTES as u64 != 0 {
-            return Err(io::Error::new(
+        let bad = |what: &str| {
+            io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!("{}: not a whole run ({len} bytes)", path.display()),
-            ));
+                format!("{}: not a whole run ({what})", path.display()),
+            )
+        };
+        let mut file = io::BufReader::new(File::open(&path)?);
+        let (mut blocks, mut offset, mut payload) = (Vec::new(), 0u64, Vec::new());
+        while let Some((rows, len)) = read_block(&mut file, &mut payload).map_err(|e| {
+            if e.kind() == io::ErrorKind::UnexpectedEof {
+                bad("cut short")
+            } else {
+                e
+            }
+        })? {
+            let (mut dec, mut at) = (Decoder::new(), 0);
+            let mut first = None;
+            for _ in 0..rows {
+                let row = dec.next(&payload, &mut at).ok_or_else(|| bad("bad row"))?;
+                first.get_or_insert(pair_key(&row));
+            }
+            if at != len {
+                return Err(bad("bad block"));
+            }
+            let first = first.ok_or_else(|| bad("empty block"))?;
+            blocks.push(Block { offset, first });
+            offset += (HEADER_BYTES + len) as u64;
         }
         Ok(Run {
             path,
             keep: false,
             synced: true,
+            blocks,
         })
     }
 
@@ -189,6 +227,7 @@ impl Spiller {
                             path,
                             keep: false,
                             synced: false,
+                            blocks: Vec::new(),
                         },
                         BufWriter::with_capacity(1 << 16, f),
                     ))
@@ -207,41 +246,56 @@ impl Spiller {
 
     /// Writes rows that are already in order as a run.
     pub fn write_stream(&self, rows: impl Iterator<Item = io::Result<PairRow>>) -> io::Result<Run> {
-        let (run, mut w) = self.create()?;
+        let (mut run, mut w) = self.create()?;
+        let (mut enc, mut block, mut offset) = (Encoder::new(), Vec::new(), 0u64);
+        let mut first = 0;
+        let mut flush = |enc: &mut Encoder, first: u64, run: &mut Run| -> io::Result<()> {
+            enc.finish(&mut block);
+            w.write_all(&block)?;
+            run.blocks.push(Block { offset, first });
+            offset += block.len() as u64;
+            Ok(())
+        };
         for r in rows {
-            w.write_all(&encode(&r?))?;
+            let r = r?;
+            if enc.rows() == 0 {
+                first = pair_key(&r);
+            }
+            if enc.push(&r) {
+                flush(&mut enc, first, &mut run)?;
+            }
+        }
+        if enc.rows() > 0 {
+            flush(&mut enc, first, &mut run)?;
         }
         w.flush()?;
         Ok(run)
     }
 }
 
-fn encode(r: &PairRow) -> [u8; ROW_BYTES] {
-    let mut b = [0u8; ROW_BYTES];
-    b[0..4].copy_from_slice(&r.a.to_le_bytes());
-    b[4..8].copy_from_slice(&r.b.to_le_bytes());
-    b[8..16].copy_from_slice(&r.c.documents.to_le_bytes());
-    b[16..24].copy_from_slice(&r.c.sentences.to_le_bytes());
-    b[24..32].copy_from_slice(&r.c.window.to_le_bytes());
-    b
-}
-
-fn decode(b: &[u8; ROW_BYTES]) -> PairRow {
-    let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-    let u64_at = |i: usize| {
-        let mut x = [0u8; 8];
-        x.copy_from_slice(&b[i..i + 8]);
-        u64::from_le_bytes(x)
-    };
-    PairRow {
-        a: u32_at(0),
-        b: u32_at(4),
-        c: PairCounts {
-            documents: u64_at(8),
-            sentences: u64_at(16),
-            window: u64_at(24),
-        },
+/// Reads the next block of a run into `payload`: Some((rows, payload bytes)), or None at
+/// the end of the file.
+fn read_block(file: &mut impl Read, payload: &mut Vec<u8>) -> io::Result<Option<(usize, usize)>> {
+    let mut head = [0u8; HEADER_BYTES];
+    let mut got = 0;
+    while got < HEADER_BYTES {
+        match file.read(head.get_mut(got..).unwrap_or_default()) {
+            Ok(0) if got == 0 => return Ok(None),
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
+    let (rows, len) = codec::header(head).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "a run block header out of range",
+        )
+    })?;
+    payload.resize(len, 0);
+    file.read_exact(payload)?;
+    Ok(Some((rows, len)))
 }
 
 /// The head of a source with no rows left (never in the heap).
@@ -255,77 +309,80 @@ const EMPTY: PairRow = PairRow {
     },
 };
 
-/// Rows read back from a run per block (16 KiB: up to [`FAN_IN`] runs are read at once).
-const BLOCK_ROWS: usize = 512;
-
-/// Reads a run back, a block of rows at a time; the file is deleted when the reader is
-/// dropped (unless kept).
+/// Reads a run back, a block at a time (a few KiB: up to [`FAN_IN`] runs are read at
+/// once), optionally only the rows with keys in a range; the file is deleted when the
+/// reader is dropped (unless kept).
 struct RunReader {
-    file: File,
-    /// The current block, whole rows, and where the next row begins in it.
-    bytes: Vec<u8>,
-    len: usize,
+    file: io::BufReader<File>,
+    /// The current block's payload, where the next row begins in it and rows left in it.
+    payload: Vec<u8>,
     at: usize,
-    /// Bytes of the file left to read.
-    left: u64,
+    left: usize,
+    dec: Decoder,
+    /// Rows with [`Order::Keys`] keys below `from` are skipped; the reader ends at the first
+    /// row at `to` or above.
+    from: u64,
+    to: Option<u64>,
+    ended: bool,
     _run: Option<Run>,
 }
 
 impl RunReader {
     fn open(run: Run) -> io::Result<Self> {
-        let mut r = RunReader::range(&run.path, 0, u64::MAX / ROW_BYTES as u64)?;
+        let mut r = RunReader::range(&run, 0, None)?;
         r._run = Some(run);
         Ok(r)
     }
 
-    /// Reads rows `from..to` of the run at `path` (the caller keeps the run).
-    fn range(path: &Path, from: u64, to: u64) -> io::Result<Self> {
-        let mut file = File::open(path)?;
-        file.seek(SeekFrom::Start(from * ROW_BYTES as u64))?;
+    /// Reads the rows of `run` whose keys are `from` or more and below `to` (the caller
+    /// keeps the run; only for runs in [`Order::Keys`]).
+    fn range(run: &Run, from: u64, to: Option<u64>) -> io::Result<Self> {
+        // The last block that starts below `from` may hold it.
+        let start = run.blocks.partition_point(|b| b.first < from);
+        let offset = run
+            .blocks
+            .get(start.saturating_sub(1))
+            .map_or(0, |b| b.offset);
+        let mut file = File::open(&run.path)?;
+        file.seek(SeekFrom::Start(offset))?;
         Ok(RunReader {
-            file,
-            bytes: vec![0; BLOCK_ROWS * ROW_BYTES],
-            len: 0,
+            file: io::BufReader::with_capacity(1 << 13, file),
+            payload: Vec::new(),
             at: 0,
-            left: to.saturating_sub(from) * ROW_BYTES as u64,
+            left: 0,
+            dec: Decoder::new(),
+            from,
+            to,
+            ended: false,
             _run: None,
         })
     }
 
-    /// Reads the next block; false at the end of the file.
-    fn fill(&mut self) -> io::Result<bool> {
-        let mut got = 0;
-        let want = usize::try_from(self.left)
-            .unwrap_or(usize::MAX)
-            .min(self.bytes.len());
-        while let Some(buf) = self.bytes.get_mut(got..want).filter(|b| !b.is_empty()) {
-            match self.file.read(buf) {
-                Ok(0) => break,
-                Ok(n) => got += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        if got % ROW_BYTES != 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
-        self.left -= got as u64;
-        (self.len, self.at) = (got, 0);
-        Ok(got > 0)
-    }
-
     #[inline]
     fn next_row(&mut self) -> io::Result<Option<PairRow>> {
-        if self.at >= self.len && !self.fill()? {
-            return Ok(None);
+        while !self.ended {
+            if self.left == 0 {
+                match read_block(&mut self.file, &mut self.payload)? {
+                    Some((rows, _)) => (self.left, self.at, self.dec) = (rows, 0, Decoder::new()),
+                    None => return Ok(None),
+                }
+            }
+            let row = self
+                .dec
+                .next(&self.payload, &mut self.at)
+                .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "a bad run row"))?;
+            self.left -= 1;
+            let key = pair_key(&row);
+            if key < self.from {
+                continue;
+            }
+            if self.to.is_some_and(|to| key >= to) {
+                self.ended = true;
+                break;
+            }
+            return Ok(Some(row));
         }
-        let row = self
-            .bytes
-            .get(self.at..self.at + ROW_BYTES)
-            .and_then(|b| <&[u8; ROW_BYTES]>::try_from(b).ok())
-            .map(decode);
-        self.at += ROW_BYTES;
-        Ok(row)
+        Ok(None)
     }
 }
 

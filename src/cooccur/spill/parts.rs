@@ -1,78 +1,41 @@
 //! The end of the table's sort, in parallel: the key range of the runs and lists is cut
 //! into one part per thread, and each part is merged, summed, ranked and sorted into
-//! table-order runs on its own. Rows are fixed-size, so a cut is a binary search in each run.
+//! table-order runs on its own. A run knows the first key of each of its blocks, so a part
+//! starts reading each run at the block that holds its first key.
 
 use super::{
-    merge, merge_runs, take_rows, Merged, Order, PairRow, Rows, Run, RunReader, Source, Spiller,
-    FAN_IN, ROW_BYTES,
+    merge, merge_runs, pair_key, take_rows, Merged, Order, PairRow, Rows, Run, RunReader, Source,
+    Spiller, FAN_IN,
 };
-use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
-
-/// Rows of a run file.
-fn run_rows(run: &Run) -> io::Result<u64> {
-    Ok(std::fs::metadata(&run.path)?.len() / ROW_BYTES as u64)
-}
-
-/// The [`Order::Keys`] key of row `i` of a run file.
-fn key_at(f: &mut File, i: u64) -> io::Result<u64> {
-    f.seek(SeekFrom::Start(i * ROW_BYTES as u64))?;
-    let mut b = [0u8; 8];
-    f.read_exact(&mut b)?;
-    let [a0, a1, a2, a3, b0, b1, b2, b3] = b;
-    let (a, b) = (
-        u32::from_le_bytes([a0, a1, a2, a3]),
-        u32::from_le_bytes([b0, b1, b2, b3]),
-    );
-    Ok((u64::from(a) << 32) | u64::from(b))
-}
+use std::io;
 
 /// One sorted input of [`table_rows`], as it is cut into parts.
 enum Input<'a> {
-    Run(&'a Run, File, u64),
+    Run(&'a Run),
     Mem(&'a [PairRow]),
 }
 
+/// Keys sampled from a list: one every this many rows (as many as a run block holds).
+const MEM_STRIDE: usize = 1024;
+
 impl Input<'_> {
-    fn len(&self) -> u64 {
+    /// Keys spread evenly over the input: the first of each run block.
+    fn samples(&self, out: &mut Vec<u64>) {
         match self {
-            Input::Run(_, _, n) => *n,
-            Input::Mem(m) => m.len() as u64,
+            Input::Run(r) => out.extend(r.blocks.iter().map(|b| b.first)),
+            Input::Mem(m) => out.extend(m.iter().step_by(MEM_STRIDE).map(pair_key)),
         }
     }
 
-    fn key(&mut self, i: u64) -> io::Result<u64> {
-        match self {
-            Input::Run(_, f, _) => key_at(f, i),
-            Input::Mem(m) => Ok(m
-                .get(i as usize)
-                .map_or(u64::MAX, |r| Order::Keys.key(r) as u64)),
-        }
-    }
-
-    /// The first row whose key is `key` or more.
-    fn lower_bound(&mut self, key: u64) -> io::Result<u64> {
-        let (mut lo, mut hi) = (0, self.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if self.key(mid)? < key {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        Ok(lo)
-    }
-
-    fn source(&self, from: u64, to: u64) -> io::Result<Source> {
+    /// The rows with keys `from` or more and below `to`.
+    fn source(&self, from: u64, to: Option<u64>) -> io::Result<Source> {
         Ok(match self {
-            Input::Run(r, _, _) => Source::Run(Box::new(RunReader::range(&r.path, from, to)?)),
-            Input::Mem(m) => Source::Mem(
-                m.get(from as usize..to as usize)
-                    .unwrap_or_default()
-                    .to_vec()
-                    .into_iter(),
-            ),
+            Input::Run(r) => Source::Run(Box::new(RunReader::range(r, from, to)?)),
+            Input::Mem(m) => {
+                let lo = m.partition_point(|r| pair_key(r) < from);
+                let hi = to.map_or(m.len(), |to| m.partition_point(|r| pair_key(r) < to));
+                Source::Mem(m.get(lo..hi).unwrap_or_default().to_vec().into_iter())
+            }
         })
     }
 }
@@ -97,49 +60,29 @@ pub fn table_rows(
         let run = spiller.write_stream(merge(group, Vec::new(), Order::Keys)?)?;
         runs.push(run);
     }
-    let mut inputs: Vec<Input<'_>> = Vec::with_capacity(runs.len() + mem.len());
-    for r in &runs {
-        inputs.push(Input::Run(r, File::open(&r.path)?, run_rows(r)?));
-    }
+    let mut inputs: Vec<Input<'_>> = runs.iter().map(Input::Run).collect();
     inputs.extend(mem.iter().map(|m| Input::Mem(m)));
-    // Cut points: quantiles of keys sampled evenly across all rows.
-    let total: u64 = inputs.iter().map(Input::len).sum();
-    let stride = (total / (64 * parts as u64)).max(1);
+    // Cut points: quantiles of keys sampled evenly across all rows. Part p reads the keys
+    // from cut p - 1 (or 0) up to cut p (or the end) of every input.
     let mut samples = Vec::new();
-    for input in &mut inputs {
-        let mut i = stride / 2;
-        while i < input.len() {
-            samples.push(input.key(i)?);
-            i += stride;
-        }
+    for input in &inputs {
+        input.samples(&mut samples);
     }
     samples.sort_unstable();
-    let cuts: Vec<u64> = (1..parts)
+    let mut cuts: Vec<u64> = (1..parts)
         .filter_map(|p| samples.get(p * samples.len() / parts).copied())
         .collect();
-    // Where each cut falls in each input: part p reads bounds[p]..bounds[p+1] of each.
-    let mut bounds: Vec<Vec<u64>> = Vec::with_capacity(inputs.len());
-    for input in &mut inputs {
-        let mut b = vec![0];
-        for &c in &cuts {
-            b.push(input.lower_bound(c)?);
-        }
-        b.push(input.len());
-        bounds.push(b);
-    }
+    cuts.dedup();
     let buffer = (2 * spiller.threshold() / parts).max(1);
     let done: Vec<(Vec<Run>, Vec<PairRow>)> = (0..=cuts.len())
         .into_par_iter()
         .map(|p| -> io::Result<(Vec<Run>, Vec<PairRow>)> {
-            let mut sources = Vec::with_capacity(inputs.len());
-            for (input, b) in inputs.iter().zip(&bounds) {
-                let (from, to) = (b.get(p).copied(), b.get(p + 1).copied());
-                if let (Some(from), Some(to)) = (from, to) {
-                    if from < to {
-                        sources.push(input.source(from, to)?);
-                    }
-                }
-            }
+            let from = p.checked_sub(1).and_then(|q| cuts.get(q)).copied();
+            let (from, to) = (from.unwrap_or(0), cuts.get(p).copied());
+            let sources = inputs
+                .iter()
+                .map(|input| input.source(from, to))
+                .collect::<io::Result<Vec<Source>>>()?;
             let mut rows = Merged::new(sources, Order::Keys).filter_map(|r| match r {
                 Ok(r) => {
                     let (x, y) = (rank(r.a)?, rank(r.b)?);
