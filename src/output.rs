@@ -9,6 +9,9 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+mod streamed;
+pub use streamed::Streamed;
+
 /// The files of an output folder.
 pub const FILES: [&str; 5] = [
     "entities.jsonl",
@@ -169,7 +172,7 @@ impl OutDir {
         std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(len))
             .map_err(|e| Error::io(&path, e))?;
         Ok(Writer {
-            inner: BufWriter::with_capacity(1 << 20, f),
+            inner: BufWriter::with_capacity(1 << 20, Streamed::new(f, len)),
             path,
             name: name.to_string(),
             written: len,
@@ -191,7 +194,7 @@ impl OutDir {
         let path = self.temp(name);
         let f = File::create(&path).map_err(|e| Error::io(&path, e))?;
         Ok(Writer {
-            inner: BufWriter::with_capacity(1 << 20, f),
+            inner: BufWriter::with_capacity(1 << 20, Streamed::new(f, 0)),
             path,
             name: name.to_string(),
             written: 0,
@@ -205,7 +208,8 @@ impl OutDir {
         } = w;
         let f = inner
             .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))?;
+            .map_err(|e| Error::io(&path, e.into_error()))?
+            .into_file();
         f.sync_all().map_err(|e| Error::io(&path, e))?;
         let dest = self.dir.join(&name);
         std::fs::rename(&path, &dest).map_err(|e| Error::io(&dest, e))
@@ -215,7 +219,7 @@ impl OutDir {
 /// A file being written under its temporary name.
 #[derive(Debug)]
 pub struct Writer {
-    inner: BufWriter<File>,
+    inner: BufWriter<Streamed>,
     path: PathBuf,
     name: String,
     written: u64,
@@ -235,13 +239,14 @@ impl Writer {
         self.inner.flush().map_err(|e| Error::io(&self.path, e))?;
         self.inner
             .get_ref()
+            .get_ref()
             .sync_data()
             .map_err(|e| Error::io(&self.path, e))?;
         Ok(self.written)
     }
 
     /// The underlying buffered writer (for table writers).
-    pub fn inner(&mut self) -> &mut BufWriter<File> {
+    pub fn inner(&mut self) -> &mut BufWriter<Streamed> {
         &mut self.inner
     }
 
