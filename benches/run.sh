@@ -47,8 +47,9 @@ st=(); for i in 1 2 3; do rm -rf "$W/o4"; st+=("$(t "$GZ" extract -j 1 -o "$W/o4
 BIG="$W/big.txt"
 if [ "$BIG_COPIES" -gt 0 ]; then
   rm -f "$BIG"; for i in $(seq "$BIG_COPIES"); do cat "$C"/*.txt >> "$BIG"; done
-  rm -rf "$W/b1"; big1=$(t "$GZ" extract -j 1 --no-builtin -g "$GAZ" --max-doc-bytes 4000000000 -o "$W/b1" -q "$BIG")
-  rm -rf "$W/b2"; big2=$(t "$GZ" extract -j 2 --no-builtin -g "$GAZ" --max-doc-bytes 4000000000 -o "$W/b2" -q "$BIG")
+  # Each output is removed before the next run, so neither run starts with the other's in memory.
+  rm -rf "$W/b1"; big1=$(t "$GZ" extract -j 1 --no-builtin -g "$GAZ" --max-doc-bytes 4000000000 -o "$W/b1" -q "$BIG"); rm -rf "$W/b1"
+  rm -rf "$W/b2"; big2=$(t "$GZ" extract -j 2 --no-builtin -g "$GAZ" --max-doc-bytes 4000000000 -o "$W/b2" -q "$BIG"); rm -rf "$W/b2"
   BIGBYTES=$(stat -c %s "$BIG"); rm -f "$BIG"; rm -rf "$W/b1" "$W/b2"
 else
   big1="0 0"; big2="0 0"; BIGBYTES=0
