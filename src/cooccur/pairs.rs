@@ -164,11 +164,6 @@ impl PairMap {
     /// pool; otherwise they stream through sorted runs on disk.
     pub fn into_table(mut self, rank: &(dyn Fn(u32) -> Option<u32> + Sync)) -> io::Result<Rows> {
         use rayon::prelude::*;
-        let ranked = |r: PairRow| -> Option<PairRow> {
-            let (x, y) = (rank(r.a)?, rank(r.b)?);
-            let (a, b) = if x < y { (x, y) } else { (y, x) };
-            Some(PairRow { a, b, c: r.c })
-        };
         if let Some(e) = self.error.take() {
             return Err(e);
         }
@@ -182,7 +177,10 @@ impl PairMap {
         }
         // Each list is sorted by keys and holds a pair once: merging them sums the counts.
         let summed = lists.into_par_iter().reduce(Vec::new, merge_sum);
-        let mut rows: Vec<PairRow> = summed.into_par_iter().filter_map(ranked).collect();
+        let mut rows: Vec<PairRow> = summed
+            .into_par_iter()
+            .filter_map(|r| r.ranked(rank))
+            .collect();
         rows.par_sort_unstable_by_key(|r| Order::Table.key(r));
         Ok(Box::new(rows.into_iter().map(Ok)))
     }

@@ -40,6 +40,28 @@ pub struct PairRow {
     pub c: PairCounts,
 }
 
+impl PairRow {
+    /// Keys and counts all zero.
+    pub const ZERO: PairRow = PairRow {
+        a: 0,
+        b: 0,
+        c: PairCounts {
+            documents: 0,
+            sentences: 0,
+            window: 0,
+        },
+    };
+
+    /// The row with its keys replaced by `rank` (smaller first), or None when a key has no
+    /// rank (its entity is left out of the table).
+    #[inline]
+    pub fn ranked(self, rank: &(dyn Fn(u32) -> Option<u32> + Sync)) -> Option<PairRow> {
+        let (x, y) = (rank(self.a)?, rank(self.b)?);
+        let (a, b) = if x < y { (x, y) } else { (y, x) };
+        Some(PairRow { a, b, c: self.c })
+    }
+}
+
 /// The order of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
@@ -298,17 +320,6 @@ fn read_block(file: &mut impl Read, payload: &mut Vec<u8>) -> io::Result<Option<
     Ok(Some((rows, len)))
 }
 
-/// The head of a source with no rows left (never in the heap).
-const EMPTY: PairRow = PairRow {
-    a: 0,
-    b: 0,
-    c: PairCounts {
-        documents: 0,
-        sentences: 0,
-        window: 0,
-    },
-};
-
 /// Reads a run back, a block at a time (a few KiB: up to [`FAN_IN`] runs are read at
 /// once), optionally only the rows with keys in a range; the file is deleted when the
 /// reader is dropped (unless kept).
@@ -441,7 +452,8 @@ impl Merged {
             self.started = true;
             for (i, s) in self.sources.iter_mut().enumerate() {
                 let first = s.next_row()?;
-                self.heads.push(first.unwrap_or(EMPTY));
+                // A source with no rows left keeps a zero head (never in the heap).
+                self.heads.push(first.unwrap_or(PairRow::ZERO));
                 if let Some(row) = first {
                     self.heap
                         .push(std::cmp::Reverse((self.order.key(&row), i as u32)));

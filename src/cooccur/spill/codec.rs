@@ -21,15 +21,7 @@ const MAX_ROW_BYTES: usize = 5 + 5 + 10 + 10 + 10;
 pub(super) const MAX_PAYLOAD: usize = BLOCK_ROWS * MAX_ROW_BYTES;
 
 /// The row a block's first row is coded against.
-const ZERO: PairRow = PairRow {
-    a: 0,
-    b: 0,
-    c: PairCounts {
-        documents: 0,
-        sentences: 0,
-        window: 0,
-    },
-};
+const ZERO: PairRow = PairRow::ZERO;
 
 #[inline]
 fn put(buf: &mut Vec<u8>, mut v: u64) {

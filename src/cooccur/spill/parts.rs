@@ -84,11 +84,7 @@ pub fn table_rows(
                 .map(|input| input.source(from, to))
                 .collect::<io::Result<Vec<Source>>>()?;
             let mut rows = Merged::new(sources, Order::Keys).filter_map(|r| match r {
-                Ok(r) => {
-                    let (x, y) = (rank(r.a)?, rank(r.b)?);
-                    let (a, b) = if x < y { (x, y) } else { (y, x) };
-                    Some(Ok(PairRow { a, b, c: r.c }))
-                }
+                Ok(r) => r.ranked(rank).map(Ok),
                 Err(e) => Some(Err(e)),
             });
             let mut out = Vec::new();
