@@ -471,8 +471,9 @@ pub fn extract_inputs(
                     .max(CHECKPOINT_MIN)
             });
             // The next batch is scanned while this one settles, unless a checkpoint may be
-            // due: it counts whole documents, so nothing may be scanned ahead of it.
-            let due = checkpointing && last.elapsed() >= spacing;
+            // due: it counts whole documents, so nothing may be scanned ahead of it. Inside a
+            // long document none can be taken (until it ends), so the scan goes on ahead.
+            let due = checkpointing && last.elapsed() >= spacing && stitcher.idle();
             let (results, mut next) = match next {
                 Some(b) if !due => {
                     let (results, scanned) =
