@@ -11,7 +11,6 @@
 
 use super::PairCounts;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -19,7 +18,10 @@ use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
 
 mod codec;
+mod merge;
 mod parts;
+use merge::{merge, take_rows, Merged, Source};
+pub use merge::{merge_runs, Rows};
 pub use parts::table_rows;
 
 use codec::{Decoder, Encoder, HEADER_BYTES};
@@ -395,170 +397,6 @@ impl RunReader {
         }
         Ok(None)
     }
-}
-
-/// A stream of pair rows.
-pub type Rows = Box<dyn Iterator<Item = io::Result<PairRow>> + Send>;
-
-/// One sorted input of a merge.
-enum Source {
-    Run(Box<RunReader>),
-    Mem(std::vec::IntoIter<PairRow>),
-}
-
-impl Source {
-    #[inline]
-    fn next_row(&mut self) -> io::Result<Option<PairRow>> {
-        match self {
-            Source::Run(r) => r.next_row(),
-            Source::Mem(m) => Ok(m.next()),
-        }
-    }
-}
-
-/// A k-way merge of sorted sources (a heap of each source's next row, by the row's sort
-/// key); with [`Order::Keys`], consecutive rows of the same pair are summed.
-struct Merged {
-    sources: Vec<Source>,
-    /// The next row of each source.
-    heads: Vec<PairRow>,
-    /// (key, source) of every source with a next row; reversed, so the max-heap yields the
-    /// smallest key, ties to the earlier source.
-    heap: BinaryHeap<std::cmp::Reverse<(u128, u32)>>,
-    order: Order,
-    started: bool,
-    done: bool,
-    /// A row read ahead while summing.
-    pending: Option<PairRow>,
-}
-
-impl Merged {
-    fn new(sources: Vec<Source>, order: Order) -> Self {
-        Merged {
-            heads: Vec::with_capacity(sources.len()),
-            heap: BinaryHeap::with_capacity(sources.len()),
-            sources,
-            order,
-            started: false,
-            done: false,
-            pending: None,
-        }
-    }
-
-    /// The smallest row of all sources, or None at the end.
-    #[inline]
-    fn pop(&mut self) -> io::Result<Option<PairRow>> {
-        if !self.started {
-            self.started = true;
-            for (i, s) in self.sources.iter_mut().enumerate() {
-                let first = s.next_row()?;
-                // A source with no rows left keeps a zero head (never in the heap).
-                self.heads.push(first.unwrap_or(PairRow::ZERO));
-                if let Some(row) = first {
-                    self.heap
-                        .push(std::cmp::Reverse((self.order.key(&row), i as u32)));
-                }
-            }
-        }
-        let Some(mut top) = self.heap.peek_mut() else {
-            return Ok(None);
-        };
-        let src = top.0 .1 as usize;
-        let (Some(source), Some(head)) = (self.sources.get_mut(src), self.heads.get_mut(src))
-        else {
-            return Ok(None);
-        };
-        let row = *head;
-        match source.next_row()? {
-            Some(next) => {
-                *head = next;
-                *top = std::cmp::Reverse((self.order.key(&next), src as u32));
-            }
-            None => {
-                std::collections::binary_heap::PeekMut::pop(top);
-            }
-        }
-        Ok(Some(row))
-    }
-}
-impl Iterator for Merged {
-    type Item = io::Result<PairRow>;
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let step = |m: &mut Merged| -> io::Result<Option<PairRow>> {
-            let mut cur = match m.pending.take() {
-                Some(r) => r,
-                None => match m.pop()? {
-                    Some(r) => r,
-                    None => return Ok(None),
-                },
-            };
-            if m.order == Order::Keys {
-                while let Some(r) = m.pop()? {
-                    if r.a == cur.a && r.b == cur.b {
-                        cur.c += r.c;
-                    } else {
-                        m.pending = Some(r);
-                        break;
-                    }
-                }
-            }
-            Ok(Some(cur))
-        };
-        match step(self) {
-            Ok(Some(r)) => Some(Ok(r)),
-            Ok(None) => {
-                self.done = true;
-                None
-            }
-            Err(e) => {
-                self.done = true;
-                Some(Err(e))
-            }
-        }
-    }
-}
-
-fn merge(runs: Vec<Run>, mem: Vec<Vec<PairRow>>, order: Order) -> io::Result<Merged> {
-    let mut sources: Vec<Source> = Vec::with_capacity(runs.len() + mem.len());
-    for r in runs {
-        sources.push(Source::Run(Box::new(RunReader::open(r)?)));
-    }
-    for rows in mem {
-        sources.push(Source::Mem(rows.into_iter()));
-    }
-    Ok(Merged::new(sources, order))
-}
-
-/// Merges runs and in-memory row lists, each sorted in `order`, into one stream in `order`;
-/// with [`Order::Keys`], rows of the same pair are summed.
-pub fn merge_runs(
-    spiller: &Spiller,
-    mut runs: Vec<Run>,
-    mem: Vec<Vec<PairRow>>,
-    order: Order,
-) -> io::Result<Rows> {
-    while runs.len() + mem.len() > FAN_IN && runs.len() >= 2 {
-        let take = runs.len().min(FAN_IN);
-        let group: Vec<Run> = runs.drain(..take).collect();
-        let run = spiller.write_stream(merge(group, Vec::new(), order)?)?;
-        runs.push(run);
-    }
-    Ok(Box::new(merge(runs, mem, order)?))
-}
-
-/// Up to `n` rows of a stream.
-fn take_rows(
-    rows: &mut impl Iterator<Item = io::Result<PairRow>>,
-    n: usize,
-) -> io::Result<Vec<PairRow>> {
-    let mut buf = Vec::with_capacity(n);
-    for r in rows.take(n) {
-        buf.push(r?);
-    }
-    Ok(buf)
 }
 
 /// Removes the pair runs left in the output folder (after a complete run).

@@ -3,6 +3,7 @@
 //! table-order runs on its own. A run knows the first key of each of its blocks, so a part
 //! starts reading each run at the block that holds its first key.
 
+use super::codec::BLOCK_ROWS;
 use super::{
     merge, merge_runs, pair_key, take_rows, Merged, Order, PairRow, Rows, Run, RunReader, Source,
     Spiller, FAN_IN,
@@ -15,15 +16,13 @@ enum Input<'a> {
     Mem(&'a [PairRow]),
 }
 
-/// Keys sampled from a list: one every this many rows (as many as a run block holds).
-const MEM_STRIDE: usize = 1024;
-
 impl Input<'_> {
-    /// Keys spread evenly over the input: the first of each run block.
+    /// Keys spread evenly over the input: the first of each run block, or of each block's
+    /// worth of a list.
     fn samples(&self, out: &mut Vec<u64>) {
         match self {
             Input::Run(r) => out.extend(r.blocks.iter().map(|b| b.first)),
-            Input::Mem(m) => out.extend(m.iter().step_by(MEM_STRIDE).map(pair_key)),
+            Input::Mem(m) => out.extend(m.iter().step_by(BLOCK_ROWS).map(pair_key)),
         }
     }
 
