@@ -10,7 +10,7 @@
 #![deny(clippy::indexing_slicing)]
 
 use crate::checkpoint::{self, Header};
-use crate::chunk::{self, ChunkConfig, Emit, Scanned, Stitcher};
+use crate::chunk::{self, ChunkConfig, Scanned, Stitcher};
 use crate::cooccur::spill::remove_runs;
 
 use crate::cooccur::{describe_key, drain, Accumulator, CoocOptions, Keys, Run, Spiller, Totals};
@@ -23,16 +23,17 @@ use crate::pipeline::Pipeline;
 use crate::record::{write_mentions, DocumentRecord};
 use crate::resume::{fingerprint, resume_from, Start};
 use crate::tables::{write_cooccurrence, write_entities, EntityTable};
-use rayon::prelude::*;
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{channel, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod flow;
 mod summary;
+use flow::{CloseGuard, Flight, InOrder, Reorder};
 pub use summary::Summary;
 
 /// Everything an extract run needs besides the pipeline.
@@ -93,17 +94,15 @@ enum Work {
     Chunk(Box<Scanned>),
 }
 
-/// A result in input order, ready or to be formatted.
-enum Job {
-    Ready(DocResult),
-    Emit(Emit),
-}
-
 /// A batch of results for the writer, with the totals of the documents processed since the
 /// last checkpoint when it is time for one.
 struct Msg {
+    /// Place in input order (see `flow::Reorder`).
+    seq: u64,
     results: Vec<DocResult>,
     checkpoint: Option<Totals>,
+    /// Bytes of the unit, let out of the flight once written.
+    bytes: u64,
 }
 
 const BATCH_DOCS: usize = 512;
@@ -224,8 +223,9 @@ pub fn extract_inputs(
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {} worker threads: {e}", cfg.threads)))?;
 
-    let (batch_tx, batch_rx) = sync_channel::<Vec<Unit>>(2);
-    let (res_tx, res_rx) = sync_channel::<Msg>(2);
+    // Batches of units with their sizes, read ahead of the workers.
+    let (batch_tx, batch_rx) = sync_channel::<Vec<(Unit, u64)>>(2);
+    let (res_tx, res_rx) = channel::<Msg>();
     let skip = usize::try_from(start.units).unwrap_or(usize::MAX);
     // Test knob: GAZEX_BATCH_DOCS sets the documents per batch (the unit of a checkpoint).
     let batch_docs = std::env::var("GAZEX_BATCH_DOCS")
@@ -244,6 +244,8 @@ pub fn extract_inputs(
         .skipping(skip);
     let chunk_batch =
         (BATCH_BYTES as usize).max(workers.saturating_mul(chunking.chunk_bytes)) as u64;
+    // Between the reader and the writer: about two batches (one scanned, one written).
+    let flight = &Flight::new(batch_docs.saturating_mul(2), chunk_batch.saturating_mul(2));
 
     type Writers = (Option<Writer>, Option<Writer>);
     // Pair maps that grow too large spill to sorted runs in the output folder.
@@ -294,9 +296,10 @@ pub fn extract_inputs(
             let mut size = 0;
             let mut chunks = 0;
             for u in units {
-                size += u.size_hint();
+                let hint = u.size_hint();
+                size += hint;
                 chunks += usize::from(matches!(u, Unit::Chunk(_)));
-                batch.push(u);
+                batch.push((u, hint));
                 let full = if chunks > 0 {
                     chunks >= workers || size >= chunk_batch
                 } else {
@@ -323,78 +326,94 @@ pub fn extract_inputs(
             let (mut ent_w, mut doc_w) = (ent_w, doc_w);
             let mut seen_ids = seen_ids;
             let mut line = Vec::new();
-            for msg in res_rx {
-                let got_checkpoint = msg.checkpoint.is_some();
-                let mut n = 0;
-                let mut b = 0;
-                for r in msg.results {
-                    if cfg.stdout {
-                        stdout
-                            .lock()
-                            .write_all(&r.mentions_json)
-                            .map_err(|e| Error::io("<stdout>", e))?;
-                    } else if let Some(w) = ent_w.as_mut() {
-                        w.write_all(&r.mentions_json)?;
-                    }
-                    b += r.progress;
-                    let Some(mut rec) = r.record else { continue };
-                    let rec = &mut rec;
-                    if !seen_ids.insert(rec.doc.clone()) {
-                        rec.warnings
-                            .push(format!("duplicate document id `{}`", rec.doc));
-                    }
-                    sum.documents += 1;
-                    sum.mentions += rec.mentions as u64;
-                    sum.bytes += rec.bytes;
-                    if !rec.warnings.is_empty() {
-                        sum.warned_documents += 1;
-                        sum.warnings += rec.warnings.len() as u64;
-                        for w in &rec.warnings {
-                            if sum.first_warnings.len() < 1000 {
-                                sum.first_warnings.push((rec.doc.clone(), w.clone()));
+            // However the writer ends, nothing more is let in.
+            let _close = CloseGuard {
+                flight,
+                always: true,
+            };
+            let mut order = Reorder::new();
+            for m in res_rx {
+                order.put(m.seq, m);
+                while let Some(msg) = order.take() {
+                    let got_checkpoint = msg.checkpoint.is_some();
+                    let (unit, unit_bytes) = (usize::from(msg.checkpoint.is_none()), msg.bytes);
+                    let mut n = 0;
+                    let mut b = 0;
+                    for r in msg.results {
+                        if cfg.stdout {
+                            stdout
+                                .lock()
+                                .write_all(&r.mentions_json)
+                                .map_err(|e| Error::io("<stdout>", e))?;
+                        } else if let Some(w) = ent_w.as_mut() {
+                            w.write_all(&r.mentions_json)?;
+                        }
+                        b += r.progress;
+                        let Some(mut rec) = r.record else { continue };
+                        let rec = &mut rec;
+                        if !seen_ids.insert(rec.doc.clone()) {
+                            rec.warnings
+                                .push(format!("duplicate document id `{}`", rec.doc));
+                        }
+                        sum.documents += 1;
+                        sum.mentions += rec.mentions as u64;
+                        sum.bytes += rec.bytes;
+                        if !rec.warnings.is_empty() {
+                            sum.warned_documents += 1;
+                            sum.warnings += rec.warnings.len() as u64;
+                            for w in &rec.warnings {
+                                if sum.first_warnings.len() < 1000 {
+                                    sum.first_warnings.push((rec.doc.clone(), w.clone()));
+                                }
                             }
                         }
+                        if let Some(w) = doc_w.as_mut() {
+                            line.clear();
+                            rec.write(&mut line);
+                            w.write_all(&line)?;
+                        }
+                        n += 1;
                     }
-                    if let Some(w) = doc_w.as_mut() {
-                        line.clear();
-                        rec.write(&mut line);
-                        w.write_all(&line)?;
+                    units_done += n;
+                    if cfg.stdout {
+                        std::io::stdout()
+                            .flush()
+                            .map_err(|e| Error::io("<stdout>", e))?;
                     }
-                    n += 1;
+                    if let Some(delta) = msg.checkpoint {
+                        totals += delta;
+                    }
+                    if let (true, Some(dir)) = (got_checkpoint, &out_dir) {
+                        let t = Instant::now();
+                        // Every pair goes to a run on disk that the checkpoint lists and keeps.
+                        totals.pairs.flush().map_err(|e| Error::io(dir, e))?;
+                        for r in totals.pairs.runs_mut() {
+                            r.sync().map_err(|e| Error::io(dir, e))?;
+                            r.keep(true);
+                        }
+                        if let Some(w) = ent_w.as_mut() {
+                            ent_len = w.sync()?;
+                        }
+                        if let Some(w) = doc_w.as_mut() {
+                            doc_len = w.sync()?;
+                        }
+                        let h = Header {
+                            entities_len: ent_len,
+                            documents_len: doc_len,
+                            counters: sum.counters(),
+                            ..Header::new(fp_ref.clone(), units_done)
+                        };
+                        checkpoint::write(dir, &h, &totals, &keys_ref.interned_ids())?;
+                        cost.store(t.elapsed().as_millis() as u64, Ordering::Relaxed);
+                    }
+                    progress.advance(b, n);
+                    flight.leave(unit, unit_bytes);
                 }
-                units_done += n;
-                if cfg.stdout {
-                    std::io::stdout()
-                        .flush()
-                        .map_err(|e| Error::io("<stdout>", e))?;
-                }
-                if let Some(delta) = msg.checkpoint {
-                    totals += delta;
-                }
-                if let (true, Some(dir)) = (got_checkpoint, &out_dir) {
-                    let t = Instant::now();
-                    // Every pair goes to a run on disk that the checkpoint lists and keeps.
-                    totals.pairs.flush().map_err(|e| Error::io(dir, e))?;
-                    for r in totals.pairs.runs_mut() {
-                        r.sync().map_err(|e| Error::io(dir, e))?;
-                        r.keep(true);
-                    }
-                    if let Some(w) = ent_w.as_mut() {
-                        ent_len = w.sync()?;
-                    }
-                    if let Some(w) = doc_w.as_mut() {
-                        doc_len = w.sync()?;
-                    }
-                    let h = Header {
-                        entities_len: ent_len,
-                        documents_len: doc_len,
-                        counters: sum.counters(),
-                        ..Header::new(fp_ref.clone(), units_done)
-                    };
-                    checkpoint::write(dir, &h, &totals, &keys_ref.interned_ids())?;
-                    cost.store(t.elapsed().as_millis() as u64, Ordering::Relaxed);
-                }
-                progress.advance(b, n);
+            }
+            if order.stranded() > 0 {
+                return Err(Error::Usage(
+                    "internal error: results were lost between the workers and the writer".into(),
+                ));
             }
             Ok((sum, totals, (ent_w, doc_w)))
         });
@@ -404,105 +423,104 @@ pub fn extract_inputs(
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_millis);
         let mut last = Instant::now();
-        let mut stitcher = Stitcher::new(chunking);
+        let stitcher = Mutex::new(Stitcher::new(chunking));
         let g = pipeline.gazetteer();
-        // The parallel part of a batch: documents processed, chunks scanned.
-        let scan = |batch: Vec<Unit>| -> Vec<Work> {
-            batch
-                .into_par_iter()
-                .map(|u| match u {
-                    Unit::Chunk(c) => Work::Chunk(Box::new(chunk::scan(pipeline, *c))),
-                    u => Work::Done(process_unit(pipeline, cfg, u, &accs)),
-                })
-                .collect()
+        let order = InOrder::new();
+        // A worker's part of a unit, in any order: a document processed, a chunk scanned.
+        let scan = |u: Unit| match u {
+            Unit::Chunk(c) => Work::Chunk(Box::new(chunk::scan(pipeline, *c))),
+            u => Work::Done(process_unit(pipeline, cfg, u, &accs)),
         };
-        // The rest, on rayon's current pool: chunks joined in order (see `chunk`), then their
-        // records formatted in parallel.
-        let settle = |works: Vec<Work>, stitcher: &mut Stitcher| -> Vec<DocResult> {
-            let mut jobs = Vec::with_capacity(works.len());
-            let mut emits = Vec::new();
-            for w in works {
-                match w {
-                    Work::Done(r) => jobs.push(Job::Ready(r)),
-                    Work::Chunk(s) => {
-                        let cx = chunk::Context {
-                            pipeline,
-                            cooc: &cfg.cooc,
-                        };
-                        if let Some(m) = accs.first() {
-                            if let Ok(mut acc) = m.lock() {
-                                stitcher.push(*s, &cx, &mut acc, &mut emits);
-                            }
+        // The part in input order: chunks joined (see `chunk`) and their records formatted.
+        let settle = |_unit: u64, (w, bytes, seq): (Work, u64, u64)| {
+            let results = match w {
+                Work::Done(r) => vec![r],
+                Work::Chunk(s) => {
+                    let cx = chunk::Context {
+                        pipeline,
+                        cooc: &cfg.cooc,
+                    };
+                    let mut emits = Vec::new();
+                    if let Some(m) = accs.first() {
+                        if let Ok(mut acc) = m.lock() {
+                            let mut st = stitcher.lock().unwrap_or_else(|e| e.into_inner());
+                            st.push(*s, &cx, &mut acc, &mut emits);
                         }
-                        jobs.extend(emits.drain(..).map(Job::Emit));
                     }
-                }
-            }
-            let finish = |j: Job| match j {
-                Job::Ready(r) => r,
-                Job::Emit(e) => DocResult {
-                    mentions_json: e.format(g),
-                    record: e.record,
-                    progress: e.progress,
-                },
-            };
-            if jobs.iter().any(|j| matches!(j, Job::Emit(_))) {
-                jobs.into_par_iter().map(finish).collect()
-            } else {
-                jobs.into_iter().map(finish).collect()
-            }
-        };
-        let mut batches = batch_rx.into_iter();
-        let mut pending: Option<Vec<Work>> = None;
-        loop {
-            let next = batches.next();
-            let Some(works) = pending.take() else {
-                match next {
-                    Some(b) => {
-                        pending = Some(pool.install(|| scan(b)));
-                        continue;
-                    }
-                    None => break,
+                    emits
+                        .into_iter()
+                        .map(|e| DocResult {
+                            mentions_json: e.format(g),
+                            record: e.record,
+                            progress: e.progress,
+                        })
+                        .collect()
                 }
             };
-            let spacing = fixed_gap.unwrap_or_else(|| {
-                Duration::from_millis(cost.load(Ordering::Relaxed))
-                    .saturating_mul(CHECKPOINT_SPACING)
-                    .max(CHECKPOINT_MIN)
+            // Fails only once the writer has stopped, which closed the flight.
+            let _ = res_tx.send(Msg {
+                seq,
+                results,
+                checkpoint: None,
+                bytes,
             });
-            // The next batch is scanned while this one settles, unless a checkpoint may be
-            // due: it counts whole documents, so nothing may be scanned ahead of it. Inside a
-            // long document none can be taken (until it ends), so the scan goes on ahead.
-            let due = checkpointing && last.elapsed() >= spacing && stitcher.idle();
-            let (results, mut next) = match next {
-                Some(b) if !due => {
-                    let (results, scanned) =
-                        pool.install(|| rayon::join(|| settle(works, &mut stitcher), || scan(b)));
-                    pending = Some(scanned);
-                    (results, None)
+        };
+        // Units are settled in their order, messages (units and checkpoints) written in theirs.
+        let (mut unit, mut seq) = (0u64, 0u64);
+        // The last unit let in ends a document: a checkpoint may follow it.
+        let mut at_doc_end = true;
+        pool.in_place_scope_fifo(|sc| {
+            for batch in batch_rx {
+                for (u, bytes) in batch {
+                    if !flight.enter(bytes) {
+                        return;
+                    }
+                    at_doc_end = match &u {
+                        Unit::Chunk(c) => c.end.is_some(),
+                        _ => true,
+                    };
+                    let (k, n) = (unit, seq);
+                    unit += 1;
+                    seq += 1;
+                    let (scan, settle, order) = (&scan, &settle, &order);
+                    sc.spawn_fifo(move |_| {
+                        let _guard = CloseGuard {
+                            flight,
+                            always: false,
+                        };
+                        let w = scan(u);
+                        order.deliver(k, (w, bytes, n), settle);
+                    });
                 }
-                next => (pool.install(|| settle(works, &mut stitcher)), next),
-            };
-            // Never inside a chunked document.
-            let checkpoint = if due && stitcher.idle() {
-                last = Instant::now();
-                Some(pool.install(|| drain(&accs, &spiller)))
-            } else {
-                None
-            };
-            if res_tx
-                .send(Msg {
-                    results,
-                    checkpoint,
-                })
-                .is_err()
-            {
-                break;
+                let spacing = fixed_gap.unwrap_or_else(|| {
+                    Duration::from_millis(cost.load(Ordering::Relaxed))
+                        .saturating_mul(CHECKPOINT_SPACING)
+                        .max(CHECKPOINT_MIN)
+                });
+                // A checkpoint counts whole documents: every unit let in is written first,
+                // which is only worth waiting for at the end of a document.
+                if checkpointing && at_doc_end && last.elapsed() >= spacing {
+                    if !flight.wait_empty() {
+                        return;
+                    }
+                    let idle = stitcher.lock().is_ok_and(|s| s.idle());
+                    if idle {
+                        last = Instant::now();
+                        let delta = pool.install(|| drain(&accs, &spiller));
+                        let m = Msg {
+                            seq,
+                            results: Vec::new(),
+                            checkpoint: Some(delta),
+                            bytes: 0,
+                        };
+                        seq += 1;
+                        if res_tx.send(m).is_err() {
+                            return;
+                        }
+                    }
+                }
             }
-            if let Some(b) = next.take() {
-                pending = Some(pool.install(|| scan(b)));
-            }
-        }
+        });
         drop(res_tx);
         writer
             .join()
