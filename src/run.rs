@@ -1,7 +1,8 @@
 //! Run: drives an `extract` over a corpus. A reader thread lists and batches the units of work,
 //! rayon workers read, decode and process each document (records are formatted in the
-//! workers), and one writer thread writes the files in input order and sums the totals, so
-//! output is byte-identical for any thread count and memory stays bounded by the batch size.
+//! workers) as soon as one is free, with no barrier between batches (see `flow`), and one
+//! writer thread writes the files in input order and sums the totals, so output is
+//! byte-identical for any thread count and memory stays bounded by the units in flight.
 //! A text longer than a chunk is read by the reader thread in chunks that the workers scan
 //! in parallel and that are joined in order between the two (see `chunk`).
 //! Every so often (adaptively, so that checkpoints cost a few per cent of the run at most) the
@@ -106,7 +107,7 @@ struct Msg {
 }
 
 const BATCH_DOCS: usize = 512;
-/// Bytes of text per batch: a batch settles while the next is scanned, so two are in memory.
+/// Bytes of text per batch of the reader; about two batches are in flight at once.
 const BATCH_BYTES: u64 = 4 << 20;
 /// Shortest time between two checkpoints.
 const CHECKPOINT_MIN: Duration = Duration::from_secs(5);
