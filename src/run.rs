@@ -95,8 +95,8 @@ enum Work {
     Chunk(Box<Scanned>),
 }
 
-/// A batch of results for the writer, with the totals of the documents processed since the
-/// last checkpoint when it is time for one.
+/// For the writer: the results of one unit, or the totals of the documents processed since
+/// the last checkpoint when it is time for one.
 struct Msg {
     /// Place in input order (see `flow::Reorder`).
     seq: u64,
