@@ -95,8 +95,7 @@ impl Drop for CloseGuard<'_> {
 
 #[derive(Debug)]
 struct Queue<T> {
-    next: u64,
-    ready: BTreeMap<u64, T>,
+    items: Reorder<T>,
     busy: bool,
 }
 
@@ -111,8 +110,7 @@ impl<T> InOrder<T> {
     pub fn new() -> Self {
         InOrder {
             queue: Mutex::new(Queue {
-                next: 0,
-                ready: BTreeMap::new(),
+                items: Reorder::new(),
                 busy: false,
             }),
         }
@@ -122,17 +120,16 @@ impl<T> InOrder<T> {
     /// item that is next in order, those handed in meanwhile by other threads included.
     pub fn deliver(&self, seq: u64, item: T, mut settle: impl FnMut(u64, T)) {
         let mut q = lock(&self.queue);
-        q.ready.insert(seq, item);
+        q.items.put(seq, item);
         if q.busy {
             return;
         }
         q.busy = true;
         loop {
-            let n = q.next;
-            let Some(item) = q.ready.remove(&n) else {
+            let n = q.items.next;
+            let Some(item) = q.items.take() else {
                 break;
             };
-            q.next = n + 1;
             drop(q);
             settle(n, item);
             q = lock(&self.queue);
