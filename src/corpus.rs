@@ -34,6 +34,8 @@ pub enum Unit {
         path: PathBuf,
         /// Its document id.
         id: String,
+        /// Its size when the inputs were listed.
+        len: u64,
     },
     /// A JSONL line to parse.
     Line {
@@ -64,8 +66,8 @@ pub enum Unit {
 /// One input found by the walk, before reading.
 #[derive(Debug, Clone)]
 pub enum Entry {
-    /// A regular file and its document id.
-    File(PathBuf, String),
+    /// A regular file, its document id and its size when listed.
+    File(PathBuf, String, u64),
     /// Standard input.
     Stdin,
     /// Something that is skipped, with the reason.
@@ -75,10 +77,21 @@ pub enum Entry {
 /// Lists every input in order: files as given, folders walked recursively (sorted by name,
 /// hidden files skipped, symbolic links followed only with `follow`).
 pub fn discover(inputs: &[PathBuf], follow: bool) -> Result<Vec<Entry>, crate::Error> {
+    Ok(discover_with_meta(inputs, follow)?
+        .into_iter()
+        .map(|(e, _)| e)
+        .collect())
+}
+
+/// [`discover`], with the metadata the walk found of each entry (one `stat` per file).
+fn discover_with_meta(
+    inputs: &[PathBuf],
+    follow: bool,
+) -> Result<Vec<(Entry, Option<std::fs::Metadata>)>, crate::Error> {
     let mut out = Vec::new();
     for input in inputs {
         if input.as_os_str() == "-" {
-            out.push(Entry::Stdin);
+            out.push((Entry::Stdin, None));
             continue;
         }
         let meta = std::fs::metadata(input).map_err(|e| {
@@ -95,7 +108,7 @@ pub fn discover(inputs: &[PathBuf], follow: bool) -> Result<Vec<Entry>, crate::E
                 || input.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            out.push(classify(input, id, &meta));
+            out.push((classify(input, id, &meta), Some(meta)));
         }
     }
     Ok(out)
@@ -103,7 +116,7 @@ pub fn discover(inputs: &[PathBuf], follow: bool) -> Result<Vec<Entry>, crate::E
 
 fn classify(path: &Path, id: String, meta: &std::fs::Metadata) -> Entry {
     if meta.is_file() {
-        Entry::File(path.to_path_buf(), id)
+        Entry::File(path.to_path_buf(), id, meta.len())
     } else {
         Entry::Skipped(
             path.to_path_buf(),
@@ -113,7 +126,9 @@ fn classify(path: &Path, id: String, meta: &std::fs::Metadata) -> Entry {
     }
 }
 
-fn walk(root: &Path, dir: &Path, follow: bool, seen: &mut HashSet<PathBuf>, out: &mut Vec<Entry>) {
+type Found = Vec<(Entry, Option<std::fs::Metadata>)>;
+
+fn walk(root: &Path, dir: &Path, follow: bool, seen: &mut HashSet<PathBuf>, out: &mut Found) {
     let rel = |p: &Path| {
         p.strip_prefix(root)
             .map(|r| {
@@ -127,10 +142,13 @@ fn walk(root: &Path, dir: &Path, follow: bool, seen: &mut HashSet<PathBuf>, out:
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.flatten().map(|e| e.path()).collect(),
         Err(e) => {
-            out.push(Entry::Skipped(
-                dir.to_path_buf(),
-                rel(dir),
-                format!("skipped: cannot list folder: {e}"),
+            out.push((
+                Entry::Skipped(
+                    dir.to_path_buf(),
+                    rel(dir),
+                    format!("skipped: cannot list folder: {e}"),
+                ),
+                None,
             ));
             return;
         }
@@ -152,10 +170,13 @@ fn walk(root: &Path, dir: &Path, follow: bool, seen: &mut HashSet<PathBuf>, out:
             match std::fs::metadata(&p) {
                 Ok(m) => m,
                 Err(e) => {
-                    out.push(Entry::Skipped(
-                        p.clone(),
-                        rel(&p),
-                        format!("skipped: broken symbolic link: {e}"),
+                    out.push((
+                        Entry::Skipped(
+                            p.clone(),
+                            rel(&p),
+                            format!("skipped: broken symbolic link: {e}"),
+                        ),
+                        None,
                     ));
                     continue;
                 }
@@ -170,7 +191,7 @@ fn walk(root: &Path, dir: &Path, follow: bool, seen: &mut HashSet<PathBuf>, out:
                 walk(root, &p, follow, seen, out);
             }
         } else {
-            out.push(classify(&p, rel(&p), &meta));
+            out.push((classify(&p, rel(&p), &meta), Some(meta)));
         }
     }
 }
@@ -352,7 +373,7 @@ impl Iterator for Units {
                         ..Document::default()
                     }));
                 }
-                Entry::File(path, id) => {
+                Entry::File(path, id, len) => {
                     let name = path.to_string_lossy().into_owned();
                     if !is_jsonl(&name, self.format) {
                         if !self.keep() {
@@ -360,11 +381,10 @@ impl Iterator for Units {
                         }
                         let long = self.chunking.clone().filter(|(cfg, _)| {
                             Compression::of(&name) != Compression::None
-                                || std::fs::metadata(&path)
-                                    .is_ok_and(|m| m.len() > cfg.chunk_bytes as u64)
+                                || len > cfg.chunk_bytes as u64
                         });
                         let Some((cfg, pool)) = long else {
-                            return Some(Unit::File { path, id });
+                            return Some(Unit::File { path, id, len });
                         };
                         let max = self.opts.max_doc_bytes;
                         match crate::chunk::open_file(&path, id.clone(), max, cfg, &pool) {
@@ -443,6 +463,7 @@ impl Iterator for Units {
                         if let Some(raw) = crate::document::read_limited(
                             stdin,
                             Compression::None,
+                            0,
                             self.opts.max_doc_bytes,
                             &mut doc.warnings,
                         ) {
@@ -471,7 +492,7 @@ impl Unit {
     pub fn into_document(self, opts: &ReadOptions) -> Document {
         match self {
             Unit::Ready(d) => d,
-            Unit::File { path, id } => crate::document::read_text_file(&path, id, opts),
+            Unit::File { path, id, .. } => crate::document::read_text_file(&path, id, opts),
             Unit::Raw {
                 id,
                 source,
@@ -524,7 +545,7 @@ impl Unit {
     pub fn size_hint(&self) -> u64 {
         match self {
             Unit::Ready(d) => d.text.len() as u64,
-            Unit::File { path, .. } => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            Unit::File { len, .. } => *len,
             Unit::Line { bytes, .. } => bytes.len() as u64,
             Unit::Raw { raw, .. } => raw.len() as u64,
             Unit::Chunk(c) => c.window.len() as u64,
@@ -546,17 +567,19 @@ pub struct Inputs {
 /// gazetteer, so a caller can run it on a thread of its own while the gazetteer is compiled,
 /// and pass it to [`crate::run::extract_inputs`].
 pub fn find_inputs(inputs: &[PathBuf], follow: bool) -> Result<Inputs, crate::Error> {
-    let entries = discover(inputs, follow)?;
+    let found = discover_with_meta(inputs, follow)?;
     let mut listing = crate::checkpoint::Listing::default();
     let mut bytes = 0;
-    for e in &entries {
-        match e {
-            Entry::File(p, _) => bytes += listing.add(p, std::fs::metadata(p).ok().as_ref()),
+    let mut entries = Vec::with_capacity(found.len());
+    for (e, meta) in found {
+        match &e {
+            Entry::File(p, _, _) => bytes += listing.add(p, meta.as_ref()),
             Entry::Skipped(p, _, _) => {
-                listing.add(p, std::fs::metadata(p).ok().as_ref());
+                listing.add(p, meta.as_ref());
             }
             Entry::Stdin => {}
         }
+        entries.push(e);
     }
     Ok(Inputs {
         entries,

@@ -100,7 +100,12 @@ pub fn read_text_file(path: &std::path::Path, id: String, opts: &ReadOptions) ->
         }
     };
     let c = Compression::of(&path.to_string_lossy());
-    let raw = match read_limited(file, c, opts.max_doc_bytes, &mut doc.warnings) {
+    // A plain file is read into room for all of it: two reads, not a dozen growing ones.
+    let expect = match c {
+        Compression::None => file.metadata().map_or(0, |m| m.len()),
+        _ => 0,
+    };
+    let raw = match read_limited(file, c, expect, opts.max_doc_bytes, &mut doc.warnings) {
         Some(r) => r,
         None => return doc,
     };
@@ -109,14 +114,17 @@ pub fn read_text_file(path: &std::path::Path, id: String, opts: &ReadOptions) ->
     doc
 }
 
-/// Reads at most `limit` bytes of decompressed content (one more to detect overflow).
+/// Reads at most `limit` bytes of decompressed content (one more to detect overflow),
+/// `expect` bytes (0: unknown) reserved up front.
 pub fn read_limited<R: Read + Send>(
     r: R,
     c: Compression,
+    expect: u64,
     limit: usize,
     warnings: &mut Vec<String>,
 ) -> Option<Vec<u8>> {
-    let mut buf = Vec::new();
+    let room = usize::try_from(expect).map_or(limit, |e| e.min(limit));
+    let mut buf = Vec::with_capacity(room.saturating_add(1));
     let reader = match decompressing(r, c) {
         Ok(x) => x,
         Err(e) => {
