@@ -13,7 +13,6 @@
 use crate::checkpoint::{self, Header};
 use crate::chunk::{self, ChunkConfig, Scanned, Stitcher};
 use crate::cooccur::spill::remove_runs;
-
 use crate::cooccur::{describe_key, drain, Accumulator, CoocOptions, Keys, Run, Spiller, Totals};
 pub use crate::corpus::{find_inputs, Inputs};
 use crate::corpus::{InputFormat, Unit, Units};
@@ -33,8 +32,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod flow;
+mod progress;
 mod summary;
-use flow::{CloseGuard, Flight, InOrder, Reorder};
+use flow::{Batches, CloseGuard, Flight, InOrder, Reorder};
+pub use progress::{NoProgress, Progress};
 pub use summary::Summary;
 
 /// Everything an extract run needs besides the pipeline.
@@ -66,20 +67,6 @@ pub struct ExtractConfig {
     /// [`ChunkConfig::DEFAULT_BYTES`]; see `chunk`). The output does not depend on it.
     pub chunk_bytes: usize,
 }
-
-/// Progress reporting, implemented by the binary (a bar) or nothing.
-pub trait Progress: Sync {
-    /// Total input bytes, when known.
-    fn total(&self, _bytes: u64) {}
-    /// `bytes` of input and `docs` documents done.
-    fn advance(&self, _bytes: u64, _docs: u64) {}
-    /// The run ended.
-    fn finish(&self) {}
-}
-
-/// No progress reporting.
-pub struct NoProgress;
-impl Progress for NoProgress {}
 
 struct DocResult {
     mentions_json: Vec<u8>,
@@ -226,12 +213,11 @@ pub fn extract_inputs(
 
     // Batches of units with their sizes, read ahead of the workers.
     let (batch_tx, batch_rx) = sync_channel::<Vec<(Unit, u64)>>(2);
-    let (res_tx, res_rx) = channel::<Msg>();
+    let (res_tx, res_rx) = channel::<Vec<Msg>>();
     let skip = usize::try_from(start.units).unwrap_or(usize::MAX);
     // Test knob: GAZEX_BATCH_DOCS sets the documents per batch (the unit of a checkpoint).
-    let batch_docs = std::env::var("GAZEX_BATCH_DOCS")
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
+    let batch_docs = flow::knob("GAZEX_BATCH_DOCS")
+        .and_then(|n| usize::try_from(n).ok())
         .filter(|&n| n > 0)
         .unwrap_or(BATCH_DOCS);
     let chunking = ChunkConfig::new(cfg.chunk_bytes, pipeline.matcher().longest_name());
@@ -333,8 +319,10 @@ pub fn extract_inputs(
                 always: true,
             };
             let mut order = Reorder::new();
-            for m in res_rx {
-                order.put(m.seq, m);
+            for batch in res_rx {
+                for m in batch {
+                    order.put(m.seq, m);
+                }
                 while let Some(msg) = order.take() {
                     let got_checkpoint = msg.checkpoint.is_some();
                     let (unit, unit_bytes) = (usize::from(msg.checkpoint.is_none()), msg.bytes);
@@ -419,21 +407,20 @@ pub fn extract_inputs(
             Ok((sum, totals, (ent_w, doc_w)))
         });
         // Test knob: GAZEX_CHECKPOINT_MS sets a fixed time between checkpoints (0: every batch).
-        let fixed_gap = std::env::var("GAZEX_CHECKPOINT_MS")
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_millis);
+        let fixed_gap = flow::knob("GAZEX_CHECKPOINT_MS").map(Duration::from_millis);
         let mut last = Instant::now();
         let stitcher = Mutex::new(Stitcher::new(chunking));
         let g = pipeline.gazetteer();
         let order = InOrder::new();
+        // The writer gets settled units about 1 MB (or 64 units) at a time.
+        let batches = Batches::new(64, 1 << 20);
         // A worker's part of a unit, in any order: a document processed, a chunk scanned.
         let scan = |u: Unit| match u {
             Unit::Chunk(c) => Work::Chunk(Box::new(chunk::scan(pipeline, *c))),
             u => Work::Done(process_unit(pipeline, cfg, u, &accs)),
         };
         // The part in input order: chunks joined (see `chunk`) and their records formatted.
-        let settle = |_unit: u64, (w, bytes, seq): (Work, u64, u64)| {
+        let settle = |unit: u64, (w, bytes, seq): (Work, u64, u64)| {
             let results = match w {
                 Work::Done(r) => vec![r],
                 Work::Chunk(s) => {
@@ -459,12 +446,15 @@ pub fn extract_inputs(
                 }
             };
             // Fails only once the writer has stopped, which closed the flight.
-            let _ = res_tx.send(Msg {
+            let m = Msg {
                 seq,
                 results,
                 checkpoint: None,
                 bytes,
-            });
+            };
+            if let Some(batch) = batches.push(unit, m, bytes) {
+                let _ = res_tx.send(batch);
+            }
         };
         // Units are settled in their order, messages (units and checkpoints) written in theirs.
         let (mut unit, mut seq) = (0u64, 0u64);
@@ -483,6 +473,7 @@ pub fn extract_inputs(
                     let (k, n) = (unit, seq);
                     unit += 1;
                     seq += 1;
+                    batches.entered(unit);
                     let (scan, settle, order) = (&scan, &settle, &order);
                     sc.spawn_fifo(move |_| {
                         let _guard = CloseGuard {
@@ -515,7 +506,7 @@ pub fn extract_inputs(
                             bytes: 0,
                         };
                         seq += 1;
-                        if res_tx.send(m).is_err() {
+                        if res_tx.send(vec![m]).is_err() {
                             return;
                         }
                     }

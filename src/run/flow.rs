@@ -1,10 +1,17 @@
 //! The flow of units from the reader to the writer, without a barrier between batches: each
 //! unit is scanned as soon as a worker is free, settled in input order by whichever worker
-//! finished the next one in order ([`InOrder`]), and written in order by the writer, which
-//! lets units out of [`Flight`] so that memory stays bounded.
+//! finished the next one in order ([`InOrder`]), handed to the writer a few at a time
+//! ([`Batches`]), and written in order by the writer, which lets units out of [`Flight`] so
+//! that memory stays bounded.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
+
+/// A test knob: the number in environment variable `name`, if set.
+pub(super) fn knob(name: &str) -> Option<u64> {
+    std::env::var(name).ok()?.trim().parse().ok()
+}
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -157,6 +164,46 @@ impl<T> InOrder<T> {
     }
 }
 
+/// Items settled in order, handed on in batches so that the writer is woken once per batch,
+/// not once per unit. A batch goes when it holds `max_items` items or `max_bytes` bytes, or
+/// when its last unit is the last one let in so far: no later unit would send it.
+#[derive(Debug)]
+pub(super) struct Batches<T> {
+    pending: Mutex<(Vec<T>, u64)>,
+    entered: AtomicU64,
+    max_items: usize,
+    max_bytes: u64,
+}
+
+impl<T> Batches<T> {
+    pub fn new(max_items: usize, max_bytes: u64) -> Self {
+        Batches {
+            pending: Mutex::new((Vec::new(), 0)),
+            entered: AtomicU64::new(0),
+            max_items: max_items.max(1),
+            max_bytes,
+        }
+    }
+
+    /// `n` units have been let in (before the last of them is scanned).
+    pub fn entered(&self, n: u64) {
+        self.entered.store(n, Ordering::Release);
+    }
+
+    /// Adds the item of unit `unit` (of `bytes` bytes); the batch to hand on, when it is due.
+    pub fn push(&self, unit: u64, item: T, bytes: u64) -> Option<Vec<T>> {
+        let mut p = lock(&self.pending);
+        p.0.push(item);
+        p.1 = p.1.saturating_add(bytes);
+        let last = unit.saturating_add(1) >= self.entered.load(Ordering::Acquire);
+        if last || p.0.len() >= self.max_items || p.1 >= self.max_bytes {
+            p.1 = 0;
+            return Some(std::mem::take(&mut p.0));
+        }
+        None
+    }
+}
+
 /// Messages numbered 0, 1, 2... received in any order, given back in number order.
 #[derive(Debug)]
 pub(super) struct Reorder<T> {
@@ -275,5 +322,22 @@ mod tests {
         assert!(waiter.join().expect("thread"), "2 of 4 in flight: in again");
         assert!(f.enter(10), "room for a fourth without waiting");
         assert!(f.full(&lock(&f.load), 10), "full again at 4");
+    }
+    #[test]
+    fn batches_go_when_full_or_when_nothing_later_would_send_them() {
+        let b = Batches::new(3, 100);
+        b.entered(10);
+        assert_eq!(b.push(0, 'a', 10), None);
+        assert_eq!(b.push(1, 'b', 10), None);
+        assert_eq!(b.push(2, 'c', 10), Some(vec!['a', 'b', 'c']), "3 items");
+        assert_eq!(b.push(3, 'd', 100), Some(vec!['d']), "100 bytes");
+        assert_eq!(b.push(4, 'e', 1), None);
+        assert_eq!(
+            b.push(9, 'f', 1),
+            Some(vec!['e', 'f']),
+            "unit 9 is the last let in"
+        );
+        b.entered(11);
+        assert_eq!(b.push(10, 'g', 1), Some(vec!['g']));
     }
 }
