@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::{self, Write};
 
 /// Bytes sent to the disk at once.
-const STEP: u64 = 32 << 20;
+const STEP: u64 = 8 << 20;
 
 /// A file whose written bytes are sent to the disk and dropped from the cache behind it.
 #[derive(Debug)]
