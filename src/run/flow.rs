@@ -323,6 +323,7 @@ mod tests {
         assert!(f.enter(10), "room for a fourth without waiting");
         assert!(f.full(&lock(&f.load), 10), "full again at 4");
     }
+
     #[test]
     fn batches_go_when_full_or_when_nothing_later_would_send_them() {
         let b = Batches::new(3, 100);
