@@ -7,6 +7,7 @@ mod cli;
 mod cooc;
 mod gold;
 mod matching;
+mod names;
 mod offsets;
 mod reliability;
 mod resume;

@@ -20,8 +20,8 @@ use super::prefixes::{child_bit, shard_of, Prefixes, SHARDS};
 use super::{CasePolicy, Entry, Gazetteer};
 use crate::error::{Error, Result};
 use crate::normalize::{
-    char_at, fold_into, is_mark, is_word_char, word_end_and_hash, word_hash, word_hash_step,
-    FoldOptions, Folded, WORD_HASH_SEED,
+    ascii_alnum_run, char_at, fold_into, is_mark, is_word_char, key_hash, word_end_and_hash,
+    FoldOptions, Folded, KeyHasher,
 };
 use rayon::prelude::*;
 
@@ -80,7 +80,7 @@ struct Edge {
     len: u32,
     /// Index of the name within its chunk.
     name: u32,
-    /// The key's [`word_hash`].
+    /// The key's [`key_hash`].
     hash: u64,
 }
 
@@ -268,7 +268,7 @@ impl Matcher {
         self.names_after_word(hay, from, end, hash, out);
     }
 
-    /// As [`Matcher::names_at`], given the end and the [`word_hash`] of the word that begins
+    /// As [`Matcher::names_at`], given the end and the [`key_hash`] of the word that begins
     /// at `from` (`word_end_and_hash`), which the caller has already computed.
     #[inline]
     pub fn names_after_word(
@@ -285,10 +285,14 @@ impl Matcher {
         // diacritics are not folded) makes a word edge before it that must be looked at.
         let skip = word_end > from
             && (self.diacritics || hay.get(from..word_end).is_some_and(<[u8]>::is_ascii));
-        let (mut p, mut h) = if skip {
-            (word_end, word_hash)
-        } else {
-            (from, WORD_HASH_SEED)
+        let mut p = if skip { word_end } else { from };
+        let mut hasher = KeyHasher::new(from);
+        let mut hash_at = |p: usize| {
+            if skip && p == word_end {
+                word_hash
+            } else {
+                hasher.hash_to(hay, p)
+            }
         };
         // The character before `p` is a word character (or there is none).
         let mut prev_word = true;
@@ -298,8 +302,8 @@ impl Matcher {
             let Some((word, edge, len)) = char_class(hay, p) else {
                 return;
             };
-            if p > from && (!prev_word || edge) {
-                match self.look_up(hay, from, p, h, next, out) {
+            if p > from && (!prev_word || edge) && !after_joining_space(hay, from, p) {
+                match self.look_up(hay, from, p, hash_at(p), next, out) {
                     Some(n) => next = n,
                     None => return,
                 }
@@ -307,14 +311,16 @@ impl Matcher {
             if p >= limit {
                 return;
             }
-            for &x in hay.get(p..p + len).unwrap_or(&[]) {
-                h = word_hash_step(h, x);
-            }
-            p += len;
+            // A run of ASCII letters and digits has no word edge inside.
+            p += if word && len == 1 {
+                ascii_alnum_run(hay, p)
+            } else {
+                len
+            };
             prev_word = word;
         }
         if p > from {
-            self.look_up(hay, from, p, h, next, out);
+            self.look_up(hay, from, p, hash_at(p), next, out);
         }
     }
 
@@ -343,10 +349,10 @@ impl Matcher {
 
     /// May a name begin with this word (its bytes in the folded text)? False means surely not.
     pub fn may_begin_with(&self, word: &[u8]) -> bool {
-        self.may_begin_with_hash(word_hash(word))
+        self.may_begin_with_hash(key_hash(word))
     }
 
-    /// [`Matcher::may_begin_with`] the word of this [`word_hash`].
+    /// [`Matcher::may_begin_with`] the word of this [`key_hash`].
     #[inline]
     pub fn may_begin_with_hash(&self, hash: u64) -> bool {
         let h = first_word_bit(hash);
@@ -402,6 +408,9 @@ fn fold_chunk(entries: &[Entry], first: usize, diacritics: bool) -> Chunk {
     let (mut f, mut other) = (Folded::default(), Folded::default());
     for (k, e) in entries.iter().enumerate() {
         for name in &e.names {
+            // White space at the end is not part of a name (the table has no key ending in
+            // a space after a word).
+            let name = name.trim_end();
             fold_into(name, lower, &mut f);
             if f.text.is_empty() {
                 continue;
@@ -424,7 +433,7 @@ fn fold_chunk(entries: &[Entry], first: usize, diacritics: bool) -> Chunk {
             c.text.extend_from_slice(f.text.as_bytes());
             let folded = f.text.as_bytes();
             let starts_word = char_class(folded, 0).is_some_and(|(word, _, _)| word);
-            let mut first_word = (!starts_word).then_some(WORD_HASH_SEED);
+            let mut first_word = (!starts_word).then(|| key_hash(&[]));
             let name_index = c.names.len() as u32;
             edges(folded, |p, h, ends_word| {
                 if ends_word && first_word.is_none() {
@@ -440,7 +449,7 @@ fn fold_chunk(entries: &[Entry], first: usize, diacritics: bool) -> Chunk {
                 Name {
                     start,
                     edge_to: c.edges.len(),
-                    first_word: first_word.unwrap_or(WORD_HASH_SEED),
+                    first_word: first_word.unwrap_or_else(|| key_hash(&[])),
                 },
                 Target {
                     entry: (first + k) as u32,
@@ -509,29 +518,38 @@ fn char_class(s: &[u8], p: usize) -> Option<(bool, bool, usize)> {
 
 /// Calls `at(p, hash of name[..p], word ends)` at each word edge `p` of a folded name, in
 /// order: where a character that is not a letter, digit or mark begins or ends, before a
-/// combining mark, and at the end; `word ends` when no word character follows `p`.
-/// `Matcher::names_after_word` finds the same edges in a text, so the two must agree.
+/// combining mark, and at the end, except after a space that joins two words; `word ends`
+/// when no word character follows `p`. `Matcher::names_after_word` finds the same edges in a
+/// text, so the two must agree.
 fn edges(name: &[u8], mut at: impl FnMut(usize, u64, bool)) {
-    let mut h = WORD_HASH_SEED;
+    let mut hasher = KeyHasher::new(0);
     let mut p = 0;
     let mut prev_word = true;
     while p < name.len() {
         let (word, edge, len) = char_class(name, p).unwrap_or((false, true, 1));
-        if p > 0 && (!prev_word || edge) {
-            at(p, h, !word);
-        }
-        for &x in name.get(p..p + len).unwrap_or(&[]) {
-            h = word_hash_step(h, x);
+        if p > 0 && (!prev_word || edge) && !after_joining_space(name, 0, p) {
+            at(p, hasher.hash_to(name, p), !word);
         }
         p += len;
         prev_word = word;
     }
-    at(p, h, true);
+    at(p, hasher.hash_to(name, p), true);
+}
+
+/// Is `p` just after a space that follows an ASCII letter or digit (both after `from`)? No
+/// key ends there: a name never ends in a space, so the key before the space leads straight
+/// to the keys one word longer, and a walk along `new york` looks up `new` and `new york`
+/// but not `new `.
+#[inline]
+fn after_joining_space(s: &[u8], from: usize, p: usize) -> bool {
+    p >= from + 2
+        && s.get(p - 1) == Some(&b' ')
+        && s.get(p - 2).is_some_and(u8::is_ascii_alphanumeric)
 }
 
 const FIRST_WORD_BITS: usize = 1 << 21;
 
-/// The filter bit of a word, from its [`word_hash`].
+/// The filter bit of a word, from its [`key_hash`].
 fn first_word_bit(hash: u64) -> usize {
     (hash >> (64 - 21)) as usize
 }

@@ -239,7 +239,7 @@ impl Prefixes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::word_hash as hash;
+    use crate::normalize::key_hash as hash;
 
     #[test]
     fn finds_what_was_inserted() {

@@ -1,8 +1,9 @@
 //! Words in a folded or original text: which characters are word-internal, where a word
-//! ends, and the hash of a word's bytes that the matcher's filter and name table use.
+//! ends (eight ASCII bytes at a time).
 //! Hot paths, so the common scripts are answered without Unicode table lookups (tests check
 //! those answers against the tables for every character).
 
+use super::keyhash::{load, KeyHasher};
 use unicode_normalization::char::is_combining_mark;
 
 /// Is `c` word-internal (a letter, a digit or a combining mark)? The one definition of a word
@@ -50,65 +51,54 @@ pub fn char_at(bytes: &[u8], i: usize) -> Option<char> {
 /// The end of the word that begins at byte `i` (`i` itself when no word begins there).
 #[inline]
 pub fn word_end(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(&b) = bytes.get(i) {
-        if b < 0x80 {
-            if !b.is_ascii_alphanumeric() {
-                break;
-            }
-            i += 1;
-        } else {
-            match char_at(bytes, i) {
+    loop {
+        i += ascii_alnum_run(bytes, i);
+        match bytes.get(i) {
+            Some(&b) if b >= 0x80 => match char_at(bytes, i) {
                 Some(c) if is_word_char(c) => i += c.len_utf8(),
-                _ => break,
-            }
+                _ => return i,
+            },
+            _ => return i,
         }
     }
-    i
 }
 
-/// The end of the word that begins at byte `i` (as [`word_end`]) and the [`word_hash`] of
-/// its bytes, in one pass.
+/// The end of the word that begins at byte `i` (as [`word_end`]) and the `key_hash` of
+/// its bytes.
 #[inline]
-pub fn word_end_and_hash(bytes: &[u8], mut i: usize) -> (usize, u64) {
-    let mut h = WORD_HASH_SEED;
-    while let Some(&b) = bytes.get(i) {
-        if b < 0x80 {
-            if !b.is_ascii_alphanumeric() {
-                break;
-            }
-            h = word_hash_step(h, b);
-            i += 1;
-        } else {
-            match char_at(bytes, i) {
-                Some(c) if is_word_char(c) => {
-                    for &x in bytes.get(i..i + c.len_utf8()).unwrap_or(&[]) {
-                        h = word_hash_step(h, x);
-                    }
-                    i += c.len_utf8();
-                }
-                _ => break,
-            }
+pub fn word_end_and_hash(bytes: &[u8], i: usize) -> (usize, u64) {
+    let end = word_end(bytes, i);
+    // Hashed in place, so that the blocks are read from the text without a copy.
+    (end, KeyHasher::new(i).hash_to(bytes, end))
+}
+
+/// The number of ASCII letters and digits from byte `i` on, eight bytes at a time.
+#[inline]
+pub fn ascii_alnum_run(bytes: &[u8], i: usize) -> usize {
+    let mut n = 0;
+    loop {
+        let run = (!alnum_mask(load(bytes, i + n, 8)) & HIGH).trailing_zeros() as usize / 8;
+        n += run;
+        if run < 8 {
+            return n;
         }
     }
-    (i, h)
 }
 
-/// A 64-bit hash of a word's bytes (for the matcher's first-word filter and name table).
-#[inline]
-pub fn word_hash(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(WORD_HASH_SEED, |h, &b| word_hash_step(h, b))
-}
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// The hash of no bytes: [`word_hash`] starts from it.
-pub const WORD_HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// [`word_hash`] one byte further: `word_hash(ab) = word_hash_step(word_hash(a), b)`, so a
-/// walk along a text extends the hash of what it has passed.
+/// Bit 7 of each byte set where the byte of `x` is an ASCII letter or digit. Each range test
+/// adds to the low 7 bits, so no byte carries into the next.
 #[inline]
-pub fn word_hash_step(h: u64, b: u8) -> u64 {
-    (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
+fn alnum_mask(x: u64) -> u64 {
+    let low = x & !HIGH;
+    let lower = low | (ONES * 0x20);
+    let at_least = |v: u64, lo: u8| v + ONES * u64::from(0x80 - lo);
+    let above = |v: u64, hi: u8| v + ONES * u64::from(0x7f - hi);
+    let letter = at_least(lower, b'a') & !above(lower, b'z');
+    let digit = at_least(low, b'0') & !above(low, b'9');
+    (letter | digit) & !x & HIGH
 }
 
 #[cfg(test)]
@@ -131,6 +121,38 @@ mod tests {
     fn mark_fast_paths_agree_with_the_tables() {
         for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
             assert_eq!(is_mark(c), is_combining_mark(c), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn alnum_runs_agree_with_byte_tests() {
+        for b in 0..=255u8 {
+            let s = [
+                b'x', b, b'y', b'z', b'1', b'2', b'3', b'4', b'5', b'6', b'7', b,
+            ];
+            let slow = |i: usize| {
+                s[i..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .count()
+            };
+            for i in 0..=s.len() {
+                assert_eq!(ascii_alnum_run(&s, i), slow(i), "byte {b:#x} at {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_ends_at_the_first_non_word_character() {
+        let s = "Khalímov's 12kg Ξένη—déjà vu e\u{301}x";
+        let slow = |i: usize| {
+            s[i..]
+                .char_indices()
+                .find(|&(_, c)| !is_word_char(c))
+                .map_or(s.len(), |(k, _)| i + k)
+        };
+        for i in (0..=s.len()).filter(|&i| s.is_char_boundary(i)) {
+            assert_eq!(word_end(s.as_bytes(), i), slow(i), "at {i}");
         }
     }
 
