@@ -58,6 +58,10 @@ pub struct Matcher {
     /// A bit set of the hashes of the first words of all names (a Bloom-style filter: a
     /// text word whose bit is clear begins no name).
     first_words: Vec<u64>,
+    /// The same for the keys after the first of each name: a key that passes its parent's
+    /// small filter but not this one is surely not in the table (common words such as `the`
+    /// begin so many names that their own filter lets everything through).
+    later_keys: Vec<u64>,
 }
 
 /// Entries folded per parallel task.
@@ -158,10 +162,20 @@ impl Matcher {
             longest_folded: 0,
             first: [false; 256],
             first_words: vec![0u64; FIRST_WORD_BITS / 64],
+            later_keys: vec![0u64; LATER_KEY_BITS / 64],
         };
         // Patterns are numbered in load order of their first name.
         let mut patterns: Vec<u32> = Vec::with_capacity(count);
         let mut next: u32 = 0;
+        for c in &chunks {
+            let mut first_edge = 0;
+            for (n, _) in &c.names {
+                for e in c.edges.get(first_edge + 1..n.edge_to).unwrap_or(&[]) {
+                    set_bit(&mut m.later_keys, later_key_bit(e.hash));
+                }
+                first_edge = n.edge_to;
+            }
+        }
         for (c, &(base, _)) in chunks.iter().zip(&bases) {
             for (n, _) in &c.names {
                 let i = patterns.len();
@@ -180,10 +194,7 @@ impl Matcher {
                 if let Some(&b) = m.arena.get(base + n.start) {
                     m.first[b as usize] = true;
                 }
-                let h = first_word_bit(n.first_word);
-                if let Some(w) = m.first_words.get_mut(h / 64) {
-                    *w |= 1 << (h % 64);
-                }
+                set_bit(&mut m.first_words, first_word_bit(n.first_word));
             }
         }
         m.prefixes.par_iter_mut().for_each(|t| {
@@ -337,7 +348,9 @@ impl Matcher {
         next: u64,
         out: &mut Vec<(usize, usize)>,
     ) -> Option<u64> {
-        if next & child_bit(h) == 0 {
+        if next & child_bit(h) == 0
+            || next != u64::MAX && !has_bit(&self.later_keys, later_key_bit(h))
+        {
             return None;
         }
         let f = self.shard(h)?.find(&self.arena, hay.get(from..p)?, h)?;
@@ -355,10 +368,7 @@ impl Matcher {
     /// [`Matcher::may_begin_with`] the word of this [`key_hash`].
     #[inline]
     pub fn may_begin_with_hash(&self, hash: u64) -> bool {
-        let h = first_word_bit(hash);
-        self.first_words
-            .get(h / 64)
-            .is_some_and(|w| w & (1 << (h % 64)) != 0)
+        has_bit(&self.first_words, first_word_bit(hash))
     }
 
     /// Can a name begin with byte `b`?
@@ -548,6 +558,25 @@ fn after_joining_space(s: &[u8], from: usize, p: usize) -> bool {
 }
 
 const FIRST_WORD_BITS: usize = 1 << 21;
+const LATER_KEY_BITS: usize = 1 << 20;
+
+/// The filter bit of a key after the first, from its [`key_hash`] (bits that neither
+/// [`child_bit`] nor the table's slot uses).
+#[inline]
+fn later_key_bit(hash: u64) -> usize {
+    (hash >> 14) as usize & (LATER_KEY_BITS - 1)
+}
+
+fn set_bit(bits: &mut [u64], i: usize) {
+    if let Some(w) = bits.get_mut(i / 64) {
+        *w |= 1 << (i % 64);
+    }
+}
+
+#[inline]
+fn has_bit(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+}
 
 /// The filter bit of a word, from its [`key_hash`].
 fn first_word_bit(hash: u64) -> usize {
