@@ -5,7 +5,8 @@
 //! only ever looked for where a word begins (and where a 2-Mbit filter of first words lets
 //! them), so the search is an anchored walk along the text that looks the text read so far
 //! up at each word edge (where a letter or digit meets anything else, or before a combining
-//! mark) and stops at the first piece no name begins with, reporting every name ending on
+//! mark, but not after a space between two words: see `edges`) and stops at the first piece
+//! no name begins with (by the filters, or else the table), reporting every name ending on
 //! the way (longest first to the caller). Building it is one pass over the names (folded in
 //! parallel on rayon's current pool), with no sort and no automaton to minimise. It does not
 //! check boundaries or case (see `resolve`).
@@ -16,12 +17,12 @@
 //! into one (a test checks every character), so such an end is a word edge of the folded
 //! text too.
 
+use super::edges::{after_joining_space, char_class, edges};
 use super::prefixes::{child_bit, shard_of, Prefixes, SHARDS};
 use super::{CasePolicy, Entry, Gazetteer};
 use crate::error::{Error, Result};
 use crate::normalize::{
-    ascii_alnum_run, char_at, fold_into, is_mark, is_word_char, key_hash, word_end_and_hash,
-    FoldOptions, Folded, KeyHasher,
+    ascii_alnum_run, fold_into, key_hash, word_end_and_hash, FoldOptions, Folded, KeyHasher,
 };
 use rayon::prelude::*;
 
@@ -511,57 +512,11 @@ fn build_shard(
     Some((t, firsts))
 }
 
-/// The character at `p` of UTF-8 `s`: whether it is word-internal, whether a word edge
-/// comes before it (it is not word-internal, or it is a combining mark, which `resolve`
-/// keeps with the character before it), and its length.
-#[inline]
-fn char_class(s: &[u8], p: usize) -> Option<(bool, bool, usize)> {
-    let b = *s.get(p)?;
-    if b < 0x80 {
-        let word = b.is_ascii_alphanumeric();
-        return Some((word, !word, 1));
-    }
-    let c = char_at(s, p)?;
-    let word = is_word_char(c);
-    Some((word, !word || is_mark(c), c.len_utf8()))
-}
-
-/// Calls `at(p, hash of name[..p], word ends)` at each word edge `p` of a folded name, in
-/// order: where a character that is not a letter, digit or mark begins or ends, before a
-/// combining mark, and at the end, except after a space that joins two words; `word ends`
-/// when no word character follows `p`. `Matcher::names_after_word` finds the same edges in a
-/// text, so the two must agree.
-fn edges(name: &[u8], mut at: impl FnMut(usize, u64, bool)) {
-    let mut hasher = KeyHasher::new(0);
-    let mut p = 0;
-    let mut prev_word = true;
-    while p < name.len() {
-        let (word, edge, len) = char_class(name, p).unwrap_or((false, true, 1));
-        if p > 0 && (!prev_word || edge) && !after_joining_space(name, 0, p) {
-            at(p, hasher.hash_to(name, p), !word);
-        }
-        p += len;
-        prev_word = word;
-    }
-    at(p, hasher.hash_to(name, p), true);
-}
-
-/// Is `p` just after a space that follows an ASCII letter or digit (both after `from`)? No
-/// key ends there: a name never ends in a space, so the key before the space leads straight
-/// to the keys one word longer, and a walk along `new york` looks up `new` and `new york`
-/// but not `new `.
-#[inline]
-fn after_joining_space(s: &[u8], from: usize, p: usize) -> bool {
-    p >= from + 2
-        && s.get(p - 1) == Some(&b' ')
-        && s.get(p - 2).is_some_and(u8::is_ascii_alphanumeric)
-}
-
 const FIRST_WORD_BITS: usize = 1 << 21;
 const LATER_KEY_BITS: usize = 1 << 20;
 
-/// The filter bit of a key after the first, from its [`key_hash`] (bits that neither
-/// [`child_bit`] nor the table's slot uses).
+/// The filter bit of a key after the first, from its [`key_hash`] (bits apart from
+/// [`child_bit`]'s, which the parent filter has already tested).
 #[inline]
 fn later_key_bit(hash: u64) -> usize {
     (hash >> 14) as usize & (LATER_KEY_BITS - 1)

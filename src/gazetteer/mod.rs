@@ -4,6 +4,7 @@
 //! This module owns the entry table (ids, types, canonical names, attributes), the case policy
 //! of each name, and the name table; it does not decide which matches are kept (see `resolve`).
 
+mod edges;
 mod matcher;
 mod parse;
 mod prefixes;
