@@ -54,13 +54,15 @@ pub fn find_mentions(text: &str, folded: &Folded, m: &Matcher, out: &mut Vec<Spa
     let n = hay.len();
     let mut i = 0;
     let mut prev_word = false;
+    // The names found at one place, reused for every place of the text.
+    let mut found = CANDIDATES.with(std::cell::Cell::take);
     while i < n {
         let b = hay[i];
         if !prev_word && m.may_start(b) {
             // Only words that begin some name are looked up in the name table.
             let (we, hash) = word_end_and_hash(hay, i);
             if m.may_begin_with_hash(hash) {
-                if let Some(end) = try_at(text, folded, m, (i, we, hash), out) {
+                if let Some(end) = try_at(text, folded, m, (i, we, hash), &mut found, out) {
                     prev_word = word_before(hay, end);
                     i = end;
                     continue;
@@ -82,6 +84,7 @@ pub fn find_mentions(text: &str, folded: &Folded, m: &Matcher, out: &mut Vec<Spa
             i += c.map_or(1, char::len_utf8);
         }
     }
+    CANDIDATES.with(|cell| cell.set(found));
 }
 
 /// Is the character that ends at byte `end` word-internal?
@@ -98,36 +101,36 @@ fn word_before(hay: &[u8], end: usize) -> bool {
 
 /// Tries the names beginning at folded offset `fs` (whose first word ends at `we` with hash
 /// `wh`), longest first; returns the folded end of the accepted one.
+/// (`found` is scratch space for the names found there.)
 fn try_at(
     text: &str,
     folded: &Folded,
     m: &Matcher,
     (fs, we, wh): (usize, usize, u64),
+    found: &mut Vec<(usize, usize)>,
     out: &mut Vec<Span>,
 ) -> Option<usize> {
     let hay = folded.text.as_bytes();
-    CANDIDATES.with(|cell| {
-        let mut found = cell.borrow_mut();
-        m.names_after_word(hay, fs, we, wh, &mut found);
-        if found.is_empty() {
-            return None;
+    m.names_after_word(hay, fs, we, wh, found);
+    if found.is_empty() {
+        return None;
+    }
+    let s = folded.map_start(fs)?;
+    if !boundary_before(text, s) {
+        return None;
+    }
+    for &(fe, pat) in found.iter().rev() {
+        if let Some(span) = accept(text, folded, m, s, fe, pat) {
+            out.push(span);
+            return Some(fe);
         }
-        let s = folded.map_start(fs)?;
-        if !boundary_before(text, s) {
-            return None;
-        }
-        for &(fe, pat) in found.iter().rev() {
-            if let Some(span) = accept(text, folded, m, s, fe, pat) {
-                out.push(span);
-                return Some(fe);
-            }
-        }
-        None
-    })
+    }
+    None
 }
 
 thread_local! {
-    static CANDIDATES: std::cell::RefCell<Vec<(usize, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Scratch space of `find_mentions`, kept between calls.
+    static CANDIDATES: std::cell::Cell<Vec<(usize, usize)>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 fn accept(

@@ -7,7 +7,7 @@ use crate::normalize::{char_at, is_mark, is_word_char, KeyHasher};
 /// The character at `p` of UTF-8 `s`: whether it is word-internal, whether a word edge
 /// comes before it (it is not word-internal, or it is a combining mark, which `resolve`
 /// keeps with the character before it), and its length.
-#[inline]
+#[inline(always)]
 pub(super) fn char_class(s: &[u8], p: usize) -> Option<(bool, bool, usize)> {
     let b = *s.get(p)?;
     if b < 0x80 {
