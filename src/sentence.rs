@@ -32,9 +32,36 @@ fn is_abbreviation(word: &str) -> bool {
     if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2) {
         return true;
     }
-    let lower = word.to_ascii_lowercase();
-    ABBREVIATIONS.binary_search(&lower.as_str()).is_ok()
+    word.len() <= 8 && PACKED.contains(&pack(word.as_bytes(), true))
 }
+
+/// Up to 8 bytes as one integer (lower-cased if `lower`), so that a word is looked up
+/// among the abbreviations without a string comparison.
+const fn pack(b: &[u8], lower: bool) -> u64 {
+    let mut x = 0u64;
+    let mut i = 0;
+    while i < b.len() && i < 8 {
+        let c = if lower {
+            b[i].to_ascii_lowercase()
+        } else {
+            b[i]
+        };
+        x |= (c as u64) << (8 * i);
+        i += 1;
+    }
+    x
+}
+
+/// [`ABBREVIATIONS`], packed.
+const PACKED: [u64; ABBREVIATIONS.len()] = {
+    let mut out = [0u64; ABBREVIATIONS.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = pack(ABBREVIATIONS[i].as_bytes(), false);
+        i += 1;
+    }
+    out
+};
 
 impl Sentences {
     /// Splits `text`.
@@ -205,10 +232,25 @@ mod tests {
     }
 
     #[test]
-    fn abbreviation_list_is_sorted() {
+    fn abbreviation_list_is_sorted_and_packs() {
         let mut v = ABBREVIATIONS.to_vec();
         v.sort();
         assert_eq!(v, ABBREVIATIONS);
+        for a in ABBREVIATIONS {
+            assert!(a.len() <= 8 && a.bytes().all(|b| b.is_ascii_lowercase() || b == b'.'));
+            // (A single letter is an initial only in capitals.)
+            assert!(a.len() == 1 || is_abbreviation(a), "{a}");
+            assert!(is_abbreviation(&a.to_uppercase()), "{a}");
+            let longer = format!("{a}x");
+            assert!(
+                a.contains('.') || ABBREVIATIONS.contains(&&*longer) || !is_abbreviation(&longer)
+            );
+        }
+        assert!(
+            !is_abbreviation("approxi")
+                && !is_abbreviation("messrs.x")
+                && !is_abbreviation("colonel")
+        );
     }
 
     #[test]
