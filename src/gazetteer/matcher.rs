@@ -415,7 +415,15 @@ fn fold_chunk(entries: &[Entry], first: usize, diacritics: bool) -> Chunk {
         lowercase: true,
         diacritics: false,
     };
-    let mut c = Chunk::default();
+    // Sized up front: growing these vectors copies them and touches fresh pages twice.
+    let names: usize = entries.iter().map(|e| e.names.len()).sum();
+    let bytes: usize = entries.iter().flat_map(|e| &e.names).map(String::len).sum();
+    let mut c = Chunk {
+        text: Vec::with_capacity(bytes + bytes / 8),
+        names: Vec::with_capacity(names),
+        edges: Vec::with_capacity(names * 4),
+        longest_name: 0,
+    };
     let (mut f, mut other) = (Folded::default(), Folded::default());
     for (k, e) in entries.iter().enumerate() {
         for name in &e.names {

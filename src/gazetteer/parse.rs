@@ -248,7 +248,7 @@ fn line_blocks(text: &str, first_line: usize) -> Vec<(usize, &str)> {
 
 /// Parses the rows of a block of lines, the first being line `first`.
 fn parse_block<'t>(block: &'t str, first: usize, layout: &Layout) -> Vec<Row<'t>> {
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(memchr::memchr_iter(b'\n', block.as_bytes()).count() + 1);
     let mut fields: Vec<&str> = Vec::new();
     let cols = &layout.cols;
     for (n, raw) in split(block, b'\n', true).enumerate() {
