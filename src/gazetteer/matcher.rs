@@ -18,6 +18,10 @@
 //! text too.
 
 use super::edges::{after_joining_space, char_class, edges};
+use super::filters::{
+    first_word_bit, has_bit, later_key_bit, lone_key_bit, set_bit, FIRST_WORD_BITS, LATER_KEY_BITS,
+    LONE_KEY_BITS,
+};
 use super::prefixes::{child_bit, shard_of, Prefixes, SHARDS};
 use super::{CasePolicy, Entry, Gazetteer};
 use crate::error::{Error, Result};
@@ -63,6 +67,9 @@ pub struct Matcher {
     /// small filter but not this one is surely not in the table (common words such as `the`
     /// begin so many names that their own filter lets everything through).
     later_keys: Vec<u64>,
+    /// The same for the names of one key (a first word with nothing after it, mostly): a
+    /// walk need not look its first word up when it is surely no name by itself.
+    lone_keys: Vec<u64>,
 }
 
 /// Entries folded per parallel task.
@@ -164,6 +171,7 @@ impl Matcher {
             first: [false; 256],
             first_words: vec![0u64; FIRST_WORD_BITS / 64],
             later_keys: vec![0u64; LATER_KEY_BITS / 64],
+            lone_keys: vec![0u64; LONE_KEY_BITS / 64],
         };
         // Patterns are numbered in load order of their first name.
         let mut patterns: Vec<u32> = Vec::with_capacity(count);
@@ -173,6 +181,11 @@ impl Matcher {
             for (n, _) in &c.names {
                 for e in c.edges.get(first_edge + 1..n.edge_to).unwrap_or(&[]) {
                     set_bit(&mut m.later_keys, later_key_bit(e.hash));
+                }
+                if n.edge_to == first_edge + 1 {
+                    if let Some(e) = c.edges.get(first_edge) {
+                        set_bit(&mut m.lone_keys, lone_key_bit(e.hash));
+                    }
                 }
                 first_edge = n.edge_to;
             }
@@ -306,19 +319,27 @@ impl Matcher {
                 hasher.hash_to(hay, p)
             }
         };
+        // A first word that is surely no name by itself is not looked up: the walk goes on
+        // to the keys after it as if it began longer names (the later-key filter and the table
+        // say whether they do).
+        let lone = |p: usize| !(skip && p == word_end) || self.may_be_lone(word_hash);
         // The character before `p` is a word character (or there is none).
         let mut prev_word = true;
         // The filter of the keys that may follow the last one found (all, before the first).
         let mut next = u64::MAX;
+        let mut first = true;
         while p < hay.len() {
             let Some((word, edge, len)) = char_class(hay, p) else {
                 return;
             };
             if p > from && (!prev_word || edge) && !after_joining_space(hay, from, p) {
-                match self.look_up(hay, from, p, hash_at(p), next, out) {
-                    Some(n) => next = n,
-                    None => return,
+                if !first || lone(p) {
+                    match self.look_up(hay, from, p, hash_at(p), next, first, out) {
+                        Some(n) => next = n,
+                        None => return,
+                    }
                 }
+                first = false;
             }
             if p >= limit {
                 return;
@@ -331,14 +352,15 @@ impl Matcher {
             };
             prev_word = word;
         }
-        if p > from {
-            self.look_up(hay, from, p, hash_at(p), next, out);
+        if p > from && (!first || lone(p)) {
+            self.look_up(hay, from, p, hash_at(p), next, first, out);
         }
     }
 
-    /// Looks `hay[from..p]` (hash `h`) up, unless the filter `next` of the key before it
-    /// says it is not there: pushes it if it is a name; returns its own filter if some longer
-    /// name begins with it.
+    /// Looks `hay[from..p]` (hash `h`) up, unless the filter `next` of the key before it, or
+    /// the later-key filter (for any key but a walk's `first`), says it is not there: pushes
+    /// it if it is a name; returns its own filter if some longer name begins with it.
+    #[allow(clippy::too_many_arguments)]
     #[inline]
     fn look_up(
         &self,
@@ -347,11 +369,10 @@ impl Matcher {
         p: usize,
         h: u64,
         next: u64,
+        first: bool,
         out: &mut Vec<(usize, usize)>,
     ) -> Option<u64> {
-        if next & child_bit(h) == 0
-            || next != u64::MAX && !has_bit(&self.later_keys, later_key_bit(h))
-        {
+        if next & child_bit(h) == 0 || !first && !has_bit(&self.later_keys, later_key_bit(h)) {
             return None;
         }
         let f = self.shard(h)?.find(&self.arena, hay.get(from..p)?, h)?;
@@ -370,6 +391,12 @@ impl Matcher {
     #[inline]
     pub fn may_begin_with_hash(&self, hash: u64) -> bool {
         has_bit(&self.first_words, first_word_bit(hash))
+    }
+
+    /// May the word of this [`key_hash`] be a whole name by itself? False means surely not.
+    #[inline]
+    fn may_be_lone(&self, hash: u64) -> bool {
+        has_bit(&self.lone_keys, lone_key_bit(hash))
     }
 
     /// Can a name begin with byte `b`?
@@ -518,32 +545,6 @@ fn build_shard(
         }
     }
     Some((t, firsts))
-}
-
-const FIRST_WORD_BITS: usize = 1 << 21;
-const LATER_KEY_BITS: usize = 1 << 20;
-
-/// The filter bit of a key after the first, from its [`key_hash`] (bits apart from
-/// [`child_bit`]'s, which the parent filter has already tested).
-#[inline]
-fn later_key_bit(hash: u64) -> usize {
-    (hash >> 14) as usize & (LATER_KEY_BITS - 1)
-}
-
-fn set_bit(bits: &mut [u64], i: usize) {
-    if let Some(w) = bits.get_mut(i / 64) {
-        *w |= 1 << (i % 64);
-    }
-}
-
-#[inline]
-fn has_bit(bits: &[u64], i: usize) -> bool {
-    bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
-}
-
-/// The filter bit of a word, from its [`key_hash`].
-fn first_word_bit(hash: u64) -> usize {
-    (hash >> (64 - 21)) as usize
 }
 
 /// Smart case: a name written entirely in capitals, of up to 5 letters, matches only so.

@@ -5,6 +5,7 @@
 //! of each name, and the name table; it does not decide which matches are kept (see `resolve`).
 
 mod edges;
+mod filters;
 mod matcher;
 mod parse;
 mod prefixes;
