@@ -32,7 +32,7 @@ TSVMB=$(du -m "$W/names-1m.tsv" | cut -f1)
   python3 - <<'PY'
 import os, platform, subprocess
 git = lambda *a: subprocess.run(["git", *a], capture_output=True, text=True).stdout.strip()
-commit = git("rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else "")
+commit = git("rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS*.md") else "")
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 print("## Automaton engines: aho-corasick, daachorse, gazex's Matcher\n")
 print(f"Machine: {cpu}, {os.cpu_count()} cores (shared, noisy); commit {commit}. Measured in one run by "

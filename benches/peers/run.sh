@@ -88,7 +88,7 @@ mb = nbytes / 1e6
 g_whole, g_whole_cpu = mb / fw, mb / fc
 g_scan, g_scan_cpu = mb / max(fw - tw, 1e-9), mb / max(fc - tc, 1e-9)
 git = lambda *a: subprocess.run(["git", *a], capture_output=True, text=True).stdout.strip()
-commit = git("rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else "")
+commit = git("rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS*.md") else "")
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 v = p["versions"]
 spacy_mb = next(r["bytes"] for r in p["results"] if r["engine"].startswith("spaCy")) / 1e6
