@@ -88,3 +88,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn white_space_at_the_end_of_a_name_is_not_part_of_it() {
+    let mut g = Gazetteer::from_tsv("t.tsv", "id\ttype\tname\nx:1\tPLACE\tNew York\n").unwrap();
+    // Names built in code are not trimmed the way a TSV's cells are.
+    g.entries[0].names[0].push_str(" \u{a0}");
+    let m = Matcher::new(&g, true).unwrap();
+    let hay = fold("in new york today", FoldOptions::default());
+    let mut found = Vec::new();
+    m.names_at(hay.as_bytes(), 3, &mut found);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, 3 + "new york".len());
+}
