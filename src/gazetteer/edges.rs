@@ -40,9 +40,9 @@ pub(super) fn edges(name: &[u8], mut at: impl FnMut(usize, u64, bool)) {
 }
 
 /// Is `p` just after a space that follows an ASCII letter or digit (both after `from`)? No
-/// key ends there: a name never ends in a space, so the key before the space leads straight
-/// to the keys one word longer, and a walk along `new york` looks up `new` and `new york`
-/// but not `new `.
+/// key ends there: a folded name never ends in a space (folding drops white space at the
+/// end), so the key before the space leads straight to the keys one word longer, and a walk
+/// along `new york` looks up `new` and `new york` but not `new `.
 #[inline]
 pub(super) fn after_joining_space(s: &[u8], from: usize, p: usize) -> bool {
     p >= from + 2

@@ -454,9 +454,6 @@ fn fold_chunk(entries: &[Entry], first: usize, diacritics: bool) -> Chunk {
     let (mut f, mut other) = (Folded::default(), Folded::default());
     for (k, e) in entries.iter().enumerate() {
         for name in &e.names {
-            // White space at the end is not part of a name (the table has no key ending in
-            // a space after a word).
-            let name = name.trim_end();
             fold_into(name, lower, &mut f);
             if f.text.is_empty() {
                 continue;
