@@ -62,9 +62,17 @@ pub struct PipelineBuilder {
     doc_date: Option<jiff::civil::Date>,
     keep_diacritics: bool,
     tokens: bool,
+    matcher: Option<Matcher>,
 }
 
 impl PipelineBuilder {
+    /// A name table already built for this gazetteer (a compiled gazetteer's); it is used
+    /// when it folds diacritics as the pipeline does, and built again otherwise.
+    pub fn matcher(mut self, m: Option<Matcher>) -> Self {
+        self.matcher = m;
+        self
+    }
+
     /// Count word tokens so that mentions carry token positions (for `--window`).
     pub fn tokens(mut self, on: bool) -> Self {
         self.tokens = on;
@@ -103,7 +111,10 @@ impl PipelineBuilder {
 
     /// Compiles the gazetteer and the date patterns.
     pub fn build(self) -> Result<Pipeline> {
-        let matcher = Matcher::new(&self.gazetteer, !self.keep_diacritics)?;
+        let matcher = match self.matcher {
+            Some(m) if m.folds_diacritics() != self.keep_diacritics => m,
+            _ => Matcher::new(&self.gazetteer, !self.keep_diacritics)?,
+        };
         let want = |t: &str| self.types.as_ref().is_none_or(|s| s.contains(t));
         Ok(Pipeline {
             tokens: self.tokens,

@@ -4,6 +4,7 @@
 mod analyst;
 mod chunks;
 mod cli;
+mod compiled;
 mod cooc;
 mod gold;
 mod matching;

@@ -189,7 +189,35 @@ pub fn run(a: Args) -> Result<i32> {
         let (inputs, follow) = (a.inputs.clone(), a.follow);
         std::thread::spawn(move || find_inputs(&inputs, follow))
     };
-    let gazetteer = Gazetteer::load(&a.gazetteers, !a.no_builtin);
+    // A compiled gazetteer brings its name table; it stands alone.
+    let compiled = a
+        .gazetteers
+        .iter()
+        .any(|p| gazex::gazetteer::compiled::is_compiled(p));
+    let (gazetteer, matcher) = if !compiled {
+        (Gazetteer::load(&a.gazetteers, !a.no_builtin), None)
+    } else if let [one] = a.gazetteers.as_slice() {
+        match gazex::gazetteer::compiled::load(one, !a.no_builtin) {
+            Ok((g, m, rebuilt)) => {
+                if rebuilt && !a.quiet {
+                    eprintln!(
+                        "gazex: {}: a source changed since it was compiled: compiled again",
+                        one.display()
+                    );
+                }
+                (Ok(g), Some(m))
+            }
+            Err(e) => (Err(e), None),
+        }
+    } else {
+        (
+            Err(Error::Usage(
+                "a compiled gazetteer must be the only --gazetteer: compile the others with it"
+                    .into(),
+            )),
+            None,
+        )
+    };
     if !problems.is_empty() {
         let mut msg = problems.join("\n");
         if let Err(e) = &gazetteer {
@@ -210,6 +238,7 @@ pub fn run(a: Args) -> Result<i32> {
         .doc_date(doc_date)
         .keep_diacritics(a.keep_diacritics)
         .tokens(a.window > 0)
+        .matcher(matcher)
         .build()?;
     let out = match (&a.out, a.stdout) {
         (Some(o), _) => Some(o.clone()),

@@ -1,7 +1,8 @@
-//! `gazex gazetteer check|stats|import`: validate gazetteer files (every error with
+//! `gazex gazetteer check|stats|import|compile`: validate gazetteer files (every error with
 //! file:line; warnings for ambiguous names, common English words and very short names),
-//! summarise them (entries and names per type and per file, longest names, ambiguity), and
-//! convert other lists (OFAC SDN, spaCy patterns, CSV, GeoNames) into the gazetteer format.
+//! summarise them (entries and names per type and per file, longest names, ambiguity),
+//! convert other lists (OFAC SDN, spaCy patterns, CSV, GeoNames) into the gazetteer format,
+//! and compile gazetteers into one file that loads fast.
 
 use anyhow::{Context, Result};
 use gazex::gazetteer::{CasePolicy, Entry};
@@ -37,6 +38,22 @@ pub enum Command {
     },
     /// Convert another list into the gazetteer TSV format.
     Import(ImportArgs),
+    /// Compile gazetteers into one file that loads fast (`gazex extract -g FILE`); it is
+    /// rebuilt from its sources, and written again, when one of them changes.
+    Compile {
+        /// Gazetteer files or folders, as for `extract -g`.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The compiled file to write.
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
+        /// Leave the built-in gazetteers out (then `extract` must be given --no-builtin too).
+        #[arg(long)]
+        no_builtin: bool,
+        /// No summary line.
+        #[arg(short, long)]
+        quiet: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -87,7 +104,41 @@ pub fn run(c: Command) -> Result<i32> {
         } => check(&paths, with_builtin, quiet),
         Command::Stats { paths, longest } => stats(&paths, longest),
         Command::Import(a) => import_list(a),
+        Command::Compile {
+            paths,
+            out,
+            no_builtin,
+            quiet,
+        } => compile(&paths, &out, !no_builtin, quiet),
     }
+}
+
+fn compile(paths: &[PathBuf], out: &Path, builtin: bool, quiet: bool) -> Result<i32> {
+    if paths
+        .iter()
+        .any(|p| gazex::gazetteer::compiled::is_compiled(p))
+    {
+        return Err(gazex::Error::Usage(
+            "a compiled gazetteer cannot be compiled again: give its TSV sources".into(),
+        )
+        .into());
+    }
+    let t = std::time::Instant::now();
+    let g = gazex::gazetteer::compiled::compile(paths, builtin, out)?;
+    if !quiet {
+        let names: usize = g.entries.iter().map(|e| e.names.len()).sum();
+        let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+        eprintln!(
+            "gazex: compiled {} entries ({} names) from {} files into {} ({:.1} MB) in {:.2} s",
+            g.entries.len(),
+            names,
+            g.sources.len(),
+            out.display(),
+            bytes as f64 / 1e6,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    Ok(0)
 }
 
 const COMMON_WORDS: &str = include_str!("common-words.txt");

@@ -48,28 +48,28 @@ pub struct Target {
 #[derive(Clone)]
 pub struct Matcher {
     /// Every folded name, concatenated (the prefix table's keys point into it).
-    arena: Vec<u8>,
+    pub(super) arena: Vec<u8>,
     /// The table, in [`SHARDS`] shards.
-    prefixes: Vec<Prefixes>,
+    pub(super) prefixes: Vec<Prefixes>,
     /// For pattern `p`: targets `targets[offsets[p]..offsets[p+1]]`, in load order.
-    offsets: Vec<u32>,
-    targets: Vec<Target>,
-    diacritics: bool,
-    longest_name: usize,
+    pub(super) offsets: Vec<u32>,
+    pub(super) targets: Vec<Target>,
+    pub(super) diacritics: bool,
+    pub(super) longest_name: usize,
     /// Byte length of the longest folded name.
-    longest_folded: usize,
+    pub(super) longest_folded: usize,
     /// Bytes that begin at least one folded name.
-    first: [bool; 256],
+    pub(super) first: [bool; 256],
     /// A bit set of the hashes of the first words of all names (a Bloom-style filter: a
     /// text word whose bit is clear begins no name).
-    first_words: Vec<u64>,
+    pub(super) first_words: Vec<u64>,
     /// The same for the keys after the first of each name: a key that passes its parent's
     /// small filter but not this one is surely not in the table (common words such as `the`
     /// begin so many names that their own filter lets everything through).
-    later_keys: Vec<u64>,
+    pub(super) later_keys: Vec<u64>,
     /// The same for the names of one key (a first word with nothing after it, mostly): a
     /// walk need not look its first word up when it is surely no name by itself.
-    lone_keys: Vec<u64>,
+    pub(super) lone_keys: Vec<u64>,
 }
 
 /// Entries folded per parallel task.

@@ -2,8 +2,10 @@
 //! validated, and compiled into one name table over their folded names (`matcher`).
 //!
 //! This module owns the entry table (ids, types, canonical names, attributes), the case policy
-//! of each name, and the name table; it does not decide which matches are kept (see `resolve`).
+//! of each name, the name table, and compiled gazetteers (both in one file, `compiled`); it
+//! does not decide which matches are kept (see `resolve`).
 
+pub mod compiled;
 mod edges;
 mod filters;
 mod matcher;
@@ -95,6 +97,13 @@ impl Gazetteer {
                 Ok(files) => {
                     for f in files {
                         match std::fs::read(&f) {
+                            Ok(bytes) if bytes.starts_with(compiled::MAGIC) => {
+                                diags.push(Diagnostic {
+                                    path: f.display().to_string(),
+                                    line: 0,
+                                    message: "a compiled gazetteer: `gazex extract -g` reads it; here, give its TSV sources".into(),
+                                })
+                            }
                             Ok(bytes) => match String::from_utf8(bytes) {
                                 Ok(s) => texts.push((f.display().to_string(), Cow::Owned(s))),
                                 Err(e) => diags.push(Diagnostic {

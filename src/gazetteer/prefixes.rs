@@ -236,6 +236,50 @@ impl Prefixes {
     }
 }
 
+impl Prefixes {
+    /// Writes the table for a compiled gazetteer.
+    pub(super) fn encode(&self, e: &mut super::compiled::Enc) {
+        e.u32(self.shift);
+        e.u64s(&self.slots);
+        e.len(self.entries.len());
+        for x in &self.entries {
+            e.u64(x.next);
+            e.u32(x.off);
+            e.u32(x.len);
+            e.u32(x.pattern);
+            e.u32(x.high);
+        }
+    }
+
+    /// Reads a table written by [`Prefixes::encode`]; None when it cannot be one (a slot
+    /// past the entries, a size that is not a power of two).
+    pub(super) fn decode(d: &mut super::compiled::Dec<'_>) -> Option<Self> {
+        let shift = d.u32()?;
+        let slots = d.u64s()?;
+        let n = d.len()?;
+        let mut entries = Vec::with_capacity(n);
+        for _ in 0..n {
+            entries.push(Entry {
+                next: d.u64()?,
+                off: d.u32()?,
+                len: d.u32()?,
+                pattern: d.u32()?,
+                high: d.u32()?,
+            });
+        }
+        let sized = slots.len().is_power_of_two()
+            && Some(slots.len().trailing_zeros()) == 32u32.checked_sub(shift);
+        let inside = slots
+            .iter()
+            .all(|&s| s == 0 || (s as u32 as usize).wrapping_sub(1) < entries.len());
+        (sized && inside).then_some(Prefixes {
+            slots,
+            shift,
+            entries,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
