@@ -40,7 +40,7 @@ pub fn compile(paths: &[PathBuf], builtin: bool, out: &Path) -> Result<Gazetteer
 /// Loads a compiled gazetteer: its rows and name table, or, when a source changed since it
 /// was compiled (or the file is from another gazex), both rebuilt from the sources and the
 /// file written again (when it can be). `builtin` must be what the file was compiled with.
-/// The second value says whether it was rebuilt.
+/// The third value says whether it was rebuilt.
 pub fn load(path: &Path, builtin: bool) -> Result<(Gazetteer, Matcher, bool)> {
     let bad = |m: String| {
         Error::Config(vec![Diagnostic {
