@@ -139,8 +139,10 @@ fn walk(root: &Path, dir: &Path, follow: bool, seen: &mut HashSet<PathBuf>, out:
             })
             .unwrap_or_else(|_| p.display().to_string())
     };
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.flatten().map(|e| e.path()).collect(),
+    // Entries are sorted by name (within one folder, the order of their paths); their
+    // metadata is read relative to the open folder, without resolving the whole path again.
+    let mut entries: Vec<(std::ffi::OsString, std::fs::DirEntry)> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.flatten().map(|e| (e.file_name(), e)).collect(),
         Err(e) => {
             out.push((
                 Entry::Skipped(
@@ -153,14 +155,15 @@ fn walk(root: &Path, dir: &Path, follow: bool, seen: &mut HashSet<PathBuf>, out:
             return;
         }
     };
-    entries.sort();
-    for p in entries {
-        if p.file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        {
+    entries.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    let dir_rel = rel(dir);
+    for (name, e) in entries {
+        let name = name.to_string_lossy();
+        if name.starts_with('.') {
             continue;
         }
-        let Ok(lmeta) = std::fs::symlink_metadata(&p) else {
+        let p = e.path();
+        let Ok(lmeta) = e.metadata() else {
             continue;
         };
         let meta = if lmeta.file_type().is_symlink() {
@@ -191,7 +194,12 @@ fn walk(root: &Path, dir: &Path, follow: bool, seen: &mut HashSet<PathBuf>, out:
                 walk(root, &p, follow, seen, out);
             }
         } else {
-            out.push((classify(&p, rel(&p), &meta), Some(meta)));
+            let id = if dir_rel.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{dir_rel}/{name}")
+            };
+            out.push((classify(&p, id, &meta), Some(meta)));
         }
     }
 }
