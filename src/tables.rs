@@ -238,7 +238,6 @@ pub fn write_cooccurrence<W: Write + Send>(
     };
     const BLOCK: usize = 8192;
     let group = rayon::current_num_threads().max(1) * 2;
-    // The next group of blocks is merged while the current one is formatted and written.
     let next_group = |rows: &mut Rows| -> std::io::Result<Vec<Vec<PairRow>>> {
         let mut blocks = Vec::with_capacity(group);
         while blocks.len() < group {
@@ -253,22 +252,34 @@ pub fn write_cooccurrence<W: Write + Send>(
         }
         Ok(blocks)
     };
+    // Three stages at once: the blocks of one group are formatted (in parallel) while the
+    // next group is merged and the text of the one before is written, the last two on one
+    // thread: the merge and the write are serial, and together about as long as formatting.
     let mut sorted = sorted;
     let mut n = 0u64;
     let mut blocks = next_group(&mut sorted)?;
+    let mut texts: Vec<Vec<u8>> = Vec::new();
     while !blocks.is_empty() {
         n += blocks.iter().map(|b| b.len() as u64).sum::<u64>();
-        let (written, next) = rayon::join(
-            || -> std::io::Result<()> {
+        let (formatted, (next, written)) = rayon::join(
+            || {
                 use rayon::prelude::*;
-                let texts: Vec<Vec<u8>> = blocks.par_iter().map(|b| format(b)).collect();
-                texts.iter().try_for_each(|t| out.write_all(t))
+                blocks
+                    .par_iter()
+                    .map(|b| format(b))
+                    .collect::<Vec<Vec<u8>>>()
             },
-            || next_group(&mut sorted),
+            || {
+                let next = next_group(&mut sorted);
+                let written = texts.iter().try_for_each(|t| out.write_all(t));
+                (next, written)
+            },
         );
         written?;
+        texts = formatted;
         blocks = next?;
     }
+    texts.iter().try_for_each(|t| out.write_all(t))?;
     out.flush()?;
     Ok(n)
 }
