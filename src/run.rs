@@ -187,9 +187,9 @@ pub fn extract_inputs(
             let e = if cfg.stdout {
                 None
             } else {
-                Some(o.open("entities.jsonl")?)
+                Some(o.open_direct("entities.jsonl")?)
             };
-            let dw = o.open("documents.jsonl")?;
+            let dw = o.open_direct("documents.jsonl")?;
             (Some(o), e, Some(dw))
         }
         None => (None, None, None),
