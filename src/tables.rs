@@ -236,7 +236,7 @@ pub fn write_cooccurrence<W: Write + Send>(
         }
         buf
     };
-    const BLOCK: usize = 8192;
+    const BLOCK: usize = 4096;
     let group = rayon::current_num_threads().max(1) * 2;
     let next_group = |rows: &mut Rows| -> std::io::Result<Vec<Vec<PairRow>>> {
         let mut blocks = Vec::with_capacity(group);
