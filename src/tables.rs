@@ -186,9 +186,20 @@ pub fn write_entities<W: Write>(w: W, t: &EntityTable, columns: &[String]) -> st
 
 /// A cell as the TSV writer writes it (spreadsheet-safe, quoted when it must be).
 fn tsv_cell(s: &str) -> std::io::Result<Vec<u8>> {
+    let cell = safe_cell(s);
+    // A cell the TSV writer would not quote is written as it is (most are: ids and types),
+    // without setting up a writer and its zeroed buffer for it.
+    if !cell.is_empty() && !cell.bytes().any(|b| matches!(b, b'\t' | b'"' | b'\r' | b'\n')) {
+        return Ok(cell.as_bytes().to_vec());
+    }
+    tsv_cell_written(&cell)
+}
+
+/// A cell as the TSV writer writes it, by writing it.
+fn tsv_cell_written(cell: &str) -> std::io::Result<Vec<u8>> {
     let mut w = tsv_writer(Vec::new());
     // A second cell, so an empty first one is not quoted as a lone empty record would be.
-    w.write_record([safe_cell(s).as_ref(), ""])?;
+    w.write_record([cell, ""])?;
     let mut b = w.into_inner().map_err(|e| e.into_error())?;
     // Strip the empty second cell and the record end: "\t\n".
     b.truncate(b.len().saturating_sub(2));
@@ -400,6 +411,21 @@ pub fn entity_attribute_columns(h: &csv::StringRecord) -> std::io::Result<Vec<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_are_the_tsv_writers_with_or_without_the_writer() {
+        for s in [
+            "a", "", "x\ty", "q\"r", "=1+2", "'", "'=x", "line\nbreak", "cr\rx", "#hash",
+            " space ", "ünï", "-5", "\tlead", "place:kaluga-1", "DATE",
+        ] {
+            let cell = safe_cell(s);
+            assert_eq!(
+                tsv_cell(s).unwrap(),
+                tsv_cell_written(&cell).unwrap(),
+                "cell {s:?}"
+            );
+        }
+    }
 
     #[test]
     fn formula_cells_are_text() {
