@@ -189,7 +189,11 @@ fn tsv_cell(s: &str) -> std::io::Result<Vec<u8>> {
     let cell = safe_cell(s);
     // A cell the TSV writer would not quote is written as it is (most are: ids and types),
     // without setting up a writer and its zeroed buffer for it.
-    if !cell.is_empty() && !cell.bytes().any(|b| matches!(b, b'\t' | b'"' | b'\r' | b'\n')) {
+    if !cell.is_empty()
+        && !cell
+            .bytes()
+            .any(|b| matches!(b, b'\t' | b'"' | b'\r' | b'\n'))
+    {
         return Ok(cell.as_bytes().to_vec());
     }
     tsv_cell_written(&cell)
@@ -415,8 +419,22 @@ mod tests {
     #[test]
     fn cells_are_the_tsv_writers_with_or_without_the_writer() {
         for s in [
-            "a", "", "x\ty", "q\"r", "=1+2", "'", "'=x", "line\nbreak", "cr\rx", "#hash",
-            " space ", "ünï", "-5", "\tlead", "place:kaluga-1", "DATE",
+            "a",
+            "",
+            "x\ty",
+            "q\"r",
+            "=1+2",
+            "'",
+            "'=x",
+            "line\nbreak",
+            "cr\rx",
+            "#hash",
+            " space ",
+            "ünï",
+            "-5",
+            "\tlead",
+            "place:kaluga-1",
+            "DATE",
         ] {
             let cell = safe_cell(s);
             assert_eq!(

@@ -211,13 +211,22 @@ impl Matcher {
                 set_bit(&mut m.first_words, first_word_bit(n.first_word));
             }
         }
-        m.prefixes.par_iter_mut().for_each(|t| {
-            t.map_patterns(|first| patterns.get(first as usize).copied().unwrap_or(0));
-        });
-        let targets: Vec<Target> = chunks
-            .into_iter()
-            .flat_map(|c| c.names.into_iter().map(|(_, t)| t))
-            .collect();
+        // The shards learn their patterns while the targets are gathered (and the chunks
+        // freed), both in parallel.
+        let prefixes = &mut m.prefixes;
+        let ((), targets) = rayon::join(
+            || {
+                prefixes.par_iter_mut().for_each(|t| {
+                    t.map_patterns(|first| patterns.get(first as usize).copied().unwrap_or(0));
+                })
+            },
+            || -> Vec<Target> {
+                chunks
+                    .into_par_iter()
+                    .flat_map_iter(|c| c.names.into_iter().map(|(_, t)| t))
+                    .collect()
+            },
+        );
         m.group(next as usize, &patterns, targets);
         Ok(m)
     }
