@@ -34,9 +34,11 @@ use std::time::{Duration, Instant};
 mod flow;
 mod progress;
 mod summary;
+mod workers;
 use flow::{Batches, CloseGuard, Flight, InOrder, Reorder};
 pub use progress::{NoProgress, Progress};
 pub use summary::Summary;
+use workers::Workers;
 
 /// Everything an extract run needs besides the pipeline.
 #[derive(Debug, Clone, Default)]
@@ -206,10 +208,7 @@ pub fn extract_inputs(
         }
     }
     progress.total(total);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads)
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {} worker threads: {e}", cfg.threads)))?;
+    let pool = Workers::new(cfg.threads)?;
 
     // Batches of units with their sizes, read ahead of the workers.
     let (batch_tx, batch_rx) = sync_channel::<Vec<(Unit, u64)>>(2);
