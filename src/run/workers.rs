@@ -32,10 +32,12 @@ impl Workers {
         }
     }
 
-    /// Runs `f` so that its parallel parts use these workers.
+    /// Runs `f` on one of these workers (so that its parallel parts use them, and it
+    /// takes part in them instead of waiting for each).
     pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
         match self {
-            Workers::Global => f(),
+            // A scope opened outside the pool runs its body on a worker of the global pool.
+            Workers::Global => rayon::scope(|_| f()),
             Workers::Own(p) => p.install(f),
         }
     }
