@@ -525,27 +525,37 @@ pub fn extract_inputs(
         // The streamed files reach the disk while the tables are computed.
         let streamed: Vec<Writer> = ent_w.take().into_iter().chain(doc_w.take()).collect();
         // In the worker pool, so the table writer's parallel parts use `--threads` threads.
-        let (ent_tsv, cooc) = pool.install(|| {
+        let cooc = pool.install(|| {
             std::thread::scope(|s| -> Result<_> {
                 let committing = s.spawn(|| streamed.into_iter().try_for_each(|w| o.commit(w)));
                 let describe = |k: u32| describe_key(g, &keys, k);
                 let table = EntityTable::new(&totals.entities, &describe);
                 summary.entities = table.len();
-                let mut ent_tsv = o.open("entities.tsv")?;
-                write_entities(ent_tsv.inner(), &table, &g.attribute_columns)
-                    .map_err(|e| Error::io(ent_tsv.path(), e))?;
-                let mut cooc = o.open("cooccurrence.tsv")?;
                 let pairs = std::mem::take(&mut totals.pairs);
-                summary.pairs = write_cooccurrence(cooc.inner(), &table, totals.documents, pairs)
-                    .map_err(|e| Error::io(cooc.path(), e))?
-                    as usize;
+                // The entity table is written (and committed) beside the pair table.
+                let (entities, pairs) = rayon::join(
+                    || -> Result<()> {
+                        let mut ent_tsv = o.open("entities.tsv")?;
+                        write_entities(ent_tsv.inner(), &table, &g.attribute_columns)
+                            .map_err(|e| Error::io(ent_tsv.path(), e))?;
+                        o.commit(ent_tsv)
+                    },
+                    || -> Result<(Writer, u64)> {
+                        let mut cooc = o.open("cooccurrence.tsv")?;
+                        let n = write_cooccurrence(cooc.inner(), &table, totals.documents, pairs)
+                            .map_err(|e| Error::io(cooc.path(), e))?;
+                        Ok((cooc, n))
+                    },
+                );
+                entities?;
+                let (cooc, n) = pairs?;
+                summary.pairs = n as usize;
                 committing.join().map_err(|_| {
                     Error::Usage("internal error: a commit thread stopped".into())
                 })??;
-                Ok((ent_tsv, cooc))
+                Ok(cooc)
             })
         })?;
-        o.commit(ent_tsv)?;
         o.commit(cooc)?;
         summary.seconds = t0.elapsed().as_secs_f64();
         summary.tables_seconds = summary.seconds - summary.documents_seconds;

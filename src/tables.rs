@@ -109,11 +109,14 @@ impl EntityTable {
     /// The entities counted in `entities`, described by `describe` (keys it does not know
     /// are left out).
     pub fn new(entities: &FxHashMap<u32, EntityCounts>, describe: &Describe<'_>) -> Self {
-        let mut keyed: Vec<(u32, String, EntityInfo, EntityCounts)> = entities
-            .iter()
-            .filter_map(|(&k, &c)| describe(k).map(|(id, info)| (k, id, info, c)))
+        use rayon::prelude::*;
+        // Described and sorted in parallel, on rayon's current pool.
+        let counted: Vec<(u32, EntityCounts)> = entities.iter().map(|(&k, &c)| (k, c)).collect();
+        let mut keyed: Vec<(u32, String, EntityInfo, EntityCounts)> = counted
+            .into_par_iter()
+            .filter_map(|(k, c)| describe(k).map(|(id, info)| (k, id, info, c)))
             .collect();
-        keyed.sort_unstable_by(|x, y| x.1.cmp(&y.1));
+        keyed.par_sort_unstable_by(|x, y| x.1.cmp(&y.1));
         let top = keyed.iter().map(|x| x.0 as usize + 1).max().unwrap_or(0);
         let mut rank = vec![0u32; top];
         let rows = keyed

@@ -244,7 +244,7 @@ pub fn npmi(n: u64, da: u64, db: u64, dab: u64) -> f64 {
 }
 
 /// What the tables say of one entity key: its id and description.
-pub type Describe<'a> = dyn Fn(u32) -> Option<(String, EntityInfo)> + 'a;
+pub type Describe<'a> = dyn Fn(u32) -> Option<(String, EntityInfo)> + Sync + 'a;
 
 /// The description of the keys of an extract run: gazetteer entries, then interned dates.
 pub fn describe_key(g: &Gazetteer, keys: &Keys, k: u32) -> Option<(String, EntityInfo)> {
