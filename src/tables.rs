@@ -2,7 +2,8 @@
 //! folder"), with every cell made safe for spreadsheets, and reads them back (for `merge` and
 //! `export`). It does not count (see `cooccur`).
 
-use crate::cooccur::{Describe, EntityCounts, EntityInfo, PairCounts, PairMap, PairRow, Rows};
+use crate::cooccur::spill::Order;
+use crate::cooccur::{Describe, EntityCounts, EntityInfo, PairCounts, PairMap, PairRow, Streams};
 use rustc_hash::FxHashMap;
 use std::io::Write;
 
@@ -225,7 +226,7 @@ pub fn write_cooccurrence<W: Write + Send>(
     let mut out = std::io::BufWriter::with_capacity(1 << 16, w);
     out.write_all(PAIR_COLUMNS.join("\t").as_bytes())?;
     out.write_all(b"\n")?;
-    let sorted = pairs.into_table(&|k| t.rank(k))?;
+    let streams = pairs.into_table(&|k| t.rank(k))?;
     // Cells of every entity, escaped once.
     let cells = t
         .rows
@@ -256,13 +257,10 @@ pub fn write_cooccurrence<W: Write + Send>(
     };
     const BLOCK: usize = 4096;
     let group = rayon::current_num_threads().max(1) * 2;
-    let next_group = |rows: &mut Rows| -> std::io::Result<Vec<Vec<PairRow>>> {
+    let next_group = |rows: &mut Streams| -> std::io::Result<Vec<Vec<PairRow>>> {
         let mut blocks = Vec::with_capacity(group);
         while blocks.len() < group {
-            let block = rows
-                .by_ref()
-                .take(BLOCK)
-                .collect::<std::io::Result<Vec<PairRow>>>()?;
+            let block = rows.take(BLOCK)?;
             if block.is_empty() {
                 break;
             }
@@ -273,7 +271,7 @@ pub fn write_cooccurrence<W: Write + Send>(
     // Three stages at once: the blocks of one group are formatted (in parallel) while the
     // next group is merged and the text of the one before is written, the last two on one
     // thread: the merge and the write are serial, and together about as long as formatting.
-    let mut sorted = sorted;
+    let mut sorted = Streams::new(streams, Order::Table, 2 * BLOCK);
     let mut n = 0u64;
     let mut blocks = next_group(&mut sorted)?;
     let mut texts: Vec<Vec<u8>> = Vec::new();

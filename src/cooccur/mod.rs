@@ -18,7 +18,7 @@ pub use pairs::PairMap;
 use crate::gazetteer::Gazetteer;
 use crate::pipeline::{Processed, Target};
 use rustc_hash::FxHashMap;
-pub use spill::{PairRow, Rows, Run, Spiller};
+pub use spill::{PairRow, Rows, Run, Spiller, Streams};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 

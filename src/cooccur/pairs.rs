@@ -161,8 +161,12 @@ impl PairMap {
     /// Every pair once, counts summed, with keys replaced by `rank` (pairs with an unranked
     /// key are left out; a < b), in [`Order::Table`]: the rows of `cooccurrence.tsv`. Pairs
     /// that all fit in memory are summed, ranked and sorted in parallel on rayon's current
-    /// pool; otherwise they stream through sorted runs on disk.
-    pub fn into_table(mut self, rank: &(dyn Fn(u32) -> Option<u32> + Sync)) -> io::Result<Rows> {
+    /// pool; otherwise they stream through sorted runs on disk, one stream per part of the
+    /// key range (no pair in two of them: see [`spill::Streams`]).
+    pub fn into_table(
+        mut self,
+        rank: &(dyn Fn(u32) -> Option<u32> + Sync),
+    ) -> io::Result<Vec<Rows>> {
         use rayon::prelude::*;
         if let Some(e) = self.error.take() {
             return Err(e);
@@ -182,7 +186,7 @@ impl PairMap {
             .filter_map(|r| r.ranked(rank))
             .collect();
         rows.par_sort_unstable_by_key(|r| Order::Table.key(r));
-        Ok(Box::new(rows.into_iter().map(Ok)))
+        Ok(vec![Box::new(rows.into_iter().map(Ok))])
     }
 
     /// Every pair once, counts summed, sorted by keys; fails when spilling failed.

@@ -21,7 +21,7 @@ mod codec;
 mod merge;
 mod parts;
 use merge::{merge, take_rows, Merged, Source};
-pub use merge::{merge_runs, Rows};
+pub use merge::{merge_runs, Rows, Streams};
 pub use parts::table_rows;
 
 use codec::{Decoder, Encoder, HEADER_BYTES};

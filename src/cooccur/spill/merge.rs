@@ -169,3 +169,142 @@ pub(super) fn take_rows(
     }
     Ok(buf)
 }
+
+/// Sorted streams of distinct rows, taken in one order a block at a time. Each stream is read
+/// ahead in parallel (on rayon's current pool), so that the streams' own merges (of runs on
+/// disk) run side by side and only the merge of their heads, a few comparisons a row, is
+/// serial.
+pub struct Streams {
+    streams: Vec<(Rows, std::collections::VecDeque<PairRow>, bool)>,
+    order: Order,
+    /// Rows read ahead from each stream.
+    ahead: usize,
+}
+
+impl Streams {
+    /// Merges `rows`, each sorted in `order`, no pair in two of them.
+    pub fn new(rows: Vec<Rows>, order: Order, ahead: usize) -> Self {
+        Streams {
+            streams: rows
+                .into_iter()
+                .map(|r| (r, std::collections::VecDeque::new(), false))
+                .collect(),
+            order,
+            ahead: ahead.max(2),
+        }
+    }
+
+    /// The next `n` rows in order (fewer only at the end).
+    pub fn take(&mut self, n: usize) -> io::Result<Vec<PairRow>> {
+        if let [(one, _, _)] = self.streams.as_mut_slice() {
+            return take_rows(one, n);
+        }
+        let mut out = Vec::with_capacity(n);
+        while out.len() < n {
+            self.refill()?;
+            if !self.emit(&mut out, n) {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads every stream whose buffer is below half up to `ahead` rows, in parallel.
+    fn refill(&mut self) -> io::Result<()> {
+        use rayon::prelude::*;
+        let ahead = self.ahead;
+        self.streams
+            .par_iter_mut()
+            .try_for_each(|(rows, buf, done)| -> io::Result<()> {
+                if *done || buf.len() >= ahead / 2 {
+                    return Ok(());
+                }
+                while buf.len() < ahead {
+                    match rows.next() {
+                        Some(r) => buf.push_back(r?),
+                        None => {
+                            *done = true;
+                            break;
+                        }
+                    }
+                }
+                Ok(())
+            })
+    }
+
+    /// Moves rows into `out` in order until it holds `n`, or a stream that is not done has
+    /// nothing read ahead (true: read more), or every stream is done and empty (false).
+    fn emit(&mut self, out: &mut Vec<PairRow>, n: usize) -> bool {
+        while out.len() < n {
+            let mut best: Option<(u128, usize)> = None;
+            for (i, (_, buf, done)) in self.streams.iter().enumerate() {
+                match buf.front() {
+                    Some(r) => {
+                        let k = self.order.key(r);
+                        if best.is_none_or(|(b, _)| k < b) {
+                            best = Some((k, i));
+                        }
+                    }
+                    None if !*done => return true,
+                    None => {}
+                }
+            }
+            let Some((_, i)) = best else {
+                return false;
+            };
+            if let Some(r) = self.streams.get_mut(i).and_then(|s| s.1.pop_front()) {
+                out.push(r);
+            }
+        }
+        true
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cooccur::PairCounts;
+
+    #[test]
+    fn streams_are_taken_in_order_across_refills_and_ends() {
+        // Disjoint rows, dealt to four streams (one empty), each sorted in table order.
+        let all: Vec<PairRow> = (0..500u32)
+            .map(|i| PairRow {
+                a: i % 37,
+                b: 1000 + i,
+                c: PairCounts {
+                    documents: u64::from(i % 7) + 1,
+                    sentences: 0,
+                    window: 0,
+                },
+            })
+            .collect();
+        let mut want = all.clone();
+        Order::Table.sort(&mut want);
+        for ahead in [2, 3, 64, 10_000] {
+            let mut parts: Vec<Vec<PairRow>> = vec![Vec::new(); 4];
+            for (i, r) in all.iter().enumerate() {
+                if let Some(p) = parts.get_mut([0, 1, 3][i % 3]) {
+                    p.push(*r);
+                }
+            }
+            let rows: Vec<Rows> = parts
+                .into_iter()
+                .map(|mut p| {
+                    Order::Table.sort(&mut p);
+                    Box::new(p.into_iter().map(Ok)) as Rows
+                })
+                .collect();
+            let mut s = Streams::new(rows, Order::Table, ahead);
+            let mut got = Vec::new();
+            loop {
+                let block = s.take(7).unwrap();
+                assert!(block.len() == 7 || got.len() + block.len() == want.len());
+                if block.is_empty() {
+                    break;
+                }
+                got.extend(block);
+            }
+            assert_eq!(got, want, "ahead {ahead}");
+        }
+    }
+}

@@ -42,14 +42,14 @@ impl Input<'_> {
 /// The rows of `cooccurrence.tsv` from runs and lists sorted by keys: equal pairs summed,
 /// keys replaced by `rank` (pairs with an unranked key left out), sorted in
 /// [`Order::Table`]. The key range is cut into one part per thread of rayon's current pool;
-/// each part is merged, summed, ranked and sorted into runs on its own, and the parts'
-/// runs are merged at the end. At most twice the spill threshold of rows is held at once.
+/// each part is merged, summed, ranked and sorted into runs on its own, and comes back as
+/// a stream of its own (the parts' pairs are disjoint; [`Streams`] merges them). At most twice the spill threshold of rows is held at once.
 pub fn table_rows(
     spiller: &Spiller,
     mut runs: Vec<Run>,
     mem: Vec<Vec<PairRow>>,
     rank: &(dyn Fn(u32) -> Option<u32> + Sync),
-) -> io::Result<Rows> {
+) -> io::Result<Vec<Rows>> {
     use rayon::prelude::*;
     let parts = rayon::current_num_threads().max(1);
     // Every part reads every input: merge runs in groups first so that few files are open.
@@ -99,12 +99,11 @@ pub fn table_rows(
         .collect::<io::Result<_>>()?;
     drop(inputs);
     drop(runs);
-    let (mut table_runs, mut lists) = (Vec::new(), Vec::new());
-    for (r, l) in done {
-        table_runs.extend(r);
-        lists.push(l);
-    }
-    merge_runs(spiller, table_runs, lists, Order::Table)
+    // One stream per part: the parts' pairs are disjoint, and their merges run side by side
+    // (see `Streams`).
+    done.into_iter()
+        .map(|(runs, list)| merge_runs(spiller, runs, vec![list], Order::Table))
+        .collect()
 }
 
 #[cfg(test)]
@@ -142,11 +141,18 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap();
-            let got: Vec<PairRow> = pool
+            let parts = pool
                 .install(|| table_rows(&s, runs, vec![rest], &rank))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
+                .unwrap();
+            assert!(parts.len() <= threads);
+            // Each part in table order; all of them together, every pair once.
+            let mut got: Vec<PairRow> = Vec::new();
+            for part in parts {
+                let rows: Vec<PairRow> = part.map(Result::unwrap).collect();
+                assert!(rows.windows(2).all(|w| Order::Table.key(&w[0]) < Order::Table.key(&w[1])));
+                got.extend(rows);
+            }
+            Order::Table.sort(&mut got);
             assert_eq!(got, want, "{threads} threads, threshold {threshold}");
             let left = std::fs::read_dir(dir.path()).unwrap().count();
             assert_eq!(left, 0, "runs are deleted once read");
