@@ -149,7 +149,9 @@ mod tests {
             let mut got: Vec<PairRow> = Vec::new();
             for part in parts {
                 let rows: Vec<PairRow> = part.map(Result::unwrap).collect();
-                assert!(rows.windows(2).all(|w| Order::Table.key(&w[0]) < Order::Table.key(&w[1])));
+                assert!(rows
+                    .windows(2)
+                    .all(|w| Order::Table.key(&w[0]) < Order::Table.key(&w[1])));
                 got.extend(rows);
             }
             Order::Table.sort(&mut got);
