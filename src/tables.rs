@@ -269,8 +269,8 @@ pub fn write_cooccurrence<W: Write + Send>(
         Ok(blocks)
     };
     // Three stages at once: the blocks of one group are formatted (in parallel) while the
-    // next group is merged and the text of the one before is written, the last two on one
-    // thread: the merge and the write are serial, and together about as long as formatting.
+    // next group is merged and the text of the one before is written, each a task of its
+    // own, so that no thread does both of the serial ones.
     let mut sorted = Streams::new(streams, Order::Table, 2 * BLOCK);
     let mut n = 0u64;
     let mut blocks = next_group(&mut sorted)?;
@@ -286,9 +286,10 @@ pub fn write_cooccurrence<W: Write + Send>(
                     .collect::<Vec<Vec<u8>>>()
             },
             || {
-                let next = next_group(&mut sorted);
-                let written = texts.iter().try_for_each(|t| out.write_all(t));
-                (next, written)
+                rayon::join(
+                    || next_group(&mut sorted),
+                    || texts.iter().try_for_each(|t| out.write_all(t)),
+                )
             },
         );
         written?;
