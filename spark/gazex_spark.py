@@ -5,29 +5,31 @@
 
 Reads JSONL or Parquet documents (columns id, text, date) into a DataFrame, repartitions them
 (a row is a whole document, so documents are never split), and runs one
-`gazex extract --stdout --threads 1 --input-format jsonl -q -` subprocess per partition through
-`DataFrame.mapInArrow`: the partition's documents go to its standard input as JSONL, the mention
-records come back on its standard output. A subprocess that exits non-zero fails the task (Spark
-retries it, then fails the job); its rows are never kept.
+`gazex extract --input-format arrow --stdout --stdout-format arrow -o TMP` process per
+partition through `DataFrame.mapInArrow`. The partition's Arrow batches go to its standard
+input as they are; its standard output is an Arrow stream of mention records (typed columns and
+each record's JSON line), passed on as it is; its output folder TMP holds the partition's
+partial tables (pair counts, per-entity document counts, the document count: what `gazex merge`
+adds), read with pyarrow and passed on as batches too. No Python code touches a record. A
+process that exits non-zero, or that did not process every document it was given, fails the
+task (Spark retries it, then fails the job); its rows are never kept.
 
 Writes
     DIR/mentions/           JSONL part files: the CONTRACT's mention records, byte for byte as the
-                            CLI writes them (same keys, same order)
-    DIR/mentions_parquet/   the same records as Parquet (doc, id, type, name, text, start, end,
-                            byte_start, byte_end, sentence, value, begin, end_date, relative)
+                            CLI writes them (the record column of gazex's stream)
+    DIR/mentions_parquet/   the same records as Parquet, one typed column per record field
+                            (gazex's Arrow schema; a field a record lacks is null)
     DIR/cooccurrence/       one TSV part file with the CONTRACT's header and rows, equal to the
                             CLI's cooccurrence.tsv on the same documents
 
-The co-occurrence table is a groupBy(source, target).sum(...) over per-document pairs derived
-from the mentions; npmi is computed after that merge, from the totals, as gazex does.
+The partial tables are added with groupBy().sum(); npmi is computed after that merge, from the
+totals, with the CLI's formula and 6-decimal format (vectorised with pyarrow).
 See README.md, "Running on Spark".
 """
 
 import argparse
-import collections
 import importlib.util
 import json
-import math
 import os
 import shutil
 import stat
@@ -38,10 +40,13 @@ import threading
 import time
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from pyspark import SparkFiles, StorageLevel
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
+from pyspark.sql.pandas.types import from_arrow_schema
 
 # DataFrame.mapInArrow is built on pandas_udf, which insists on pandas being installed although
 # an Arrow map never touches pandas (the worker only moves Arrow batches). Without pandas, skip
@@ -53,8 +58,8 @@ if importlib.util.find_spec("pandas") is None:
 
 # Options the driver sets itself (or that make no sense per partition).
 RESERVED = {
-    "--stdout", "-o", "--out", "-j", "--threads", "--input-format", "-q", "--quiet",
-    "--progress", "--resume", "--force", "--id-field", "--text-field", "--date-field",
+    "--stdout", "--stdout-format", "-o", "--out", "-j", "--threads", "--input-format", "-q",
+    "--quiet", "--progress", "--resume", "--force", "--id-field", "--text-field", "--date-field",
 }
 # Options of `gazex extract` that take a value (so that their values are not taken for options).
 WITH_VALUE = {
@@ -62,33 +67,29 @@ WITH_VALUE = {
     "--max-doc-bytes",
 }
 
-MENTION_SCHEMA = T.StructType([
-    T.StructField("doc", T.StringType()),
-    T.StructField("_dockey", T.LongType()),
-    T.StructField("id", T.StringType()),
-    T.StructField("type", T.StringType()),
-    T.StructField("name", T.StringType()),
-    T.StructField("text", T.StringType()),
-    T.StructField("start", T.LongType()),
-    T.StructField("end", T.LongType()),
-    T.StructField("byte_start", T.LongType()),
-    T.StructField("byte_end", T.LongType()),
-    T.StructField("sentence", T.LongType()),
-    T.StructField("value", T.StringType()),
-    T.StructField("begin", T.StringType()),
-    T.StructField("end_date", T.StringType()),
-    T.StructField("relative", T.BooleanType()),
-    T.StructField("_record", T.StringType()),
-])
-ARROW_SCHEMA = pa.schema([
-    ("doc", pa.string()), ("_dockey", pa.int64()), ("id", pa.string()), ("type", pa.string()),
-    ("name", pa.string()), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
-    ("byte_start", pa.int64()), ("byte_end", pa.int64()), ("sentence", pa.int64()),
-    ("value", pa.string()), ("begin", pa.string()), ("end_date", pa.string()),
-    ("relative", pa.bool_()), ("_record", pa.string()),
-])
-PUBLIC_COLUMNS = [f.name for f in MENTION_SCHEMA.fields if not f.name.startswith("_")]
-BATCH_ROWS = 4096
+# What gazex reads: one document a row.
+DOC_SCHEMA = pa.schema([("id", pa.string()), ("text", pa.string()), ("date", pa.string())])
+# The rows of the partition function's output. Spark moves them and writes what they carry,
+# but never handles a record or a table row on its own (each costs the JVM more than gazex
+# spends on it): a row holds an Arrow batch.
+#   mentions  `_data`: an Arrow IPC stream of one batch of gazex's typed mention columns (for
+#             the Parquet output); `_text`: the same records' JSON lines joined with "\n" (for
+#             the JSONL output)
+#   pairs     `_data`: the partition's cooccurrence.tsv as Arrow (cells unescaped, no npmi)
+#   entities  `_data`: the partition's per-entity document counts (id, documents) as Arrow;
+#             `_documents`: its document count
+BLOB_SCHEMA = pa.schema([("_kind", pa.string()), ("_data", pa.binary()), ("_text", pa.string()),
+                         ("_documents", pa.int64())])
+PAIR_SCHEMA = pa.schema([("source", pa.string()), ("target", pa.string()),
+                         ("source_type", pa.string()), ("target_type", pa.string()),
+                         ("documents", pa.int64()), ("sentences", pa.int64()),
+                         ("window", pa.int64())])
+ENTITY_SCHEMA = pa.schema([("id", pa.string()), ("documents", pa.int64())])
+RECORD = "record"  # gazex's column with each record's JSON line
+# The cell escape of gazex's tables (tables.rs, safe_cell): a leading ' before these.
+ESCAPED = r"^'([=+\-@\t\r'])"
+TSV = pacsv.ParseOptions(delimiter="\t", quote_char='"', double_quote=True, escape_char=False,
+                         newlines_in_values=True)
 
 
 def log(msg):
@@ -123,28 +124,20 @@ def parse_args(argv):
     p.add_argument("--text-col", default="text")
     p.add_argument("--date-col", default="date")
     p.add_argument("--partitions", type=int, default=0,
-                   help="number of partitions (one gazex process each; default: Spark's "
-                        "default parallelism)")
+                   help="number of partitions (one gazex process each; default: the input's "
+                        "splits as Spark reads them, at most 128 MB each)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output folder")
     args = p.parse_args(own)
     args.extract = extract
-    args.cooc_types = None
     i = 0
     while i < len(extract):
-        a = extract[i]
-        name, has_eq, val = a.partition("=")
+        name, has_eq, _ = extract[i].partition("=")
         if name in RESERVED:
             usage_error(f"`{name}` is set by the Spark driver; do not pass it after `--`")
         if name in WITH_VALUE and not has_eq:
             if i + 1 >= len(extract):
                 usage_error(f"`{name}` needs a value")
-            val = extract[i + 1]
             i += 1
-        if name == "--window" and val.strip() not in ("", "0"):
-            usage_error("--window is not supported on Spark yet (mention records carry no "
-                        "token positions); run `gazex extract` for window counts")
-        if name == "--cooc-types":
-            args.cooc_types = sorted(t.strip() for t in val.split(",") if t.strip())
         i += 1
     return args
 
@@ -189,41 +182,119 @@ def resolve_binary(binary):
         f"or give a path that exists on every node")
 
 
-def extract_command(binary, extract):
+def extract_command(binary, extract, out):
     args = list(extract)
     for i, a in enumerate(args):  # gazetteers shipped with --files
         if a in ("-g", "--gazetteer") and i + 1 < len(args) and not os.path.isdir(args[i + 1]):
             args[i + 1] = localize(args[i + 1])
         elif a.startswith("--gazetteer="):
             args[i] = "--gazetteer=" + localize(a.split("=", 1)[1])
-    return [binary, "extract", "--stdout", "--threads", "1", "--input-format", "jsonl", "-q",
-            *args, "-"]
+    return [resolve_binary(binary), "extract", "--input-format", "arrow", "--stdout",
+            "--stdout-format", "arrow", "--threads", "1", "-q", "-o", out, *args, "-"]
+
+
+def empty_run(binary, extract):
+    """gazex on no documents: its mention stream (the schema), or an error with its message."""
+    tmp = tempfile.mkdtemp(prefix="gazex-probe-")
+    try:
+        cmd = extract_command(binary, extract, os.path.join(tmp, "out"))
+        sink = pa.BufferOutputStream()
+        pa.ipc.new_stream(sink, DOC_SCHEMA).close()
+        r = subprocess.run(cmd, input=sink.getvalue().to_pybytes(), capture_output=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"`{' '.join(cmd)}` fails (status {r.returncode}): "
+                               f"{r.stderr.decode('utf-8', 'replace').strip()}")
+        return r.stdout
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def mention_schema(spark, binary, extract):
+    """The Arrow schema of gazex's mention records, from the binary itself (which also checks
+    the extract options): on the driver when the binary is there, else in one small task."""
+    try:
+        resolve_binary(binary)
+        on_driver = True
+    except FileNotFoundError:
+        on_driver = False
+    try:
+        if on_driver:
+            stream = empty_run(binary, extract)
+        else:
+            stream = (spark.sparkContext.parallelize([0], 1)
+                      .map(lambda _: empty_run(binary, extract)).collect()[0])
+    except Exception as e:  # a bad option, a binary that does not run here
+        usage_error(f"cannot run gazex: {e}")
+    return pa.ipc.open_stream(stream).schema
+
+
+def blob_row(kind, data=None, text=None, documents=None):
+    """One row of BLOB_SCHEMA; `data` is a table or batch, stored as an Arrow IPC stream."""
+    if data is not None:
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, data.schema) as w:
+            w.write(data)
+        buf = sink.getvalue()
+        offsets = pa.array([0, buf.size], pa.int32()).buffers()[1]
+        data = pa.Array.from_buffers(pa.binary(), 1, [None, offsets, buf])
+    else:
+        data = pa.nulls(1, pa.binary())
+    return pa.RecordBatch.from_arrays(
+        [pa.array([kind]), data, pa.array([text], pa.string()),
+         pa.array([documents], pa.int64())], schema=BLOB_SCHEMA)
+
+
+def batches_of(blobs):
+    """The Arrow batches stored in a `_data` column."""
+    for blob in blobs:
+        if blob.is_valid:
+            yield from pa.ipc.open_stream(blob.as_buffer())
+
+
+def read_tsv(path, schema):
+    """A gazex table as written (quoting undone), its string cells unescaped."""
+    t = pacsv.read_csv(path, parse_options=TSV, convert_options=pacsv.ConvertOptions(
+        column_types={f.name: f.type for f in schema}, include_columns=schema.names,
+        strings_can_be_null=False, quoted_strings_can_be_null=False))
+    return pa.table([pc.replace_substring_regex(t[f.name], pattern=ESCAPED, replacement=r"\1")
+                     if f.type == pa.string() else t[f.name] for f in schema], schema=schema)
+
+
+def partial_rows(folder):
+    """The partition's partial tables (what `gazex merge` adds), from the output folder of its
+    gazex process, and the number of documents that process read."""
+    pairs = read_tsv(os.path.join(folder, "cooccurrence.tsv"), PAIR_SCHEMA)
+    entities = read_tsv(os.path.join(folder, "entities.tsv"), ENTITY_SCHEMA)
+    with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as f:
+        n = json.load(f)["counts"]["documents"]
+    return [blob_row("pairs", pairs), blob_row("entities", entities, documents=n)], n
+
+
+def joined_lines(lines):
+    """The strings of `lines` joined with "\n" into one string (a one-element array)."""
+    offsets = pa.array([0, len(lines)], pa.int32())
+    return pc.binary_join(pa.ListArray.from_arrays(offsets, lines), "\n")
 
 
 def make_partition_fn(binary, extract):
     """The mapInArrow function: one gazex process for the partition's documents."""
 
     def run(batches):
-        cmd = extract_command(resolve_binary(binary), extract)
+        tmp = tempfile.mkdtemp(prefix="gazex-part-")
+        out = os.path.join(tmp, "out")
+        cmd = extract_command(binary, extract, out)
         err = tempfile.TemporaryFile()
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
-        ids = {}                     # dockey -> the document's own id
-        order = collections.deque()  # dockeys in the order they were fed
-        feed_error = []
+        fed, feed_error = [0], []
 
         def feed():
             try:
-                for b in batches:
-                    cols = b.to_pydict()
-                    lines = []
-                    for k, i, t, d in zip(cols["_dockey"], cols["id"], cols["text"],
-                                          cols["date"]):
-                        ids[k] = i
-                        order.append(k)
-                        lines.append(json.dumps({"id": str(k), "text": t, "date": d},
-                                                ensure_ascii=False))
-                    if lines:
-                        proc.stdin.write(("\n".join(lines) + "\n").encode("utf-8"))
+                with pa.ipc.new_stream(proc.stdin, DOC_SCHEMA) as w:
+                    for b in batches:
+                        w.write_batch(pa.RecordBatch.from_arrays(
+                            [b.column(c).cast(pa.string()) for c in DOC_SCHEMA.names],
+                            schema=DOC_SCHEMA))
+                        fed[0] += b.num_rows
             except BaseException as e:  # includes a broken pipe when gazex died
                 feed_error.append(e)
             finally:
@@ -232,107 +303,151 @@ def make_partition_fn(binary, extract):
                 except OSError:
                     pass
 
+        def failed(why):
+            err.seek(0)
+            tail = err.read().decode("utf-8", "replace")[-2000:].strip()
+            return RuntimeError(f"gazex failed on this partition ({' '.join(cmd)}): {why}"
+                                + (f": {tail}" if tail else ""))
+
         feeder = threading.Thread(target=feed, daemon=True)
         feeder.start()
-        rows = {name: [] for name in ARROW_SCHEMA.names}
-
-        def add(doc, key, rec=None, record=None):
-            rows["doc"].append(doc)
-            rows["_dockey"].append(key)
-            rec = rec or {}
-            for name in ("id", "type", "name", "text", "start", "end", "byte_start", "byte_end",
-                         "sentence", "value", "begin", "end_date"):
-                rows[name].append(rec.get(name))
-            rows["relative"].append(rec.get("relative", False) if "value" in rec else None)
-            rows["_record"].append(record)
-
-        def flush():
-            batch = pa.RecordBatch.from_pydict(rows, schema=ARROW_SCHEMA)
-            for v in rows.values():
-                v.clear()
-            return batch
-
-        def marker(key):  # one row per document (id null): counts documents without mentions
-            add(ids.pop(key), key)
-
         try:
-            current = None
-            for line in proc.stdout:
-                rec = json.loads(line)
-                key = int(rec["doc"])
-                if key != current:
-                    while order and order[0] != key:
-                        marker(order.popleft())
-                    if not order:
-                        raise RuntimeError(f"gazex returned a record for an unknown document {key}")
-                    order.popleft()
-                    doc = ids[key]
-                    marker(key)
-                    current = key
-                prefix = b'{"doc":"%d",' % key
-                if not line.startswith(prefix):
-                    raise RuntimeError(f"unexpected record from gazex: {line[:80]!r}")
-                rec["doc"] = doc
-                record = ('{"doc":' + json.dumps(doc, ensure_ascii=False) + ","
-                          + line[len(prefix):].decode("utf-8").rstrip("\n"))
-                add(doc, key, rec, record)
-                if len(rows["doc"]) >= BATCH_ROWS:
-                    yield flush()
+            read_error = None
+            try:
+                for b in pa.ipc.open_stream(proc.stdout):
+                    if b.num_rows:
+                        lines = joined_lines(b.column(RECORD))[0].as_py()
+                        yield blob_row("mentions", b.drop_columns([RECORD]), lines)
+            except pa.ArrowInvalid as e:  # the stream broke off: the exit status says why
+                read_error = e
             feeder.join()
             code = proc.wait()
-            if code != 0 or feed_error:
-                err.seek(0)
-                tail = err.read().decode("utf-8", "replace")[-2000:]
-                raise RuntimeError(
-                    f"gazex exited with status {code} on this partition "
-                    f"({' '.join(cmd)}): {tail.strip() or feed_error}")
-            while order:
-                marker(order.popleft())
-            if rows["doc"]:
-                yield flush()
+            if code != 0:
+                raise failed(f"gazex exited with status {code}")
+            if feed_error or read_error:
+                raise failed(f"{feed_error or read_error}")
+            partials, done = partial_rows(out)
+            if done != fed[0]:
+                raise failed(f"gazex processed {done} documents of the {fed[0]} given")
+            yield from partials
         finally:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
             err.close()
+            shutil.rmtree(tmp, ignore_errors=True)
 
     return run
 
 
-def npmi(n, da, db, dab):
-    """As gazex computes it (cooccur.rs): over documents, from the final totals."""
-    if n == 0 or da == 0 or db == 0 or dab == 0:
-        return 0.0
-    pab = dab / n
-    if pab >= 1.0:
-        return 1.0
-    return math.log(pab / ((da / n) * (db / n))) / -math.log(pab)
+def npmi_strings(n, da, db, dab):
+    """npmi as gazex computes (cooccur.rs) and writes it (tables.rs: 6 decimals, never
+    `-0.000000`), vectorised: the same IEEE operations in the same order, and the same
+    rounding as `push_npmi` (values within 1e-6 of a half take Python's exact formatting)."""
+    f = pa.float64()
+    n = float(n)
+    dab, da, db = (pc.cast(x, f) for x in (dab, da, db))
+    pab = pc.divide(dab, n)
+    pmi = pc.ln(pc.divide(pab, pc.multiply(pc.divide(da, n), pc.divide(db, n))))
+    v = pc.divide(pmi, pc.negate(pc.ln(pab)))
+    v = pc.if_else(pc.greater_equal(pab, 1.0), 1.0, v)
+    zero = pc.or_(pc.or_(pc.equal(da, 0.0), pc.equal(db, 0.0)), pc.equal(dab, 0.0))
+    v = pc.if_else(pc.or_(zero, pa.scalar(n == 0.0)), 0.0, v)
+    x = pc.multiply(v, 1e6)
+    half = pc.abs(pc.subtract(pc.abs(pc.subtract(x, pc.trunc(x))), 0.5))
+    exact = pc.and_(pc.greater(half, 1e-6), pc.less(pc.abs(x), 1e15))
+    exact = pc.fill_null(exact, False)  # NaN, infinities: the slow path
+    k = pc.cast(pc.round(pc.if_else(exact, x, 0.0)), pa.int64())
+    a = pc.abs(k)
+    whole = pc.divide(a, 1_000_000)
+    frac = pc.subtract(a, pc.multiply(whole, 1_000_000))
+    s = pc.binary_join_element_wise(
+        pc.if_else(pc.less(k, 0), "-", ""), pc.cast(whole, pa.string()), ".",
+        pc.utf8_lpad(pc.cast(frac, pa.string()), 6, "0"), "")
+    slow = pc.indices_nonzero(pc.invert(exact)).to_pylist()
+    if slow:
+        cells = s.to_pylist()
+        for i in slow:
+            cells[i] = format_npmi(v[i].as_py())
+        s = pa.array(cells, pa.string())
+    return s
 
 
 def format_npmi(v):
-    """As gazex writes it: 6 decimals (Rust `{v:.6}`), never `-0.000000`."""
+    """Like gazex's format_npmi: 6 decimals (Rust `{v:.6}`), never `-0.000000`."""
     s = f"{v:.6f}"
     return "0.000000" if s == "-0.000000" else s
 
 
-def make_npmi_fn(total_docs):
-    def run(batches):
-        for b in batches:
-            c = b.to_pydict()
-            c["npmi"] = [format_npmi(npmi(total_docs, da, db, dab)) for da, db, dab in
-                         zip(c["source_docs"], c["target_docs"], c["documents"])]
-            del c["source_docs"], c["target_docs"]
-            yield pa.RecordBatch.from_pydict(c)
-    return run
+# The header of cooccurrence.tsv (tables.rs, PAIR_COLUMNS).
+TABLE_HEADER = "\t".join(["source", "target", "source_type", "target_type", "documents",
+                          "sentences", "window", "npmi"])
 
 
-def safe_cell(c):
-    """Like gazex: a cell that a spreadsheet would read as a formula (or that starts with ')
-    gets a leading '."""
-    return F.when(c.rlike("^[=+\\-@\t\r']"), F.concat(F.lit("'"), c)).otherwise(c)
+def tsv_cells(col):
+    """String cells as gazex's tables write them: made safe for spreadsheets (tables.rs,
+    safe_cell), quoted when they hold a tab, a quote or a line break (QuoteStyle::Necessary)."""
+    col = pc.replace_substring_regex(col, pattern=r"^([=+\-@\t\r'])", replacement=r"'\1")
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(col, '"', '""'), '"', "")
+    return pc.if_else(pc.match_substring_regex(col, '[\t"\r\n]'), quoted, col)
+
+
+def merged_table(batches):
+    """cooccurrence.tsv as rows of text (the header, then blocks of lines), from the partial
+    rows of every partition (one Spark partition holds them all: the table is one file): the
+    partial pair and entity tables unioned and added up (group_by().sum(), vectorised), npmi
+    from the totals, rows sorted as gazex sorts them (documents descending, then ids, by
+    bytes), cells escaped and quoted as gazex writes them."""
+    pairs, entities, total = [], [], 0
+    for b in batches:
+        kinds = b.column("_kind").to_pylist()  # one row per partial table
+        for kind, blob, n in zip(kinds, b.column("_data"), b.column("_documents")):
+            (pairs if kind == "pairs" else entities).extend(batches_of([blob]))
+            total += n.as_py() or 0
+    ids = PAIR_SCHEMA.names[:4]
+    summed = lambda parts, schema, keys: (
+        pa.Table.from_batches(parts, schema).group_by(keys, use_threads=False)
+        .aggregate([(c, "sum") for c in schema.names if c not in keys]))
+    e = summed(entities, ENTITY_SCHEMA, ["id"])
+    t = summed(pairs, PAIR_SCHEMA, ids).sort_by(
+        [("documents_sum", "descending"), ("source", "ascending"), ("target", "ascending")])
+    e_ids = e["id"].combine_chunks()
+    docs_of = lambda c: pc.fill_null(pc.take(e["documents_sum"], pc.index_in(c, e_ids)), 0)
+    npmi = npmi_strings(total, docs_of(t["source"]), docs_of(t["target"]), t["documents_sum"])
+    cells = [*(tsv_cells(t[c]) for c in ids),
+             *(pc.cast(t[c + "_sum"], pa.string()) for c in PAIR_SCHEMA.names[4:]), npmi]
+    lines = pc.binary_join_element_wise(*cells, "\t").combine_chunks()
+    yield pa.RecordBatch.from_arrays([pa.array([TABLE_HEADER])], names=["_text"])
+    for start in range(0, len(lines), 65536):
+        block = joined_lines(lines.slice(start, 65536))
+        yield pa.RecordBatch.from_arrays([block], names=["_text"])
+
+
+def input_bytes(spark, paths):
+    """The bytes of the input files (any Hadoop file system), or None when unknown."""
+    try:
+        sc = spark.sparkContext
+        conf, Path = sc._jsc.hadoopConfiguration(), sc._jvm.org.apache.hadoop.fs.Path
+        total = 0
+        for p in paths:
+            fs = Path(p).getFileSystem(conf)
+            for st in fs.globStatus(Path(p)) or []:
+                total += fs.getContentSummary(st.getPath()).getLength()
+        return total
+    except Exception:  # Spark Connect (no JVM access), an unreadable path: Spark will say
+        return None
 
 
 def read_documents(spark, args):
+    """The documents (id, text, date as strings) in `--partitions` parts: read in byte ranges
+    of the input sized so (Spark splits JSONL and Parquet files, never inside a line or a row
+    group), so that the corpus is not shuffled; repartitioned only when the input cannot be
+    split that finely (compressed or few small files)."""
+    if args.partitions:
+        total = input_bytes(spark, args.input)
+        if total:
+            split = -(-total // args.partitions)
+            spark.conf.set("spark.sql.files.maxPartitionBytes", str(max(split, 1 << 20)))
     fmt = args.input_format
     if fmt == "auto":
         def is_parquet(p):
@@ -351,8 +466,15 @@ def read_documents(spark, args):
     if args.text_col not in cols:
         usage_error(f"the documents have no `{args.text_col}` column")
     pick = lambda c: F.col(c).cast("string") if c in cols else F.lit(None).cast("string")
-    return df.select(pick(args.id_col).alias("id"), pick(args.text_col).alias("text"),
-                     pick(args.date_col).alias("date")), fmt
+    df = df.select(pick(args.id_col).alias("id"), pick(args.text_col).alias("text"),
+                   pick(args.date_col).alias("date"))
+    if args.partitions:
+        n = df.rdd.getNumPartitions()
+        if n > args.partitions:
+            df = df.coalesce(args.partitions)
+        elif n < args.partitions:
+            df = df.repartition(args.partitions)
+    return df, fmt
 
 
 def rename_parts(spark, path, old_ext, new_ext):
@@ -382,20 +504,6 @@ def output_exists(spark, path):
         return os.path.isdir(path) and bool(os.listdir(path))
 
 
-def check_options(binary, extract):
-    """Fail fast on bad extract options or an unusable binary, when it is reachable here."""
-    try:
-        b = resolve_binary(binary)
-        cmd = extract_command(b, extract)
-    except FileNotFoundError as e:
-        log(f"not checking the extract options on the driver: {e}")
-        return
-    r = subprocess.run(cmd, input=b"", capture_output=True)
-    if r.returncode != 0:
-        usage_error(f"`{' '.join(cmd)}` fails on the driver (status {r.returncode}): "
-                    f"{r.stderr.decode('utf-8', 'replace').strip()}")
-
-
 def main(argv):
     args = parse_args(argv)
     t0 = time.time()
@@ -403,78 +511,28 @@ def main(argv):
     out = args.output.rstrip("/")
     if output_exists(spark, out) and not args.overwrite:
         usage_error(f"{out} exists and is not empty (pass --overwrite to replace it)")
-    check_options(args.binary, args.extract)
+    schema = mention_schema(spark, args.binary, args.extract)
+    mentions = schema.remove(schema.get_field_index(RECORD))  # the Parquet columns
 
     docs, fmt = read_documents(spark, args)
-    docs = docs.filter(F.col("text").isNotNull())  # as the CLI, which skips them with a warning
-    parts = args.partitions or spark.sparkContext.defaultParallelism
-    docs = docs.repartition(parts).withColumn("_dockey", F.monotonically_increasing_id())
-    rows = docs.mapInArrow(make_partition_fn(args.binary, args.extract), MENTION_SCHEMA)
+    parts = docs.rdd.getNumPartitions()
+    rows = docs.mapInArrow(make_partition_fn(args.binary, args.extract),
+                           from_arrow_schema(BLOB_SCHEMA))
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK)  # gazex runs once, read three times
-    mentions = rows.filter(F.col("id").isNotNull())
-
-    mentions.select(*PUBLIC_COLUMNS).write.mode("overwrite").parquet(out + "/mentions_parquet")
-    mentions.select("_record").write.mode("overwrite").text(out + "/mentions")
+    kind = F.col("_kind")
+    unpack = lambda batches: (b for batch in batches for b in batches_of(batch.column(0)))
+    (rows.filter(kind == "mentions").select("_data")
+     .mapInArrow(unpack, from_arrow_schema(mentions))
+     .write.mode("overwrite").parquet(out + "/mentions_parquet"))
+    rows.filter(kind == "mentions").select("_text").write.mode("overwrite").text(out + "/mentions")
     rename_parts(spark, out + "/mentions", ".txt", ".jsonl")
     t_extract = time.time() - t0
-
-    total_docs = rows.filter(F.col("id").isNull()).count()
-    m = mentions.select("_dockey", "id", "type", "sentence")
-    entity_docs = m.select("_dockey", "id").distinct().groupBy("id").agg(F.count("*").alias("d"))
-    w = m if args.cooc_types is None else m.filter(F.col("type").isin(args.cooc_types))
-    dd = w.select("_dockey", "id", "type").distinct()
-    a, b = dd.alias("a"), dd.alias("b")
-    doc_pairs = (a.join(b, F.col("a._dockey") == F.col("b._dockey"))
-                 .where(F.col("a.id") < F.col("b.id"))
-                 .select(F.col("a._dockey").alias("_dockey"), F.col("a.id").alias("source"),
-                         F.col("b.id").alias("target"), F.col("a.type").alias("source_type"),
-                         F.col("b.type").alias("target_type")))
-    ss = w.select("_dockey", "sentence", "id").distinct()
-    a, b = ss.alias("a"), ss.alias("b")
-    sent_pairs = (a.join(b, (F.col("a._dockey") == F.col("b._dockey"))
-                         & (F.col("a.sentence") == F.col("b.sentence")))
-                  .where(F.col("a.id") < F.col("b.id"))
-                  .groupBy(F.col("a._dockey").alias("_dockey"), F.col("a.id").alias("source"),
-                           F.col("b.id").alias("target"))
-                  .agg(F.count("*").alias("sentences")))
-    # Per-document pairs (documents = 1), summed over all documents: the merge.
-    per_doc = (doc_pairs.join(sent_pairs, ["_dockey", "source", "target"], "left")
-               .select("source", "target", "source_type", "target_type",
-                       F.lit(1).cast("long").alias("documents"),
-                       F.coalesce(F.col("sentences"), F.lit(0)).cast("long").alias("sentences"),
-                       F.lit(0).cast("long").alias("window")))
-    pairs = (per_doc.groupBy("source", "target", "source_type", "target_type")
-             .agg(F.sum("documents").alias("documents"), F.sum("sentences").alias("sentences"),
-                  F.sum("window").alias("window")))
-    sd, td = entity_docs.alias("sd"), entity_docs.alias("td")
-    pairs = (pairs.join(sd, pairs.source == F.col("sd.id"), "left")
-             .join(td, pairs.target == F.col("td.id"), "left")
-             .select("source", "target", "source_type", "target_type", "documents", "sentences",
-                     "window", F.coalesce(F.col("sd.d"), F.lit(0)).alias("source_docs"),
-                     F.coalesce(F.col("td.d"), F.lit(0)).alias("target_docs")))
-    # npmi after the merge, from the totals, in Python as gazex does it (same libm log).
-    table = pairs.mapInArrow(
-        make_npmi_fn(total_docs),
-        "source string, target string, source_type string, target_type string, "
-        "documents long, sentences long, window long, npmi string")
-    table = (table.repartition(1)
-             .sortWithinPartitions(F.col("documents").desc(), "source", "target")
-             .select(*[safe_cell(F.col(c)).alias(c)
-                       for c in ("source", "target", "source_type", "target_type")],
-                     "documents", "sentences", "window", "npmi"))
-    (table.write.mode("overwrite")
-     .option("sep", "\t").option("header", True).option("quoteAll", False)
-     .option("ignoreLeadingWhiteSpace", False).option("ignoreTrailingWhiteSpace", False)
-     .option("emptyValue", "")
-     .csv(out + "/cooccurrence"))
-    rename_parts(spark, out + "/cooccurrence", ".csv", ".tsv")
-
-    n_mentions = spark.read.parquet(out + "/mentions_parquet").count()
-    n_pairs = spark.read.option("sep", "\t").option("header", True).csv(out + "/cooccurrence").count()
+    (rows.filter(kind != "mentions").coalesce(1).mapInArrow(merged_table, "_text string")
+     .write.mode("overwrite").text(out + "/cooccurrence"))
+    rename_parts(spark, out + "/cooccurrence", ".txt", ".tsv")
     rows.unpersist()
-    elapsed = time.time() - t0
-    log(f"{fmt} input, {parts} partitions: {total_docs} documents, {n_mentions} mentions, "
-        f"{n_pairs} pairs -> {out} (extract+write {t_extract:.1f} s, total {elapsed:.1f} s)")
+    log(f"{fmt} input, {parts} partitions -> {out} (extract and mentions {t_extract:.1f} s, "
+        f"total {time.time() - t0:.1f} s)")
     spark.stop()
 
 

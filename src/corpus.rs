@@ -5,6 +5,7 @@
 
 #![deny(clippy::indexing_slicing)]
 
+use crate::arrow::read::{looks_like_arrow, ArrowDocuments};
 use crate::chunk::{ChunkConfig, Opened, Pool, TextStream};
 use crate::document::{decompressing, Compression, Document, ReadOptions};
 use std::collections::HashSet;
@@ -15,14 +16,17 @@ use std::sync::Arc;
 /// How input files are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputFormat {
-    /// `.jsonl`/`.ndjson` (also compressed) are JSONL; all else is text. Standard input is
-    /// JSONL when its first non-blank byte is `{`.
+    /// `.jsonl`/`.ndjson` (also compressed) are JSONL, `.arrow`/`.arrows` Arrow; all else is
+    /// text. Standard input is Arrow when it starts like an Arrow stream, JSONL when its first
+    /// non-blank byte is `{`.
     #[default]
     Auto,
     /// Every file is one text document.
     Text,
     /// Every file holds one JSON document a line.
     Jsonl,
+    /// Every file (and standard input) is an Arrow IPC stream, one document a row (see `arrow`).
+    Arrow,
 }
 
 /// A unit of work, in input order.
@@ -208,7 +212,7 @@ fn walk(root: &Path, dir: &Path, follow: bool, seen: &mut HashSet<PathBuf>, out:
 pub fn is_jsonl(name: &str, format: InputFormat) -> bool {
     match format {
         InputFormat::Jsonl => true,
-        InputFormat::Text => false,
+        InputFormat::Text | InputFormat::Arrow => false,
         InputFormat::Auto => {
             let n = name
                 .strip_suffix(".gz")
@@ -216,6 +220,22 @@ pub fn is_jsonl(name: &str, format: InputFormat) -> bool {
                 .unwrap_or(name);
             n.ends_with(".jsonl") || n.ends_with(".ndjson")
         }
+    }
+}
+
+/// Is this file an Arrow IPC stream or file under `format` (`.arrow`, `.arrows`, also
+/// compressed, under `auto`)?
+pub fn is_arrow(name: &str, format: InputFormat) -> bool {
+    match format {
+        InputFormat::Arrow => true,
+        InputFormat::Auto => {
+            let n = name
+                .strip_suffix(".gz")
+                .or_else(|| name.strip_suffix(".zst"))
+                .unwrap_or(name);
+            n.ends_with(".arrow") || n.ends_with(".arrows")
+        }
+        _ => false,
     }
 }
 
@@ -228,6 +248,7 @@ pub struct Units {
     current: Option<LineReader>,
     chunking: Option<(ChunkConfig, Arc<Pool>)>,
     text: Option<Box<TextStream>>,
+    arrow: Option<ArrowDocuments>,
     skip: usize,
 }
 
@@ -247,6 +268,7 @@ impl Units {
             current: None,
             chunking: None,
             text: None,
+            arrow: None,
             skip: 0,
         }
     }
@@ -360,6 +382,14 @@ impl Iterator for Units {
                 }
                 self.text = None;
             }
+            if let Some(a) = self.arrow.as_mut() {
+                match a.next() {
+                    Some(d) if self.keep() => return Some(Unit::Ready(d)),
+                    Some(_) => {}
+                    None => self.arrow = None,
+                }
+                continue;
+            }
             if self.current.is_some() {
                 if let Some(u) = self.next_line() {
                     if self.keep() {
@@ -383,6 +413,19 @@ impl Iterator for Units {
                 }
                 Entry::File(path, id, len) => {
                     let name = path.to_string_lossy().into_owned();
+                    if is_arrow(&name, self.format) {
+                        let opened = std::fs::File::open(&path)
+                            .and_then(|f| decompressing(f, Compression::of(&name)));
+                        match opened {
+                            Ok(r) => {
+                                let r = BufReader::with_capacity(1 << 20, r);
+                                self.arrow =
+                                    Some(ArrowDocuments::new(Box::new(r), &name, &self.opts));
+                                continue;
+                            }
+                            Err(e) => return Some(skipped(&path, id, e)),
+                        }
+                    }
                     if !is_jsonl(&name, self.format) {
                         if !self.keep() {
                             continue;
@@ -435,9 +478,18 @@ impl Iterator for Units {
                 }
                 Entry::Stdin => {
                     let mut stdin = BufReader::with_capacity(1 << 20, std::io::stdin());
+                    let arrow = match self.format {
+                        InputFormat::Arrow => true,
+                        InputFormat::Auto => stdin.fill_buf().is_ok_and(looks_like_arrow),
+                        _ => false,
+                    };
+                    if arrow {
+                        self.arrow = Some(ArrowDocuments::new(Box::new(stdin), "-", &self.opts));
+                        continue;
+                    }
                     let jsonl = match self.format {
                         InputFormat::Jsonl => true,
-                        InputFormat::Text => false,
+                        InputFormat::Text | InputFormat::Arrow => false,
                         InputFormat::Auto => stdin
                             .fill_buf()
                             .map(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{'))

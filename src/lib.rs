@@ -21,6 +21,7 @@
 //! [`sentence`] → [`pipeline`] (the per-document function) → [`record`] (JSONL schema) →
 //! [`cooccur`] (counts) → [`tables`] and [`output`] (files), driven by [`run`].
 
+pub mod arrow;
 pub mod checkpoint;
 pub mod chunk;
 pub mod cooccur;

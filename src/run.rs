@@ -10,6 +10,7 @@
 //! `--resume` continues after a crash, with output identical to an uninterrupted run.
 #![deny(clippy::indexing_slicing)]
 
+use crate::arrow::{StdoutFormat, StdoutRecords};
 use crate::checkpoint::{self, Header};
 use crate::chunk::{self, ChunkConfig, Scanned, Stitcher};
 use crate::cooccur::spill::remove_runs;
@@ -24,7 +25,6 @@ use crate::record::{write_mentions, DocumentRecord};
 use crate::resume::{fingerprint, resume_from, Start};
 use crate::tables::{write_cooccurrence, write_entities, EntityTable};
 use serde_json::json;
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel};
@@ -59,6 +59,8 @@ pub struct ExtractConfig {
     pub resume: bool,
     /// Stream mention records to standard output instead of `entities.jsonl`.
     pub stdout: bool,
+    /// The format of the records on standard output.
+    pub stdout_format: StdoutFormat,
     /// Worker threads (0: all cores).
     pub threads: usize,
     /// Co-occurrence settings.
@@ -308,7 +310,7 @@ pub fn extract_inputs(
             let mut totals = start_totals;
             let mut units_done = start_units;
             let (mut ent_len, mut doc_len) = (entities_len, documents_len);
-            let stdout = std::io::stdout();
+            let mut records = StdoutRecords::stdout(cfg.stdout, cfg.stdout_format)?;
             let (mut ent_w, mut doc_w) = (ent_w, doc_w);
             let mut seen_ids = seen_ids;
             let mut line = Vec::new();
@@ -328,11 +330,8 @@ pub fn extract_inputs(
                     let mut n = 0;
                     let mut b = 0;
                     for r in msg.results {
-                        if cfg.stdout {
-                            stdout
-                                .lock()
-                                .write_all(&r.mentions_json)
-                                .map_err(|e| Error::io("<stdout>", e))?;
+                        if let Some(o) = records.as_mut() {
+                            o.write(&r.mentions_json)?;
                         } else if let Some(w) = ent_w.as_mut() {
                             w.write_all(&r.mentions_json)?;
                         }
@@ -363,10 +362,8 @@ pub fn extract_inputs(
                         n += 1;
                     }
                     units_done += n;
-                    if cfg.stdout {
-                        std::io::stdout()
-                            .flush()
-                            .map_err(|e| Error::io("<stdout>", e))?;
+                    if let Some(o) = records.as_mut() {
+                        o.flush()?;
                     }
                     if let Some(delta) = msg.checkpoint {
                         totals += delta;
@@ -403,6 +400,7 @@ pub fn extract_inputs(
                     "internal error: results were lost between the workers and the writer".into(),
                 ));
             }
+            records.map(StdoutRecords::finish).transpose()?;
             Ok((sum, totals, (ent_w, doc_w)))
         });
         // Test knob: GAZEX_CHECKPOINT_MS sets a fixed time between checkpoints (0: every batch).

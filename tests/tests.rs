@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::type_complexity)]
 
 mod analyst;
+mod arrow;
 mod chunks;
 mod cli;
 mod compiled;

@@ -17,6 +17,13 @@ pub enum Format {
     Auto,
     Text,
     Jsonl,
+    Arrow,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StdoutFormat {
+    Jsonl,
+    Arrow,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -47,7 +54,8 @@ pub struct Args {
     /// Output folder, created if missing [default: output, none with --stdout].
     #[arg(short = 'o', long = "out")]
     out: Option<PathBuf>,
-    /// auto: .jsonl/.ndjson (also .gz/.zst) is JSONL, all else is text.
+    /// auto: .jsonl/.ndjson (also .gz/.zst) is JSONL, .arrow/.arrows an Arrow IPC stream (one
+    /// document a row), all else is text.
     #[arg(long, value_enum, default_value = "auto")]
     input_format: Format,
     /// JSONL field with the document id.
@@ -95,6 +103,10 @@ pub struct Args {
     /// Stream entity records to standard output instead of entities.jsonl.
     #[arg(long)]
     stdout: bool,
+    /// Format of the records on standard output: JSON lines, or an Arrow IPC stream (typed
+    /// columns and each record's JSON line; see README "Arrow").
+    #[arg(long, value_enum, default_value = "jsonl", requires = "stdout")]
+    stdout_format: StdoutFormat,
     /// Progress bar on standard error (auto: only on a terminal).
     #[arg(long, value_enum, default_value = "auto")]
     progress: When,
@@ -267,6 +279,7 @@ pub fn run(a: Args) -> Result<i32> {
             Format::Auto => InputFormat::Auto,
             Format::Text => InputFormat::Text,
             Format::Jsonl => InputFormat::Jsonl,
+            Format::Arrow => InputFormat::Arrow,
         },
         read: ReadOptions {
             max_doc_bytes: a.max_doc_bytes,
@@ -278,6 +291,10 @@ pub fn run(a: Args) -> Result<i32> {
         force: a.force,
         resume: a.resume,
         stdout: a.stdout,
+        stdout_format: match a.stdout_format {
+            StdoutFormat::Jsonl => gazex::arrow::StdoutFormat::Jsonl,
+            StdoutFormat::Arrow => gazex::arrow::StdoutFormat::Arrow,
+        },
         threads,
         cooc: gazex::cooccur::CoocOptions {
             types: cooc_types,
