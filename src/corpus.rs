@@ -5,7 +5,7 @@
 
 #![deny(clippy::indexing_slicing)]
 
-use crate::arrow::read::{looks_like_arrow, ArrowDocuments};
+mod arrow;
 use crate::chunk::{ChunkConfig, Opened, Pool, TextStream};
 use crate::document::{decompressing, Compression, Document, ReadOptions};
 use std::collections::HashSet;
@@ -16,16 +16,15 @@ use std::sync::Arc;
 /// How input files are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputFormat {
-    /// `.jsonl`/`.ndjson` (also compressed) are JSONL, `.arrow`/`.arrows` Arrow; all else is
-    /// text. Standard input is Arrow when it starts like an Arrow stream, JSONL when its first
-    /// non-blank byte is `{`.
+    /// `.jsonl`/`.ndjson` (also compressed) are JSONL; all else is text. Standard input is
+    /// JSONL when its first non-blank byte is `{`.
     #[default]
     Auto,
     /// Every file is one text document.
     Text,
     /// Every file holds one JSON document a line.
     Jsonl,
-    /// Every file (and standard input) is an Arrow IPC stream, one document a row (see `arrow`).
+    /// Every input is an Arrow IPC stream or file, one document a row (see `arrow`).
     Arrow,
 }
 
@@ -223,22 +222,6 @@ pub fn is_jsonl(name: &str, format: InputFormat) -> bool {
     }
 }
 
-/// Is this file an Arrow IPC stream or file under `format` (`.arrow`, `.arrows`, also
-/// compressed, under `auto`)?
-pub fn is_arrow(name: &str, format: InputFormat) -> bool {
-    match format {
-        InputFormat::Arrow => true,
-        InputFormat::Auto => {
-            let n = name
-                .strip_suffix(".gz")
-                .or_else(|| name.strip_suffix(".zst"))
-                .unwrap_or(name);
-            n.ends_with(".arrow") || n.ends_with(".arrows")
-        }
-        _ => false,
-    }
-}
-
 /// Yields the units of all entries in order; JSONL files are streamed line by line, and with
 /// [`Units::chunked`] long texts chunk by chunk.
 pub struct Units {
@@ -248,7 +231,7 @@ pub struct Units {
     current: Option<LineReader>,
     chunking: Option<(ChunkConfig, Arc<Pool>)>,
     text: Option<Box<TextStream>>,
-    arrow: Option<ArrowDocuments>,
+    arrow: Option<arrow::ArrowInputs>,
     skip: usize,
 }
 
@@ -262,13 +245,14 @@ impl Units {
     /// Units of `entries`.
     pub fn new(entries: Vec<Entry>, format: InputFormat, opts: ReadOptions) -> Self {
         Units {
+            arrow: (format == InputFormat::Arrow)
+                .then(|| arrow::ArrowInputs::new(entries.clone(), &opts)),
             entries: entries.into_iter(),
             format,
             opts,
             current: None,
             chunking: None,
             text: None,
-            arrow: None,
             skip: 0,
         }
     }
@@ -375,20 +359,15 @@ impl Iterator for Units {
     type Item = Unit;
 
     fn next(&mut self) -> Option<Unit> {
+        if let Some(a) = self.arrow.as_mut() {
+            return a.next_kept(&mut self.skip).map(Unit::Ready);
+        }
         loop {
             if let Some(ts) = self.text.as_mut() {
                 if let Some(c) = ts.next_chunk() {
                     return Some(Unit::Chunk(Box::new(c)));
                 }
                 self.text = None;
-            }
-            if let Some(a) = self.arrow.as_mut() {
-                match a.next() {
-                    Some(d) if self.keep() => return Some(Unit::Ready(d)),
-                    Some(_) => {}
-                    None => self.arrow = None,
-                }
-                continue;
             }
             if self.current.is_some() {
                 if let Some(u) = self.next_line() {
@@ -413,19 +392,6 @@ impl Iterator for Units {
                 }
                 Entry::File(path, id, len) => {
                     let name = path.to_string_lossy().into_owned();
-                    if is_arrow(&name, self.format) {
-                        let opened = std::fs::File::open(&path)
-                            .and_then(|f| decompressing(f, Compression::of(&name)));
-                        match opened {
-                            Ok(r) => {
-                                let r = BufReader::with_capacity(1 << 20, r);
-                                self.arrow =
-                                    Some(ArrowDocuments::new(Box::new(r), &name, &self.opts));
-                                continue;
-                            }
-                            Err(e) => return Some(skipped(&path, id, e)),
-                        }
-                    }
                     if !is_jsonl(&name, self.format) {
                         if !self.keep() {
                             continue;
@@ -478,15 +444,6 @@ impl Iterator for Units {
                 }
                 Entry::Stdin => {
                     let mut stdin = BufReader::with_capacity(1 << 20, std::io::stdin());
-                    let arrow = match self.format {
-                        InputFormat::Arrow => true,
-                        InputFormat::Auto => stdin.fill_buf().is_ok_and(looks_like_arrow),
-                        _ => false,
-                    };
-                    if arrow {
-                        self.arrow = Some(ArrowDocuments::new(Box::new(stdin), "-", &self.opts));
-                        continue;
-                    }
                     let jsonl = match self.format {
                         InputFormat::Jsonl => true,
                         InputFormat::Text | InputFormat::Arrow => false,

