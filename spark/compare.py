@@ -4,7 +4,8 @@
 
 Checks: the mention records (every key, in order) are the same multiset; the co-occurrence
 tables have the same rows in the same order (every column, npmi included); with --parquet, the
-Parquet mentions hold the same records as the JSONL ones. Prints one line per check and a
+Parquet mentions hold the CLI's records, every field a typed column (null where a record lacks
+it). Prints one line per check and a
 closing `N passed, N failed` line; exits 1 on any difference.
 """
 import collections
@@ -72,22 +73,19 @@ def main():
                   + (f", e.g. {k1[diff[0]]} vs {k2[diff[0]]}" if diff else ""))
 
     if "--parquet" in sys.argv:
+        # Each row holds its record's fields, one typed column each (null where the record
+        # has no such field, or null); every field of every record is a column.
         import pyarrow.parquet as pq
         t = pq.read_table(sp + "/mentions_parquet")
-        recs = collections.Counter()
-        for r in t.to_pylist():
-            d = {k: r[k] for k in ("doc", "id", "type", "name", "text", "start", "end",
-                                   "byte_start", "byte_end", "sentence")}
-            if r["value"] is not None:
-                d.update(value=r["value"], begin=r["begin"], end_date=r["end_date"])
-                if r["relative"]:
-                    d["relative"] = True
-            recs[json.dumps(d, ensure_ascii=False, separators=(",", ":"))] += 1
-        want = collections.Counter(json.dumps(json.loads(line), ensure_ascii=False,
-                                              separators=(",", ":")) for line in a.elements())
-        check("parquet", recs == want, f"{t.num_rows} rows, same records as the CLI"
-              if recs == want else f"{t.num_rows} rows, {sum((want - recs).values())} missing, "
-              f"{sum((recs - want).values())} extra")
+        cols = t.column_names
+        rows = collections.Counter(tuple(json.dumps(r[c]) for c in cols) for r in t.to_pylist())
+        recs = [json.loads(line) for line in a.elements()]
+        want = collections.Counter(tuple(json.dumps(r.get(c)) for c in cols) for r in recs)
+        lost = sorted({k for r in recs for k in r} - set(cols))
+        ok = rows == want and not lost
+        check("parquet", ok, f"{t.num_rows} rows, {len(cols)} columns, the CLI's records"
+              if ok else f"{t.num_rows} rows; fields without a column: {lost}; "
+              f"{sum((want - rows).values())} records missing, {sum((rows - want).values())} extra")
 
     failed = results.count(False)
     print(f"spark: {len(results) - failed} passed, {failed} failed")
