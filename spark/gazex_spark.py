@@ -86,6 +86,9 @@ PAIR_SCHEMA = pa.schema([("source", pa.string()), ("target", pa.string()),
                          ("window", pa.int64())])
 ENTITY_SCHEMA = pa.schema([("id", pa.string()), ("documents", pa.int64())])
 RECORD = "record"  # gazex's column with each record's JSON line
+# Records per mentions row: its two values stay under about 512 KB, below what the JVM's
+# default collector (G1, 1 MB regions) handles as a "humongous" object, much more slowly.
+SLICE_ROWS = 2048
 # The cell escape of gazex's tables (tables.rs, safe_cell): a leading ' before these.
 ESCAPED = r"^'([=+\-@\t\r'])"
 TSV = pacsv.ParseOptions(delimiter="\t", quote_char='"', double_quote=True, escape_char=False,
@@ -229,7 +232,8 @@ def mention_schema(spark, binary, extract):
 
 
 def blob_row(kind, data=None, text=None, documents=None):
-    """One row of BLOB_SCHEMA; `data` is a table or batch, stored as an Arrow IPC stream."""
+    """One row of BLOB_SCHEMA; `data` is a table or batch, stored as an Arrow IPC stream;
+    `text` a string or a one-string array."""
     if data is not None:
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, data.schema) as w:
@@ -239,9 +243,10 @@ def blob_row(kind, data=None, text=None, documents=None):
         data = pa.Array.from_buffers(pa.binary(), 1, [None, offsets, buf])
     else:
         data = pa.nulls(1, pa.binary())
+    if not isinstance(text, pa.Array):
+        text = pa.array([text], pa.string())
     return pa.RecordBatch.from_arrays(
-        [pa.array([kind]), data, pa.array([text], pa.string()),
-         pa.array([documents], pa.int64())], schema=BLOB_SCHEMA)
+        [pa.array([kind]), data, text, pa.array([documents], pa.int64())], schema=BLOB_SCHEMA)
 
 
 def batches_of(blobs):
@@ -256,8 +261,10 @@ def read_tsv(path, schema):
     t = pacsv.read_csv(path, parse_options=TSV, convert_options=pacsv.ConvertOptions(
         column_types={f.name: f.type for f in schema}, include_columns=schema.names,
         strings_can_be_null=False, quoted_strings_can_be_null=False))
-    return pa.table([pc.replace_substring_regex(t[f.name], pattern=ESCAPED, replacement=r"\1")
-                     if f.type == pa.string() else t[f.name] for f in schema], schema=schema)
+    unescape = lambda v: pc.replace_substring_regex(v, pattern=ESCAPED, replacement=r"\1")
+    return pa.table([per_value(unescape, t[f.name])
+                     if f.type == pa.string() and pc.any(pc.starts_with(t[f.name], "'")).as_py()
+                     else t[f.name] for f in schema], schema=schema)
 
 
 def partial_rows(folder):
@@ -315,9 +322,10 @@ def make_partition_fn(binary, extract):
             read_error = None
             try:
                 for b in pa.ipc.open_stream(proc.stdout):
-                    if b.num_rows:
-                        lines = joined_lines(b.column(RECORD))[0].as_py()
-                        yield blob_row("mentions", b.drop_columns([RECORD]), lines)
+                    for i in range(0, b.num_rows, SLICE_ROWS):
+                        part = b.slice(i, SLICE_ROWS)
+                        lines = joined_lines(part.column(RECORD))
+                        yield blob_row("mentions", part.drop_columns([RECORD]), lines)
             except pa.ArrowInvalid as e:  # the stream broke off: the exit status says why
                 read_error = e
             feeder.join()
@@ -384,12 +392,20 @@ TABLE_HEADER = "\t".join(["source", "target", "source_type", "target_type", "doc
                           "sentences", "window", "npmi"])
 
 
+def per_value(f, col):
+    """f applied to the distinct values of `col` only (ids and types repeat a lot)."""
+    values = pc.unique(col)
+    return pc.take(f(values), pc.index_in(col, values))
+
+
 def tsv_cells(col):
     """String cells as gazex's tables write them: made safe for spreadsheets (tables.rs,
     safe_cell), quoted when they hold a tab, a quote or a line break (QuoteStyle::Necessary)."""
-    col = pc.replace_substring_regex(col, pattern=r"^([=+\-@\t\r'])", replacement=r"'\1")
-    quoted = pc.binary_join_element_wise('"', pc.replace_substring(col, '"', '""'), '"', "")
-    return pc.if_else(pc.match_substring_regex(col, '[\t"\r\n]'), quoted, col)
+    def cells(v):
+        v = pc.replace_substring_regex(v, pattern=r"^([=+\-@\t\r'])", replacement=r"'\1")
+        quoted = pc.binary_join_element_wise('"', pc.replace_substring(v, '"', '""'), '"', "")
+        return pc.if_else(pc.match_substring_regex(v, '[\t"\r\n]'), quoted, v)
+    return per_value(cells, col)
 
 
 def merged_table(batches):
@@ -468,13 +484,20 @@ def read_documents(spark, args):
     pick = lambda c: F.col(c).cast("string") if c in cols else F.lit(None).cast("string")
     df = df.select(pick(args.id_col).alias("id"), pick(args.text_col).alias("text"),
                    pick(args.date_col).alias("date"))
-    if args.partitions:
-        n = df.rdd.getNumPartitions()
-        if n > args.partitions:
-            df = df.coalesce(args.partitions)
-        elif n < args.partitions:
-            df = df.repartition(args.partitions)
-    return df, fmt
+    n = partitions(df)
+    if args.partitions and n > args.partitions:
+        df, n = df.coalesce(args.partitions), args.partitions
+    elif args.partitions and n < args.partitions:
+        df, n = df.repartition(args.partitions), args.partitions
+    return df, fmt, n
+
+
+def partitions(df):
+    """The number of partitions `df` is read in (from its physical plan: no job, no rows)."""
+    try:
+        return df._jdf.queryExecution().executedPlan().execute().getNumPartitions()
+    except Exception:  # Spark Connect: no JVM access
+        return df.rdd.getNumPartitions()
 
 
 def rename_parts(spark, path, old_ext, new_ext):
@@ -514,8 +537,7 @@ def main(argv):
     schema = mention_schema(spark, args.binary, args.extract)
     mentions = schema.remove(schema.get_field_index(RECORD))  # the Parquet columns
 
-    docs, fmt = read_documents(spark, args)
-    parts = docs.rdd.getNumPartitions()
+    docs, fmt, parts = read_documents(spark, args)
     rows = docs.mapInArrow(make_partition_fn(args.binary, args.extract),
                            from_arrow_schema(BLOB_SCHEMA))
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK)  # gazex runs once, read three times
