@@ -1,30 +1,32 @@
 """Run `gazex extract` on Apache Spark.
 
     spark-submit [--files path/to/gazex] spark/gazex_spark.py \
-        --binary PATH --input DOCS [DOCS ...] --output DIR [-- EXTRACT OPTIONS]
+        --binary PATH --input DOCS [DOCS ...] --output DIR [--partitions N] [-- EXTRACT OPTIONS]
 
-Reads JSONL or Parquet documents (columns id, text, date) into a DataFrame, repartitions them
-(a row is a whole document, so documents are never split), and runs one
-`gazex extract --input-format arrow --stdout --stdout-format arrow -o TMP` process per
+Reads JSONL or Parquet documents (columns id, text, date) into a DataFrame (in byte ranges of
+about 1/N of the input with --partitions N, so that the corpus is not shuffled; a row is a
+whole document, never split) and runs one
+`gazex extract --input-format arrow --stdout --stdout-format arrow -o TMP -` process per
 partition through `DataFrame.mapInArrow`. The partition's Arrow batches go to its standard
-input as they are; its standard output is an Arrow stream of mention records (typed columns and
-each record's JSON line), passed on as it is; its output folder TMP holds the partition's
-partial tables (pair counts, per-entity document counts, the document count: what `gazex merge`
-adds), read with pyarrow and passed on as batches too. No Python code touches a record. A
-process that exits non-zero, or that did not process every document it was given, fails the
-task (Spark retries it, then fails the job); its rows are never kept.
+input as they are; its standard output is an Arrow stream of mention records (typed columns
+and each record's JSON line); TMP holds the partition's partial tables (pair counts,
+per-entity document counts, the document count: what `gazex merge` adds). No Python code
+touches a record or a table row, and neither does Spark: each row of the partition function's
+output holds an Arrow batch (see BLOB_SCHEMA). A gazex process that exits non-zero, whose
+stream breaks off, or that did not process every document it was given fails the task (Spark
+retries it, then fails the job); its rows are never kept.
 
 Writes
     DIR/mentions/           JSONL part files: the CONTRACT's mention records, byte for byte as the
                             CLI writes them (the record column of gazex's stream)
     DIR/mentions_parquet/   the same records as Parquet, one typed column per record field
-                            (gazex's Arrow schema; a field a record lacks is null)
+                            (gazex's Arrow schema; null where a record lacks the field)
     DIR/cooccurrence/       one TSV part file with the CONTRACT's header and rows, equal to the
                             CLI's cooccurrence.tsv on the same documents
 
-The partial tables are added with groupBy().sum(); npmi is computed after that merge, from the
-totals, with the CLI's formula and 6-decimal format (vectorised with pyarrow).
-See README.md, "Running on Spark".
+The partial tables are unioned and added up with group_by().sum() in one task (the table is
+one file); npmi is computed after that merge, from the totals, with the CLI's formula and
+6-decimal format, vectorised with pyarrow. See README.md, "Running on Spark".
 """
 
 import argparse
