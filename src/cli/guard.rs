@@ -87,8 +87,13 @@ pub fn folder(out: &Path, flag: &str, exports: bool, read: &[&Path]) -> Result<(
         if let Ok(rel) = o.strip_prefix(&r) {
             if !graph_ok(rel) {
                 return refuse(format!(
-                    "{flag} {shown}: lies inside the input {}: pick a folder outside it",
-                    p.display()
+                    "{flag} {shown}: lies inside the input {}: pick a folder outside it{}",
+                    p.display(),
+                    if exports {
+                        " (or inside its graph/ folder)"
+                    } else {
+                        ""
+                    }
                 ));
             }
         }
@@ -98,7 +103,11 @@ pub fn folder(out: &Path, flag: &str, exports: bool, read: &[&Path]) -> Result<(
             return refuse(format!(
                 "{flag} {shown}: lies inside the gazex output folder {}{}: pick a folder outside it",
                 root.display(),
-                if exports { " (exports go into its graph/ folder)" } else { "" }
+                if exports {
+                    " (or inside its graph/ folder)"
+                } else {
+                    ""
+                }
             ));
         }
     }
