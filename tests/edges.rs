@@ -138,6 +138,12 @@ fn compile_and_import_refuse_to_write_over_their_sources() {
     let same = d.path().join("sub/../people.tsv");
     std::fs::create_dir_all(d.path().join("sub")).unwrap();
     compile(&[&src, Path::new("-o"), &same]).assert().code(2);
+    // A device is no place for a compiled file (and must not be replaced by one).
+    compile(&[&src, Path::new("-o"), Path::new("/dev/null")])
+        .assert()
+        .code(2)
+        .stderr(contains("not a regular file"));
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
     assert_eq!(std::fs::read(&src).unwrap(), before);
     // Inside a source folder: the folder would take in its own output next time.
     compile(&[d.path(), Path::new("-o"), &d.path().join("all.gzc")])
@@ -457,6 +463,9 @@ fn a_closed_pipe_exits_0_and_a_full_disk_exits_1_in_every_subcommand() {
         format!("'{gz}' gazetteer stats"),
         format!("'{gz}' gazetteer check --with-builtin '{g}'"),
         format!("'{gz}' report '{run}' -o -"),
+        // A device or FIFO is written in place, never replaced by a file.
+        format!("'{gz}' report '{run}' -o /dev/stdout"),
+        format!("'{gz}' gazetteer import --from csv '{csv}' -o /dev/stdout"),
         format!("'{gz}' extract --no-builtin -q -g '{g}' --stdout '{docs}'"),
         format!("'{gz}' gazetteer import --from csv '{csv}' -o -"),
         format!("'{gz}' completions bash"),

@@ -124,6 +124,13 @@ fn compile(paths: &[PathBuf], out: &Path, builtin: bool, quiet: bool) -> Result<
         )
         .into());
     }
+    if super::out::is_stream(out) {
+        return Err(gazex::Error::Usage(format!(
+            "-o {}: not a regular file: a compiled gazetteer is a file to load again",
+            out.display()
+        ))
+        .into());
+    }
     let sources: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
     super::guard::file(out, "-o", &[], &sources, &sources)?;
     let t = std::time::Instant::now();
@@ -371,10 +378,15 @@ fn import_list(a: ImportArgs) -> Result<i32> {
         }
     }
     let to_stdout = a.out.as_os_str() == "-";
-    let summary = if to_stdout {
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        let s = import::import(format, &a.input, &mut out, "<stdout>", &opts)?;
-        out.flush().map_err(|e| gazex::Error::io("<stdout>", e))?;
+    let summary = if super::out::is_stream(&a.out) {
+        let name = if to_stdout {
+            "<stdout>".into()
+        } else {
+            a.out.display().to_string()
+        };
+        let mut out = std::io::BufWriter::new(super::out::open_stream(&a.out)?);
+        let s = import::import(format, &a.input, &mut out, &name, &opts)?;
+        out.flush().map_err(|e| gazex::Error::io(&name, e))?;
         s
     } else {
         let read: Vec<&Path> = [a.input.as_path()]

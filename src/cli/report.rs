@@ -43,7 +43,7 @@ pub fn run(a: Args) -> Result<i32> {
         .out
         .clone()
         .unwrap_or_else(|| a.out_dir.join("report.html"));
-    if out.as_os_str() != "-" {
+    if !super::out::is_stream(&out) {
         let docs: Vec<&std::path::Path> = a.docs.iter().map(PathBuf::as_path).collect();
         let read: Vec<&std::path::Path> = std::iter::once(a.out_dir.as_path())
             .chain(docs.iter().copied())
@@ -86,8 +86,8 @@ pub fn run(a: Args) -> Result<i32> {
         format!("gazex report: {name}")
     });
     let html = page(&title, &data);
-    if out.as_os_str() == "-" {
-        super::out::stdout(html.as_bytes())?;
+    if super::out::is_stream(&out) {
+        super::out::to_stream(&out, html.as_bytes())?;
         return Ok(0);
     }
     let mut tmp = out.clone().into_os_string();
