@@ -162,16 +162,17 @@ if compare "cluster" "$WORK/cli" "$WORK/cluster"; then
 fi
 
 # 4. The same cluster, one executor of worker 1 killed while one of its gazex processes runs.
-# The executor of worker 1 (a child of the worker) whose descendants include a gazex process.
+# The executor of worker 1 (a child of the worker) when one of its descendants is a gazex
+# process (parents read from /proc, so that a poll takes milliseconds).
+ppid_of() { local s; read -r s <"/proc/$1/stat" 2>/dev/null || return 1; s=${s##*) }; set -- $s; echo "$2"; }
 busy_executor() {
-  local e p
-  for e in $(ps -o pid= --ppid "$WORKER1"); do
-    for p in $(pgrep -f 'extract --input-format arrow'); do
-      while [ "$p" -gt 1 ]; do
-        [ "$p" = "$e" ] && { echo "$e"; return; }
-        p=$(ps -o ppid= -p "$p" 2>/dev/null | tr -d ' ') || break
-        [ -n "$p" ] || break
-      done
+  local g p e
+  for g in $(pgrep -f 'extract --input-format arrow'); do
+    p=$g
+    while [ -n "$p" ] && [ "$p" -gt 1 ]; do
+      e=$p
+      p=$(ppid_of "$p") || break
+      [ "$p" = "$WORKER1" ] && { echo "$e"; return; }
     done
   done
 }
@@ -183,7 +184,7 @@ KILLED=
 while kill -0 "$JOB" 2>/dev/null; do
   KILLED=$(busy_executor)
   if [ -n "$KILLED" ]; then kill -9 "$KILLED"; break; fi
-  sleep 0.05
+  sleep 0.02
 done
 wait "$JOB"
 KILL_RC=$?
