@@ -2,8 +2,8 @@
 //! number, a month name (with its abbreviation dot), a year (`2024`, `'24`, `of 2024`), and a whole
 //! point (`Tue, 5 June 2018`, `March 21, 2024`, `2015`).
 
+use super::expr::Pt;
 use super::lexicon::{self as lx};
-use super::parse::Pt;
 use super::scan::{Lexer, K};
 
 /// A day number 1-31 at token `i` (optionally ordinal): (day, next index, end byte).
@@ -120,33 +120,15 @@ pub(crate) fn point_at(lx: &mut Lexer, i: usize, max_year: i32) -> Option<(Pt, u
             j
         };
         let (m, k, e, _) = month_at(lx, j)?;
-        let pt = Pt {
-            y: None,
-            m: Some(m),
-            d: Some(d),
-        };
+        let pt = Pt::day(None, m, d);
         return Some(with_year(lx, pt, k, e, max_year));
     }
     if let Some((m, j, e, _)) = month_at(lx, i) {
         if let Some((d, k, e2)) = day_at(lx, j) {
-            let pt = Pt {
-                y: None,
-                m: Some(m),
-                d: Some(d),
-            };
+            let pt = Pt::day(None, m, d);
             return Some(with_year(lx, pt, k, e2, max_year));
         }
-        return Some(with_year(
-            lx,
-            Pt {
-                y: None,
-                m: Some(m),
-                d: None,
-            },
-            j,
-            e,
-            max_year,
-        ));
+        return Some(with_year(lx, Pt::month(None, m), j, e, max_year));
     }
     let t = lx.get(i)?;
     let counted = lx
@@ -160,15 +142,7 @@ pub(crate) fn point_at(lx: &mut Lexer, i: usize, max_year: i32) -> Option<(Pt, u
         && !counted
         && (1000..=2099).contains(&t.v)
     {
-        return Some((
-            Pt {
-                y: Some(t.v as i32),
-                m: None,
-                d: None,
-            },
-            i + 1,
-            t.e,
-        ));
+        return Some((Pt::year(t.v as i32), i + 1, t.e));
     }
     None
 }
