@@ -14,7 +14,7 @@
 //!   prediction overlapping one counts neither way, unless it has exactly the span of a scored
 //!   gold span.
 //! - DATE value accuracy: among relaxed-matched DATE spans whose gold `value` is set, the share
-//!   whose predicted `value` equals it.
+//!   whose predicted `value` equals it; the others are listed (`wrong_values`).
 //!
 //! This module reads and scores; it does not run the pipeline and does not print.
 //!
@@ -166,6 +166,19 @@ pub struct ErrorCount {
     pub count: usize,
 }
 
+/// A DATE span found with another value than the gold one, and how often.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ValueError {
+    /// The gold span's text.
+    pub text: String,
+    /// The gold value.
+    pub gold: String,
+    /// The predicted value (`null` when the prediction had none).
+    pub predicted: String,
+    /// Occurrences.
+    pub count: usize,
+}
+
 /// The result of [`score`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scores {
@@ -185,6 +198,8 @@ pub struct Scores {
     /// Strict misses (scored gold spans no prediction of their type has exactly), most
     /// frequent first.
     pub misses: Vec<ErrorCount>,
+    /// Relaxed-matched DATE spans whose value differs from the gold one, most frequent first.
+    pub wrong_values: Vec<ValueError>,
 }
 
 impl Scores {
@@ -231,6 +246,10 @@ impl Scores {
         m.insert(
             "misses".into(),
             serde_json::to_value(&self.misses).unwrap_or(Value::Null),
+        );
+        m.insert(
+            "DATE_value_errors".into(),
+            serde_json::to_value(&self.wrong_values).unwrap_or(Value::Null),
         );
         Value::Object(m)
     }
@@ -430,6 +449,7 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
     let (mut checked, mut correct) = (0, 0);
     let mut fp: HashMap<(String, String), usize> = HashMap::new();
     let mut miss: HashMap<(String, String), usize> = HashMap::new();
+    let mut wrong: HashMap<(String, String, String), usize> = HashMap::new();
     let mut docs_without = 0;
     let no_preds: Vec<&Prediction> = Vec::new();
     for d in &gold.docs {
@@ -476,12 +496,18 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
                     if !used.contains(&k) && overlaps(k, (s.start, s.end)) {
                         used.insert(k);
                         c.relaxed_tp += 1;
-                        if *t == "DATE" {
-                            if let Some(gv) = &s.value {
-                                checked += 1;
-                                if x.value.as_ref() == Some(gv) {
-                                    correct += 1;
-                                }
+                        if let (true, Some(gv)) = (*t == "DATE", &s.value) {
+                            checked += 1;
+                            if x.value.as_ref() == Some(gv) {
+                                correct += 1;
+                            } else {
+                                let text = |v: Option<&Value>| match v {
+                                    Some(Value::String(s)) => s.clone(),
+                                    Some(v) => v.to_string(),
+                                    None => "null".into(),
+                                };
+                                let key = (s.text.clone(), text(Some(gv)), text(x.value.as_ref()));
+                                *wrong.entry(key).or_default() += 1;
                             }
                         }
                         break;
@@ -524,7 +550,27 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
         docs_without_predictions: docs_without,
         false_positives: ranked(fp),
         misses: ranked(miss),
+        wrong_values: ranked_values(wrong),
     }
+}
+
+/// Most frequent first, then by text and values.
+fn ranked_values(m: HashMap<(String, String, String), usize>) -> Vec<ValueError> {
+    let mut v: Vec<ValueError> = m
+        .into_iter()
+        .map(|((text, gold, predicted), count)| ValueError {
+            text,
+            gold,
+            predicted,
+            count,
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| (&a.text, &a.gold, &a.predicted).cmp(&(&b.text, &b.gold, &b.predicted)))
+    });
+    v
 }
 
 /// Most frequent first, then by type and text.

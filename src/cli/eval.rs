@@ -77,5 +77,15 @@ pub fn run(a: Args) -> Result<i32> {
     };
     list("False positives", &s.false_positives);
     list("Misses", &s.misses);
+    if !s.wrong_values.is_empty() {
+        println!("\nWrong DATE values (gold span: gold value -> predicted, most frequent first):");
+        for e in s.wrong_values.iter().take(a.top) {
+            let text = e.text.replace('\n', " ");
+            println!("  {:>4}  {text}: {} -> {}", e.count, e.gold, e.predicted);
+        }
+        if s.wrong_values.len() > a.top {
+            println!("  ... and {} more", s.wrong_values.len() - a.top);
+        }
+    }
     Ok(0)
 }

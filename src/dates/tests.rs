@@ -528,6 +528,25 @@ fn fuzz_no_panic() {
         ")",
         "since",
         "in",
+        "until",
+        "up",
+        "onwards",
+        "that",
+        "summer",
+        "winter",
+        "after",
+        "before",
+        "next",
+        "following",
+        "weeks",
+        "month",
+        "Tue,",
+        "12/19/2017",
+        "5/3/2018",
+        "2020-03-01",
+        "Jan.",
+        "present",
+        "at least",
     ];
     let finder = DateFinder::new();
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -561,6 +580,7 @@ fn fuzz_no_panic() {
         };
         let ms = finder.find(&s, &opts);
         let mut last = 0;
+        let mut known_year_before = false;
         for m in &ms {
             assert!(
                 m.start >= last && m.start < m.end && s.get(m.start..m.end).is_some(),
@@ -569,6 +589,16 @@ fn fuzz_no_panic() {
             if let (Some(b), Some(e)) = (m.start_date, m.end_date) {
                 assert!(b <= e, "{s:?} {m:?}");
             }
+            if m.value.starts_with("../") {
+                assert!(m.start_date.is_none(), "{s:?} {m:?}");
+            }
+            if m.value.ends_with("/..") {
+                assert!(m.end_date.is_none(), "{s:?} {m:?}");
+            }
+            if m.relative && anchor.is_none() {
+                assert!(known_year_before, "{s:?} {m:?}");
+            }
+            known_year_before |= m.start_date.is_some() || m.end_date.is_some();
             last = m.end;
         }
     }
