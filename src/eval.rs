@@ -503,8 +503,7 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
                             } else {
                                 let text = |v: Option<&Value>| match v {
                                     Some(Value::String(s)) => s.clone(),
-                                    Some(v) => v.to_string(),
-                                    None => "null".into(),
+                                    v => v.unwrap_or(&Value::Null).to_string(),
                                 };
                                 let key = (s.text.clone(), text(Some(gv)), text(x.value.as_ref()));
                                 *wrong.entry(key).or_default() += 1;
@@ -518,14 +517,14 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
             for x in &p {
                 let k = (x.start, x.end);
                 if !gs.contains(&k) && seen.insert(k) {
-                    *fp.entry((x.text.clone(), t.to_string())).or_default() += 1;
+                    *fp.entry((t.to_string(), x.text.clone())).or_default() += 1;
                 }
             }
             let mut seen = HashSet::new();
             for s in &g {
                 let k = (s.start, s.end);
                 if !psx.contains(&k) && seen.insert(k) {
-                    *miss.entry((s.text.clone(), t.to_string())).or_default() += 1;
+                    *miss.entry((t.to_string(), s.text.clone())).or_default() += 1;
                 }
             }
         }
@@ -548,44 +547,22 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
         date_values_checked: checked,
         date_values_correct: correct,
         docs_without_predictions: docs_without,
-        false_positives: ranked(fp),
-        misses: ranked(miss),
-        wrong_values: ranked_values(wrong),
-    }
-}
-
-/// Most frequent first, then by text and values.
-fn ranked_values(m: HashMap<(String, String, String), usize>) -> Vec<ValueError> {
-    let mut v: Vec<ValueError> = m
-        .into_iter()
-        .map(|((text, gold, predicted), count)| ValueError {
+        false_positives: ranked(fp, |(kind, text), count| ErrorCount { text, kind, count }),
+        misses: ranked(miss, |(kind, text), count| ErrorCount { text, kind, count }),
+        wrong_values: ranked(wrong, |(text, gold, predicted), count| ValueError {
             text,
             gold,
             predicted,
             count,
-        })
-        .collect();
-    v.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| (&a.text, &a.gold, &a.predicted).cmp(&(&b.text, &b.gold, &b.predicted)))
-    });
-    v
+        }),
+    }
 }
 
-/// Most frequent first, then by type and text.
-fn ranked(m: HashMap<(String, String), usize>) -> Vec<ErrorCount> {
-    let mut v: Vec<ErrorCount> = m
-        .into_iter()
-        .map(|((text, kind), count)| ErrorCount { text, kind, count })
-        .collect();
-    v.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| a.kind.cmp(&b.kind))
-            .then_with(|| a.text.cmp(&b.text))
-    });
-    v
+/// Most frequent first, then by key.
+fn ranked<K: Ord, T>(m: HashMap<K, usize>, make: impl Fn(K, usize) -> T) -> Vec<T> {
+    let mut v: Vec<(K, usize)> = m.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.into_iter().map(|(k, c)| make(k, c)).collect()
 }
 
 /// A plain-text table of the scores (one line per type, then ALL), like score.py prints it.

@@ -241,3 +241,28 @@ pub(crate) fn open(text: &str, c: Cand, cx: &Ctx) -> Cand {
     }
     c
 }
+
+/// Two finished mentions that one range joins: `between late 2014 and mid-2015`, `from early
+/// 2016 to the summer of 2017` (shapes the grammar's ranges do not cover). `prev` is the span of
+/// the first, `next_start` where the second starts, `floor` the end of the mention before the
+/// first; returns where the range starts (its `between` or `from`).
+pub(crate) fn joined(
+    text: &str,
+    prev: (usize, usize),
+    next_start: usize,
+    floor: usize,
+) -> Option<usize> {
+    // `and`, `to`, `until`, ..., perhaps with `the` (`to the summer of 2017`).
+    let mut words = text.get(prev.1..next_start)?.split_whitespace();
+    let joiner = words.next()?;
+    if words.next().is_some_and(|w| !lx::is(w, "the")) || words.next().is_some() {
+        return None;
+    }
+    let and = lx::is(joiner, "and");
+    if !(and || lx::is_any(joiner, TO)) {
+        return None;
+    }
+    let (ps, pw) = scan::prev_word(text, prev.0)?;
+    let ok = lx::is(pw, "between") || (!and && lx::is(pw, "from"));
+    (ok && ps >= floor).then_some(ps)
+}

@@ -24,6 +24,8 @@ mod seasons;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_narrative;
+#[cfg(test)]
 mod tests_report;
 
 /// How an ambiguous numeric date such as `03/04/2024` is read.
@@ -193,14 +195,15 @@ impl DateFinder {
             if let Some(v) = resolved {
                 cx.min_start = c.end;
                 cx.last_end = Some(c.end);
-                out.push(DateMention {
+                let m = DateMention {
                     start: c.start,
                     end: c.end,
                     value: v.value,
                     start_date: v.start,
                     end_date: v.end,
                     relative: v.relative,
-                });
+                };
+                push_joined(text, &mut out, m);
             }
         }
         trace.settled = res.probed_order();
@@ -213,5 +216,41 @@ impl DateFinder {
         self.order_probe
             .as_ref()
             .map_or((0, 0), |re| order::votes(re, text))
+    }
+}
+
+/// Pushes `m`, or joins it with the mention before it when one range holds both (`between late
+/// 2014 and mid-2015`: `2014/2015`, from the first one's first day to the second one's last).
+fn push_joined(text: &str, out: &mut Vec<DateMention>, m: DateMention) {
+    let floor = out
+        .len()
+        .checked_sub(2)
+        .and_then(|i| out.get(i))
+        .map_or(0, |p| p.end);
+    let value = |x: &DateMention| calendar::Value {
+        value: x.value.clone(),
+        start: x.start_date,
+        end: x.end_date,
+        relative: x.relative,
+    };
+    let range = out.last().and_then(|prev| {
+        let plain = !prev.value.contains('/') && !m.value.contains('/');
+        let start = intervals::joined(text, (prev.start, prev.end), m.start, floor)?;
+        let r = calendar::pair(value(prev), value(&m)).filter(|_| plain)?;
+        Some(DateMention {
+            start,
+            end: m.end,
+            value: r.value,
+            start_date: r.start,
+            end_date: r.end,
+            relative: r.relative,
+        })
+    });
+    match range {
+        Some(r) => {
+            out.pop();
+            out.push(r);
+        }
+        None => out.push(m),
     }
 }

@@ -90,6 +90,17 @@ pub(crate) fn season(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
     if lx::is(w, "fall") {
         return None;
     }
+    // `spring` is also a verb: `fears that spring from mistrust`.
+    if lx::is(w, "spring") {
+        let t1 = lx.get(1);
+        let clause = t1.is_none_or(|t| {
+            t.nl || matches!(t.k, K::Comma | K::Dot | K::Apos)
+                || (t.k == K::Word && (lx::is_capitalised(lx.s(t)) || lx::clause_start(lx.s(t))))
+        });
+        if !clause {
+            return None;
+        }
+    }
     let (ps, pw) = scan::prev_word(text, t0.s)?;
     if ps < cx.min_start {
         return None;
