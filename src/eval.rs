@@ -101,16 +101,8 @@ pub struct Prf {
 impl Prf {
     /// From counts, as score.py computes them.
     pub fn new(tp: usize, gold: usize, predicted: usize) -> Self {
-        let p = if predicted > 0 {
-            tp as f64 / predicted as f64
-        } else {
-            0.0
-        };
-        let r = if gold > 0 {
-            tp as f64 / gold as f64
-        } else {
-            0.0
-        };
+        let ratio = |a: usize, b: usize| if b > 0 { a as f64 / b as f64 } else { 0.0 };
+        let (p, r) = (ratio(tp, predicted), ratio(tp, gold));
         let f1 = if p + r > 0.0 {
             2.0 * p * r / (p + r)
         } else {
@@ -439,6 +431,29 @@ struct Counts {
     relaxed_tp: usize,
 }
 
+/// DATE values of matched spans: checked, right, wrong ones by (text, gold, predicted).
+#[derive(Default)]
+struct Values {
+    checked: usize,
+    correct: usize,
+    wrong: HashMap<(String, String, String), usize>,
+}
+
+impl Values {
+    fn add(&mut self, s: &GoldSpan, x: &Prediction) {
+        let Some(gv) = &s.value else { return };
+        self.checked += 1;
+        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+        match &x.value {
+            Some(v) if v == gv => self.correct += 1,
+            v => {
+                let v = text(v.as_ref().unwrap_or(&Value::Null));
+                *self.wrong.entry((s.text.clone(), text(gv), v)).or_default() += 1;
+            }
+        }
+    }
+}
+
 /// Scores predictions against gold for the given types (see the module docs for the rules).
 pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores {
     let mut by_doc: HashMap<&str, Vec<&Prediction>> = HashMap::new();
@@ -446,10 +461,9 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
         by_doc.entry(p.doc.as_str()).or_default().push(p);
     }
     let mut counts: Vec<Counts> = vec![Counts::default(); types.len()];
-    let (mut checked, mut correct) = (0, 0);
+    let mut values = Values::default();
     let mut fp: HashMap<(String, String), usize> = HashMap::new();
     let mut miss: HashMap<(String, String), usize> = HashMap::new();
-    let mut wrong: HashMap<(String, String, String), usize> = HashMap::new();
     let mut docs_without = 0;
     let no_preds: Vec<&Prediction> = Vec::new();
     for d in &gold.docs {
@@ -496,18 +510,8 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
                     if !used.contains(&k) && overlaps(k, (s.start, s.end)) {
                         used.insert(k);
                         c.relaxed_tp += 1;
-                        if let (true, Some(gv)) = (*t == "DATE", &s.value) {
-                            checked += 1;
-                            if x.value.as_ref() == Some(gv) {
-                                correct += 1;
-                            } else {
-                                let text = |v: Option<&Value>| match v {
-                                    Some(Value::String(s)) => s.clone(),
-                                    v => v.unwrap_or(&Value::Null).to_string(),
-                                };
-                                let key = (s.text.clone(), text(Some(gv)), text(x.value.as_ref()));
-                                *wrong.entry(key).or_default() += 1;
-                            }
+                        if *t == "DATE" {
+                            values.add(s, x);
                         }
                         break;
                     }
@@ -544,12 +548,12 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
     Scores {
         types: per_type,
         all: TypeScore::from_counts(all.gold, all.pred, all.strict_tp, all.relaxed_tp),
-        date_values_checked: checked,
-        date_values_correct: correct,
+        date_values_checked: values.checked,
+        date_values_correct: values.correct,
         docs_without_predictions: docs_without,
         false_positives: ranked(fp, |(kind, text), count| ErrorCount { text, kind, count }),
         misses: ranked(miss, |(kind, text), count| ErrorCount { text, kind, count }),
-        wrong_values: ranked(wrong, |(text, gold, predicted), count| ValueError {
+        wrong_values: ranked(values.wrong, |(text, gold, predicted), count| ValueError {
             text,
             gold,
             predicted,

@@ -221,40 +221,8 @@ fn year_ok(text: &str, lx: &mut Lexer, core: &Core, cx: &Ctx) -> bool {
             }
         }
     }
-    if let Some((ps, w)) = pw {
-        // `since at least 2014`, `up to 2021`.
-        if lx::is(w, "least") {
-            let opened = intervals::opening_word(text, core.start)
-                .is_some_and(|(_, o)| lx::year_preposition(o));
-            if opened {
-                return y >= 1000;
-            }
-        }
-        if lx::is(w, "to") && scan::prev_is(text, ps, &["up"]) {
-            return (1800..=cx.max_year).contains(&y);
-        }
-        if lx::number_label(w) {
-            return false;
-        }
-        // `between 1990 and 2000 people`: the pair counts something.
-        if lx::is(w, "between") || lx::is(w, "from") {
-            let counted = lx.get(core.next + 1).is_some_and(|n| n.k == K::Num)
-                && lx
-                    .get(core.next + 2)
-                    .is_some_and(|n| n.k == K::Word && lx::count_noun(lx.s(n)));
-            if counted {
-                return false;
-            }
-        }
-        if lx::year_preposition(w) {
-            let weak =
-                lx::is(w, "of") || lx::is(w, "for") || lx::is(w, "as") || lx::is(w, "around");
-            return if weak {
-                (1800..=cx.max_year).contains(&y)
-            } else {
-                y >= 1000
-            };
-        }
+    if let Some(ok) = pw.and_then(|(ps, w)| by_word_before(text, lx, core, (ps, w), y, cx)) {
+        return ok;
     }
     if !(1900..=cx.max_year).contains(&y) {
         return false;
@@ -292,6 +260,50 @@ fn year_ok(text: &str, lx: &mut Lexer, core: &Core, cx: &Ctx) -> bool {
     // Sentence-initial `2015 saw ...`.
     let sentence_start = pc.is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | ':' | ';'));
     sentence_start && next_word.is_some()
+}
+
+/// What the word before a bare number says of it, if anything: `in 2015`, `since at least
+/// 2014`, `up to 2021` make it a year; `Article 2015`, `between 1990 and 2000 people` do not.
+fn by_word_before(
+    text: &str,
+    lx: &mut Lexer,
+    core: &Core,
+    (ps, w): (usize, &str),
+    y: i32,
+    cx: &Ctx,
+) -> Option<bool> {
+    if lx::is(w, "least") {
+        let opened =
+            intervals::opening_word(text, core.start).is_some_and(|(_, o)| lx::year_preposition(o));
+        if opened {
+            return Some(y >= 1000);
+        }
+    }
+    if lx::is(w, "to") && scan::prev_is(text, ps, &["up"]) {
+        return Some((1800..=cx.max_year).contains(&y));
+    }
+    if lx::number_label(w) {
+        return Some(false);
+    }
+    // `between 1990 and 2000 people`: the pair counts something.
+    if lx::is(w, "between") || lx::is(w, "from") {
+        let counted = lx.get(core.next + 1).is_some_and(|n| n.k == K::Num)
+            && lx
+                .get(core.next + 2)
+                .is_some_and(|n| n.k == K::Word && lx::count_noun(lx.s(n)));
+        if counted {
+            return Some(false);
+        }
+    }
+    if lx::year_preposition(w) {
+        let weak = lx::is_any(w, &["of", "for", "as", "around"]);
+        return Some(if weak {
+            (1800..=cx.max_year).contains(&y)
+        } else {
+            y >= 1000
+        });
+    }
+    None
 }
 
 /// Is a month alone a date here? `in February`, `since November`, `last December`.

@@ -145,7 +145,12 @@ fn open_intervals_take_their_preposition() {
             None,
             &[("24 February 2022 – present", "2022-02-24/..")],
         ),
-        // Prepositions that leave the value as it is stay outside the span.
+    ]);
+}
+
+#[test]
+fn prepositions_that_keep_the_value_stay_outside() {
+    check(&[
         (
             "By 2022 most foreign fighters had left Idlib.",
             None,
@@ -225,6 +230,12 @@ fn ranges_in_every_written_form() {
             None,
             &[("Nov. 2017 — Feb. 2018", "2017-11/2018-02")],
         ),
+    ]);
+}
+
+#[test]
+fn ranges_joined_by_words() {
+    check(&[
         (
             "The network operated from 2001 through 2004.",
             None,
