@@ -4,9 +4,10 @@
 use super::snippets::{self, Pending};
 use super::Options;
 use crate::error::{Error, Result};
+use crate::lines::{Lines, MAX_LINE};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::Path;
 
 /// Totals of one entity from the first pass.
@@ -24,10 +25,8 @@ const DOCS_PER_ENTITY: usize = 50;
 
 fn open_lines(path: &Path) -> Result<impl Iterator<Item = (usize, std::io::Result<String>)>> {
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    Ok(BufReader::with_capacity(1 << 20, f)
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l)))
+    let f = BufReader::with_capacity(1 << 20, f);
+    Ok(Lines::new(f, MAX_LINE).enumerate().map(|(i, l)| (i + 1, l)))
 }
 
 fn str_of<'a>(v: &'a Value, k: &str) -> &'a str {
@@ -66,9 +65,9 @@ fn unguard(s: &str) -> &str {
 
 /// Builds the report data of `out_dir`.
 pub fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
-    let manifest: Value = std::fs::read_to_string(out_dir.join("manifest.json"))
+    let manifest: Value = crate::lines::read_file(&out_dir.join("manifest.json"), MAX_LINE)
         .ok()
-        .and_then(|s| serde_json::from_str(&s).ok())
+        .and_then(|s| serde_json::from_slice(&s).ok())
         .unwrap_or(Value::Null);
     let ent_path = out_dir.join("entities.jsonl");
 
