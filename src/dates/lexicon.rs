@@ -421,7 +421,6 @@ pub(crate) fn count_noun(w: &str) -> bool {
             | b"households"
             | b"members"
             | b"officers"
-            | b"police"
             | b"personnel"
             | b"staff"
             | b"workers"

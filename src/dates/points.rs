@@ -45,6 +45,7 @@ pub(crate) fn month_at(lx: &mut Lexer, i: usize) -> Option<(u8, usize, usize, bo
 }
 
 /// A year after a month or day: `2024`, `'24`, optionally after a comma or `of`: (year, next, end).
+/// A noun of counting after it does not make it a count: `On 5 March 2000 troops ...`.
 pub(crate) fn year_at(lx: &mut Lexer, i: usize, max_year: i32) -> Option<(i32, usize, usize)> {
     let mut i = i;
     let t = lx.get(i)?;
@@ -77,9 +78,6 @@ pub(crate) fn year_at(lx: &mut Lexer, i: usize, max_year: i32) -> Option<(i32, u
             && matches!(n.k, K::Dot | K::Comma)
             && lx.get(i + 2).is_some_and(|x| x.k == K::Num && !x.sp)
         {
-            return None;
-        }
-        if n.k == K::Word && lx::count_noun(lx.s(n)) {
             return None;
         }
     }

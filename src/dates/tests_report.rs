@@ -262,6 +262,16 @@ fn ranges_joined_by_words() {
             &[("between March and June 2019", "2019-03/2019-06")],
         ),
         (
+            "Between 5 and 7 March 2019 police searched 40 homes.",
+            None,
+            &[("Between 5 and 7 March 2019", "2019-03-05/2019-03-07")],
+        ),
+        (
+            "The training ran 1 March – 15 April 2018.",
+            None,
+            &[("1 March – 15 April 2018", "2018-03-01/2018-04-15")],
+        ),
+        (
             "They were detained 15-17 May 2019 in Kulob.",
             None,
             &[("15-17 May 2019", "2019-05-15/2019-05-17")],
@@ -358,6 +368,11 @@ fn a_year_alone_in_running_text() {
             "2015 saw the first wave of returnees.",
             None,
             &[("2015", "2015")],
+        ),
+        (
+            "In 2016 police arrested 40 members of the cell.",
+            None,
+            &[("2016", "2016")],
         ),
     ]);
 }
