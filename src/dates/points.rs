@@ -4,7 +4,7 @@
 
 use super::expr::Pt;
 use super::lexicon::{self as lx};
-use super::scan::{Lexer, K};
+use super::scan::{Lexer, Tok, K};
 
 /// A day number 1-31 at token `i` (optionally ordinal): (day, next index, end byte).
 pub(crate) fn day_at(lx: &mut Lexer, i: usize) -> Option<(u8, usize, usize)> {
@@ -159,4 +159,25 @@ pub(crate) fn with_year(
         }
         None => (pt, i, end),
     }
+}
+
+/// The token closes a clause (or there is none): a comma, a full stop, `;`, `:`, `)`, a line
+/// break.
+pub(crate) fn closes(lx: &Lexer, t: Option<Tok>) -> bool {
+    match t {
+        None => true,
+        Some(t) => t.nl || matches!(t.k, K::Comma | K::Dot) || matches!(lx.s(t), ";" | ":" | ")"),
+    }
+}
+
+/// Token `i` ends the phrase before it: the clause closes, or a new one begins (a capitalised
+/// word, an article or pronoun, a possessive `'s`): `after that, the police ...`, `that spring,
+/// they ...`, but not `after that attack`, `fears that spring from`.
+pub(crate) fn clause_after(lx: &mut Lexer, i: usize) -> bool {
+    let t = lx.get(i);
+    closes(lx, t)
+        || t.is_some_and(|t| {
+            t.k == K::Apos
+                || (t.k == K::Word && (lx::is_capitalised(lx.s(t)) || lx::clause_start(lx.s(t))))
+        })
 }

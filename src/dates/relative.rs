@@ -7,7 +7,7 @@
 use super::context;
 use super::expr::{Cand, Core, Ctx, Expr, Lone, Pt, Rel};
 use super::lexicon::{self as lx, Unit};
-use super::points::year_at;
+use super::points::{clause_after, closes, year_at};
 use super::scan::{self, Lexer, Tok, K};
 
 /// Parses a word-headed relative expression at token 0 of `lx`.
@@ -76,14 +76,6 @@ fn quarter(lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
     })
 }
 
-/// The token closes a clause (or there is none).
-fn closes(lx: &Lexer, t: Option<Tok>) -> bool {
-    match t {
-        None => true,
-        Some(t) => t.nl || matches!(t.k, K::Comma | K::Dot) || matches!(lx.s(t), ";" | ":" | ")"),
-    }
-}
-
 /// `after that`, `before it`, or `after` closing a clause, at token `from`: the
 /// direction and the end byte. `None` when the word is not `after`/`before`; `Some(None)`
 /// when it is but another anchor follows (`two days after the attack`).
@@ -99,11 +91,7 @@ fn after_that(lx: &mut Lexer, from: usize) -> Option<Option<(i32, usize)>> {
     let t2 = lx.get(from + 1);
     if let Some(t) = t2.filter(|t| t.k == K::Word && !t.nl) {
         // `after that, ...`, `after that the police ...`, but not `after that attack`.
-        let t3 = lx.get(from + 2);
-        let that_alone = closes(lx, t3)
-            || t3.is_some_and(|n| {
-                n.k == K::Word && (lx::is_capitalised(lx.s(n)) || lx::clause_start(lx.s(n)))
-            });
+        let that_alone = clause_after(lx, from + 2);
         if (lx::is(lx.s(t), "that") && that_alone) || lx::is(lx.s(t), "it") {
             return Some(Some((sign, t.e)));
         }

@@ -7,7 +7,7 @@
 use super::context;
 use super::expr::{Cand, Core, Ctx, Expr, Lone, Rel};
 use super::lexicon::{self as lx};
-use super::points::year_at;
+use super::points::{clause_after, year_at};
 use super::scan::{self, Lexer, K};
 
 /// `that year` (0), `the same year` (0), `the following year` (+1), `the previous year` (-1)
@@ -91,15 +91,8 @@ pub(crate) fn season(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
         return None;
     }
     // `spring` is also a verb: `fears that spring from mistrust`.
-    if lx::is(w, "spring") {
-        let t1 = lx.get(1);
-        let clause = t1.is_none_or(|t| {
-            t.nl || matches!(t.k, K::Comma | K::Dot | K::Apos)
-                || (t.k == K::Word && (lx::is_capitalised(lx.s(t)) || lx::clause_start(lx.s(t))))
-        });
-        if !clause {
-            return None;
-        }
+    if lx::is(w, "spring") && !clause_after(lx, 1) {
+        return None;
     }
     let (ps, pw) = scan::prev_word(text, t0.s)?;
     if ps < cx.min_start {
