@@ -41,7 +41,7 @@ pub const MENTION_COLUMNS: &[(&str, Kind)] = &[
     ("byte_end", Kind::Int),
     ("sentence", Kind::Int),
     ("value", Kind::Str),
-    ("begin", Kind::Str),
+    ("start_date", Kind::Str),
     ("end_date", Kind::Str),
     ("relative", Kind::Bool),
 ];
@@ -362,7 +362,7 @@ mod tests {
     use arrow_ipc::reader::StreamReader;
 
     const NAME: &str = r#"{"doc":"a.txt","id":"person:x","type":"PERSON","name":"X \"Y\"","text":"Ю","start":3,"end":4,"byte_start":3,"byte_end":5,"sentence":0}"#;
-    const DATE: &str = r#"{"doc":"a.txt","id":"date:2024-03","type":"DATE","name":"2024-03","text":"March","start":9,"end":14,"byte_start":10,"byte_end":15,"sentence":1,"value":"2024-03","begin":"2024-03-01","end_date":null,"relative":true}"#;
+    const DATE: &str = r#"{"doc":"a.txt","id":"date:2024-03","type":"DATE","name":"2024-03","text":"March","start":9,"end":14,"byte_start":10,"byte_end":15,"sentence":1,"value":"2024-03","start_date":"2024-03-01","end_date":null,"relative":true}"#;
 
     fn round_trip(lines: &str) -> Vec<RecordBatch> {
         let mut w = MentionWriter::new(Vec::new()).unwrap();
@@ -397,7 +397,7 @@ mod tests {
         );
         // The fields a record does not carry are null; a JSON null is null.
         assert_eq!(s("value", 0), None);
-        assert_eq!(s("begin", 1).as_deref(), Some("2024-03-01"));
+        assert_eq!(s("start_date", 1).as_deref(), Some("2024-03-01"));
         assert_eq!(s("end_date", 1), None);
         let rel = b.column_by_name("relative").unwrap().as_boolean();
         assert!(rel.is_null(0) && rel.value(1));

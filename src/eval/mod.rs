@@ -14,7 +14,7 @@
 //!   prediction overlapping one counts neither way, unless it has exactly the span of a scored
 //!   gold span.
 //! - DATE value accuracy: among relaxed-matched DATE spans whose gold `value` is set, the share
-//!   whose predicted `value` equals it.
+//!   whose predicted `value` equals it; the others are listed (`wrong_values`).
 //!
 //! This module reads (`read`: gold and mention files, any line end, every line bounded, bad
 //! spans refused) and scores; it does not run the pipeline and does not print.
@@ -103,16 +103,8 @@ pub struct Prf {
 impl Prf {
     /// From counts, as score.py computes them.
     pub fn new(tp: usize, gold: usize, predicted: usize) -> Self {
-        let p = if predicted > 0 {
-            tp as f64 / predicted as f64
-        } else {
-            0.0
-        };
-        let r = if gold > 0 {
-            tp as f64 / gold as f64
-        } else {
-            0.0
-        };
+        let ratio = |a: usize, b: usize| if b > 0 { a as f64 / b as f64 } else { 0.0 };
+        let (p, r) = (ratio(tp, predicted), ratio(tp, gold));
         let f1 = if p + r > 0.0 {
             2.0 * p * r / (p + r)
         } else {
@@ -168,6 +160,19 @@ pub struct ErrorCount {
     pub count: usize,
 }
 
+/// A DATE span found with another value than the gold one, and how often.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ValueError {
+    /// The gold span's text.
+    pub text: String,
+    /// The gold value.
+    pub gold: String,
+    /// The predicted value (`null` when the prediction had none).
+    pub predicted: String,
+    /// Occurrences.
+    pub count: usize,
+}
+
 /// The result of [`score`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scores {
@@ -190,6 +195,8 @@ pub struct Scores {
     /// Strict misses (scored gold spans no prediction of their type has exactly), most
     /// frequent first.
     pub misses: Vec<ErrorCount>,
+    /// Relaxed-matched DATE spans whose value differs from the gold one, most frequent first.
+    pub wrong_values: Vec<ValueError>,
 }
 
 impl Scores {
@@ -241,6 +248,10 @@ impl Scores {
             "misses".into(),
             serde_json::to_value(&self.misses).unwrap_or(Value::Null),
         );
+        m.insert(
+            "DATE_value_errors".into(),
+            serde_json::to_value(&self.wrong_values).unwrap_or(Value::Null),
+        );
         Value::Object(m)
     }
 }
@@ -256,6 +267,29 @@ struct Counts {
     pred: usize,
     strict_tp: usize,
     relaxed_tp: usize,
+}
+
+/// DATE values of matched spans: checked, right, wrong ones by (text, gold, predicted).
+#[derive(Default)]
+struct Values {
+    checked: usize,
+    correct: usize,
+    wrong: HashMap<(String, String, String), usize>,
+}
+
+impl Values {
+    fn add(&mut self, s: &GoldSpan, x: &Prediction) {
+        let Some(gv) = &s.value else { return };
+        self.checked += 1;
+        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+        match &x.value {
+            Some(v) if v == gv => self.correct += 1,
+            v => {
+                let v = text(v.as_ref().unwrap_or(&Value::Null));
+                *self.wrong.entry((s.text.clone(), text(gv), v)).or_default() += 1;
+            }
+        }
+    }
 }
 
 /// A document id without its file extension (`seed.txt` and `seed.txt.gz` give `seed`), so
@@ -321,7 +355,7 @@ fn predictions_by_gold_id<'p>(
 pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores {
     let (by_doc, matched_by_key) = predictions_by_gold_id(gold, predictions);
     let mut counts: Vec<Counts> = vec![Counts::default(); types.len()];
-    let (mut checked, mut correct) = (0, 0);
+    let mut values = Values::default();
     let mut fp: HashMap<(String, String), usize> = HashMap::new();
     let mut miss: HashMap<(String, String), usize> = HashMap::new();
     let mut docs_without = 0;
@@ -371,12 +405,7 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
                         used.insert(k);
                         c.relaxed_tp += 1;
                         if *t == "DATE" {
-                            if let Some(gv) = &s.value {
-                                checked += 1;
-                                if x.value.as_ref() == Some(gv) {
-                                    correct += 1;
-                                }
-                            }
+                            values.add(s, x);
                         }
                         break;
                     }
@@ -386,14 +415,14 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
             for x in &p {
                 let k = (x.start, x.end);
                 if !gs.contains(&k) && seen.insert(k) {
-                    *fp.entry((x.text.clone(), t.to_string())).or_default() += 1;
+                    *fp.entry((t.to_string(), x.text.clone())).or_default() += 1;
                 }
             }
             let mut seen = HashSet::new();
             for s in &g {
                 let k = (s.start, s.end);
                 if !psx.contains(&k) && seen.insert(k) {
-                    *miss.entry((s.text.clone(), t.to_string())).or_default() += 1;
+                    *miss.entry((t.to_string(), s.text.clone())).or_default() += 1;
                 }
             }
         }
@@ -413,28 +442,26 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
     Scores {
         types: per_type,
         all: TypeScore::from_counts(all.gold, all.pred, all.strict_tp, all.relaxed_tp),
-        date_values_checked: checked,
-        date_values_correct: correct,
+        date_values_checked: values.checked,
+        date_values_correct: values.correct,
         docs_without_predictions: docs_without,
         ids_matched_without_extension: matched_by_key,
-        false_positives: ranked(fp),
-        misses: ranked(miss),
+        false_positives: ranked(fp, |(kind, text), count| ErrorCount { text, kind, count }),
+        misses: ranked(miss, |(kind, text), count| ErrorCount { text, kind, count }),
+        wrong_values: ranked(values.wrong, |(text, gold, predicted), count| ValueError {
+            text,
+            gold,
+            predicted,
+            count,
+        }),
     }
 }
 
-/// Most frequent first, then by type and text.
-fn ranked(m: HashMap<(String, String), usize>) -> Vec<ErrorCount> {
-    let mut v: Vec<ErrorCount> = m
-        .into_iter()
-        .map(|((text, kind), count)| ErrorCount { text, kind, count })
-        .collect();
-    v.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| a.kind.cmp(&b.kind))
-            .then_with(|| a.text.cmp(&b.text))
-    });
-    v
+/// Most frequent first, then by key.
+fn ranked<K: Ord, T>(m: HashMap<K, usize>, make: impl Fn(K, usize) -> T) -> Vec<T> {
+    let mut v: Vec<(K, usize)> = m.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.into_iter().map(|(k, c)| make(k, c)).collect()
 }
 
 /// A plain-text table of the scores (one line per type, then ALL), like score.py prints it.
