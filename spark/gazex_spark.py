@@ -40,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -91,6 +92,8 @@ RECORD = "record"  # gazex's column with each record's JSON line
 # Records per mentions row: its two values stay under about 512 KB, below what the JVM's
 # default collector (G1, 1 MB regions) handles as a "humongous" object, much more slowly.
 SLICE_ROWS = 2048
+# Documents per Arrow batch sent to gazex.
+DOC_BATCH = 128
 # The cell escape of gazex's tables (tables.rs, safe_cell): a leading ' before these.
 ESCAPED = r"^'([=+\-@\t\r'])"
 TSV = pacsv.ParseOptions(delimiter="\t", quote_char='"', double_quote=True, escape_char=False,
@@ -441,17 +444,27 @@ def merged_table(batches):
         yield pa.RecordBatch.from_arrays([block], names=["_text"])
 
 
-def input_bytes(spark, paths):
-    """The bytes of the input files (any Hadoop file system), or None when unknown."""
+# Compressed files Spark reads whole, in one partition each (bzip2 aside, which it splits).
+WHOLE = (".gz", ".zst", ".xz", ".lz4", ".snappy", ".deflate", ".br", ".zip")
+
+
+def input_files(spark, paths):
+    """The (name, bytes) of the input files (any Hadoop file system; folders walked, Spark's
+    hidden files skipped), or None when unknown."""
     try:
         sc = spark.sparkContext
         conf, Path = sc._jsc.hadoopConfiguration(), sc._jvm.org.apache.hadoop.fs.Path
-        total = 0
+        files = []
         for p in paths:
             fs = Path(p).getFileSystem(conf)
             for st in fs.globStatus(Path(p)) or []:
-                total += fs.getContentSummary(st.getPath()).getLength()
-        return total
+                it = fs.listFiles(st.getPath(), True)
+                while it.hasNext():
+                    f = it.next()
+                    name = f.getPath().getName()
+                    if not name.startswith(("_", ".")):
+                        files.append((name, f.getLen()))
+        return files
     except Exception:  # Spark Connect (no JVM access), an unreadable path: Spark will say
         return None
 
@@ -460,12 +473,16 @@ def read_documents(spark, args):
     """The documents (id, text, date as strings) in `--partitions` parts: read in byte ranges
     of the input sized so (Spark splits JSONL and Parquet files, never inside a line or a row
     group), so that the corpus is not shuffled; repartitioned only when the input cannot be
-    split that finely (compressed or few small files)."""
+    split that finely (compressed or few small files). The parts are counted from the file
+    sizes, as Spark splits them, rather than by planning the scan (which costs a second)."""
+    splits = None
     if args.partitions:
-        total = input_bytes(spark, args.input)
-        if total:
-            split = -(-total // args.partitions)
-            spark.conf.set("spark.sql.files.maxPartitionBytes", str(max(split, 1 << 20)))
+        files = input_files(spark, args.input)
+        if files:
+            split = max(-(-sum(n for _, n in files) // args.partitions), 1 << 20)
+            spark.conf.set("spark.sql.files.maxPartitionBytes", str(split))
+            splits = sum(1 if name.endswith(WHOLE) else max(-(-n // split), 1)
+                         for name, n in files)
     fmt = args.input_format
     if fmt == "auto":
         def is_parquet(p):
@@ -486,20 +503,11 @@ def read_documents(spark, args):
     pick = lambda c: F.col(c).cast("string") if c in cols else F.lit(None).cast("string")
     df = df.select(pick(args.id_col).alias("id"), pick(args.text_col).alias("text"),
                    pick(args.date_col).alias("date"))
-    n = partitions(df)
-    if args.partitions and n > args.partitions:
-        df, n = df.coalesce(args.partitions), args.partitions
-    elif args.partitions and n < args.partitions:
-        df, n = df.repartition(args.partitions), args.partitions
-    return df, fmt, n
-
-
-def partitions(df):
-    """The number of partitions `df` is read in (from its physical plan: no job, no rows)."""
-    try:
-        return df._jdf.queryExecution().executedPlan().execute().getNumPartitions()
-    except Exception:  # Spark Connect: no JVM access
-        return df.rdd.getNumPartitions()
+    if not args.partitions:
+        return df, fmt, "the input's"
+    if splits is not None and splits >= args.partitions:
+        return df.coalesce(args.partitions), fmt, args.partitions
+    return df.repartition(args.partitions), fmt, args.partitions
 
 
 def rename_parts(spark, path, old_ext, new_ext):
@@ -529,6 +537,33 @@ def output_exists(spark, path):
         return os.path.isdir(path) and bool(os.listdir(path))
 
 
+def write_all(spark, first, others):
+    """Runs the writes `first` (whose job computes the cached rows: gazex runs there) and
+    `others` (which read them) as concurrent Spark jobs, so that the later jobs are planned
+    while the first runs and their tasks take the cores as soon as its tasks free them. The
+    others start once the first job is submitted: Spark's FIFO scheduler then gives the first
+    job's tasks the cores before theirs, and a task of theirs that needs a partition still
+    being computed waits for it rather than computing it again. When a write fails, the jobs
+    still running are cancelled and its error raised."""
+    sc = spark.sparkContext
+    group = f"gazex-{os.getpid()}-{time.time_ns()}"
+
+    def lead():
+        sc.setJobGroup(group, "gazex: extract and write the mentions")
+        first()
+
+    with ThreadPoolExecutor(len(others) + 1) as pool:
+        futures = [pool.submit(lead)]
+        while not sc.statusTracker().getJobIdsForGroup(group) and not futures[0].done():
+            time.sleep(0.02)
+        futures += [pool.submit(f) for f in others]
+        wait(futures, return_when=FIRST_EXCEPTION)
+        failed = [f for f in futures if f.done() and f.exception()]
+        if failed:
+            sc.cancelAllJobs()
+            raise failed[0].exception()
+
+
 def main(argv):
     args = parse_args(argv)
     t0 = time.time()
@@ -540,23 +575,34 @@ def main(argv):
     mentions = schema.remove(schema.get_field_index(RECORD))  # the Parquet columns
 
     docs, fmt, parts = read_documents(spark, args)
+    # Documents reach gazex in batches of DOC_BATCH, so that Spark reads the next ones while
+    # gazex works on these (one batch a partition would leave each waiting for the other).
+    spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(DOC_BATCH))
     rows = docs.mapInArrow(make_partition_fn(args.binary, args.extract),
                            from_arrow_schema(BLOB_SCHEMA))
     rows = rows.persist(StorageLevel.MEMORY_AND_DISK)  # gazex runs once, read three times
     kind = F.col("_kind")
     unpack = lambda batches: (b for batch in batches for b in batches_of(batch.column(0)))
-    (rows.filter(kind == "mentions").select("_data")
-     .mapInArrow(unpack, from_arrow_schema(mentions))
-     .write.mode("overwrite").parquet(out + "/mentions_parquet"))
-    rows.filter(kind == "mentions").select("_text").write.mode("overwrite").text(out + "/mentions")
-    rename_parts(spark, out + "/mentions", ".txt", ".jsonl")
+
+    def jsonl():
+        rows.filter(kind == "mentions").select("_text").write.mode("overwrite").text(
+            out + "/mentions")
+        rename_parts(spark, out + "/mentions", ".txt", ".jsonl")
+
+    def parquet():
+        (rows.filter(kind == "mentions").select("_data")
+         .mapInArrow(unpack, from_arrow_schema(mentions))
+         .write.mode("overwrite").parquet(out + "/mentions_parquet"))
+
+    def cooccurrence():
+        (rows.filter(kind != "mentions").coalesce(1).mapInArrow(merged_table, "_text string")
+         .write.mode("overwrite").text(out + "/cooccurrence"))
+        rename_parts(spark, out + "/cooccurrence", ".txt", ".tsv")
+
+    write_all(spark, jsonl, [parquet, cooccurrence])
     t_extract = time.time() - t0
-    (rows.filter(kind != "mentions").coalesce(1).mapInArrow(merged_table, "_text string")
-     .write.mode("overwrite").text(out + "/cooccurrence"))
-    rename_parts(spark, out + "/cooccurrence", ".txt", ".tsv")
     rows.unpersist()
-    log(f"{fmt} input, {parts} partitions -> {out} (extract and mentions {t_extract:.1f} s, "
-        f"total {time.time() - t0:.1f} s)")
+    log(f"{fmt} input, {parts} partitions -> {out} ({t_extract:.1f} s)")
     spark.stop()
 
 
