@@ -23,6 +23,7 @@
 
 pub mod checkpoint;
 pub mod chunk;
+pub mod cli;
 pub mod cooccur;
 pub mod corpus;
 pub mod dates;

@@ -42,7 +42,7 @@ pub fn man(a: ManArgs) -> Result<i32> {
                     .version(env!("CARGO_PKG_VERSION"))
             }
             None => {
-                return Err(gazex::Error::Usage(format!(
+                return Err(crate::Error::Usage(format!(
                     "no subcommand `{name}`: see `gazex --help` for the list"
                 ))
                 .into())
@@ -52,7 +52,7 @@ pub fn man(a: ManArgs) -> Result<i32> {
     let mut buf = Vec::new();
     clap_mangen::Man::new(page)
         .render(&mut buf)
-        .map_err(|e| gazex::Error::io("<man page>", e))?;
+        .map_err(|e| crate::Error::io("<man page>", e))?;
     write_out(&buf)
 }
 
@@ -60,7 +60,7 @@ fn write_out(buf: &[u8]) -> Result<i32> {
     let mut o = std::io::stdout().lock();
     match o.write_all(buf).and_then(|_| o.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(gazex::Error::io("<stdout>", e).into())
+            Err(crate::Error::io("<stdout>", e).into())
         }
         _ => Ok(0),
     }

@@ -1,10 +1,10 @@
 //! `gazex eval --gold <GOLD.jsonl> <OUT_DIR or entities.jsonl>`: precision, recall and F1 per
 //! type against gold spans, strict and relaxed, with DATE value accuracy and the most frequent
 //! errors (`--json` for machines). The rules are those of `../shared/checks/lib/score.py`; see
-//! `gazex::eval`.
+//! `crate::eval`.
 
+use crate::eval::{format_table, load_predictions, score, Gold, DEFAULT_TYPES};
 use anyhow::Result;
-use gazex::eval::{format_table, load_predictions, score, Gold, DEFAULT_TYPES};
 use std::path::PathBuf;
 
 /// Score mention records against gold spans: strict and relaxed P/R/F1 per type.
@@ -58,7 +58,7 @@ pub fn run(a: Args) -> Result<i32> {
             s.docs_without_predictions
         );
     }
-    let list = |title: &str, v: &[gazex::eval::ErrorCount]| {
+    let list = |title: &str, v: &[crate::eval::ErrorCount]| {
         if v.is_empty() {
             return;
         }

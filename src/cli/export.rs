@@ -3,8 +3,8 @@
 //! `OUT_DIR/graph/`): `graph.graphml`, `graph.gexf`, `nodes.csv` + `edges.csv` (Gephi), or
 //! `nodes.csv` + `relationships.csv` (neo4j-admin import).
 
+use crate::export::{export, ExportOptions, Format as ExportFormat};
 use anyhow::Result;
-use gazex::export::{export, ExportOptions, Format as ExportFormat};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

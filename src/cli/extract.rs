@@ -2,12 +2,12 @@
 //! folder (CONTRACT "Command line"). Turns the flags into a `Pipeline` and an `ExtractConfig`.
 
 use super::progress::Bar;
+use crate::corpus::InputFormat;
+use crate::dates::DateOrder;
+use crate::document::{parse_doc_date, ReadOptions};
+use crate::run::{extract_inputs, find_inputs, ExtractConfig};
+use crate::{Error, Gazetteer, Pipeline};
 use anyhow::Result;
-use gazex::corpus::InputFormat;
-use gazex::dates::DateOrder;
-use gazex::document::{parse_doc_date, ReadOptions};
-use gazex::run::{extract_inputs, find_inputs, ExtractConfig};
-use gazex::{Error, Gazetteer, Pipeline};
 use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -193,11 +193,11 @@ pub fn run(a: Args) -> Result<i32> {
     let compiled = a
         .gazetteers
         .iter()
-        .any(|p| gazex::gazetteer::compiled::is_compiled(p));
+        .any(|p| crate::gazetteer::compiled::is_compiled(p));
     let (gazetteer, matcher) = if !compiled {
         (Gazetteer::load(&a.gazetteers, !a.no_builtin), None)
     } else if let [one] = a.gazetteers.as_slice() {
-        match gazex::gazetteer::compiled::load(one, !a.no_builtin) {
+        match crate::gazetteer::compiled::load(one, !a.no_builtin) {
             Ok((g, m, rebuilt)) => {
                 if rebuilt && !a.quiet {
                     eprintln!(
@@ -279,10 +279,10 @@ pub fn run(a: Args) -> Result<i32> {
         resume: a.resume,
         stdout: a.stdout,
         threads,
-        cooc: gazex::cooccur::CoocOptions {
+        cooc: crate::cooccur::CoocOptions {
             types: cooc_types,
             window: a.window,
-            ..gazex::cooccur::CoocOptions::from_env()
+            ..crate::cooccur::CoocOptions::from_env()
         },
         options,
         chunk_bytes: 0,

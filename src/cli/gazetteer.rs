@@ -4,10 +4,10 @@
 //! convert other lists (OFAC SDN, spaCy patterns, CSV, GeoNames) into the gazetteer format,
 //! and compile gazetteers into one file that loads fast.
 
+use crate::gazetteer::{CasePolicy, Entry};
+use crate::import::{self, Format};
+use crate::Gazetteer;
 use anyhow::{Context, Result};
-use gazex::gazetteer::{CasePolicy, Entry};
-use gazex::import::{self, Format};
-use gazex::Gazetteer;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -116,15 +116,15 @@ pub fn run(c: Command) -> Result<i32> {
 fn compile(paths: &[PathBuf], out: &Path, builtin: bool, quiet: bool) -> Result<i32> {
     if paths
         .iter()
-        .any(|p| gazex::gazetteer::compiled::is_compiled(p))
+        .any(|p| crate::gazetteer::compiled::is_compiled(p))
     {
-        return Err(gazex::Error::Usage(
+        return Err(crate::Error::Usage(
             "a compiled gazetteer cannot be compiled again: give its TSV sources".into(),
         )
         .into());
     }
     let t = std::time::Instant::now();
-    let g = gazex::gazetteer::compiled::compile(paths, builtin, out)?;
+    let g = crate::gazetteer::compiled::compile(paths, builtin, out)?;
     if !quiet {
         let names: usize = g.entries.iter().map(|e| e.names.len()).sum();
         let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
@@ -152,7 +152,7 @@ fn common_words() -> HashSet<&'static str> {
 }
 
 fn folded(n: &str) -> String {
-    gazex::normalize::fold(n, Default::default())
+    crate::normalize::fold(n, Default::default())
 }
 
 /// True when the `smart` policy matches `name` only in capitals.
@@ -350,7 +350,7 @@ fn import_list(a: ImportArgs) -> Result<i32> {
     };
     if let Some(t) = &opts.default_type {
         if !import::is_type(t) {
-            return Err(gazex::Error::Usage(format!(
+            return Err(crate::Error::Usage(format!(
                 "--type `{t}` is not an upper-case word such as PERSON, ORG or PLACE"
             ))
             .into());
@@ -363,7 +363,7 @@ fn import_list(a: ImportArgs) -> Result<i32> {
     } else {
         let tmp = tmp_path(&a.out);
         let file = std::fs::File::create(&tmp)
-            .map_err(|e| gazex::Error::io(&tmp, e))
+            .map_err(|e| crate::Error::io(&tmp, e))
             .with_context(|| "cannot write the gazetteer")?;
         let mut out = std::io::BufWriter::new(file);
         let name = a.out.display().to_string();
@@ -371,7 +371,7 @@ fn import_list(a: ImportArgs) -> Result<i32> {
         drop(out);
         match s {
             Ok(s) => {
-                std::fs::rename(&tmp, &a.out).map_err(|e| gazex::Error::io(&a.out, e))?;
+                std::fs::rename(&tmp, &a.out).map_err(|e| crate::Error::io(&a.out, e))?;
                 // The output must load: a failure here is a bug of the importer.
                 Gazetteer::load(std::slice::from_ref(&a.out), false)
                     .context("the imported gazetteer does not load (please report this)")?;

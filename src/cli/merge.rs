@@ -24,8 +24,8 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<i32> {
-    let spill = gazex::cooccur::CoocOptions::from_env().spill_pairs;
-    let s = gazex::merge::merge(&a.parts, &a.out, a.force, spill)?;
+    let spill = crate::cooccur::CoocOptions::from_env().spill_pairs;
+    let s = crate::merge::merge(&a.parts, &a.out, a.force, spill)?;
     if s.repeated > 0 {
         eprintln!(
             "gazex: warning: {} document ids appear in more than one part (e.g. {}): parts should hold disjoint documents",

@@ -72,8 +72,8 @@ pub fn main() -> i32 {
 
 /// Prints an error and gives its exit status.
 fn report(e: &anyhow::Error) -> i32 {
-    if let Some(ge) = e.downcast_ref::<gazex::Error>() {
-        if let gazex::Error::Io { source, .. } = ge {
+    if let Some(ge) = e.downcast_ref::<crate::Error>() {
+        if let crate::Error::Io { source, .. } = ge {
             if source.kind() == std::io::ErrorKind::BrokenPipe {
                 return 0;
             }

@@ -1,6 +1,6 @@
 //! The progress bar on standard error (indicatif): bytes, documents, rate and ETA.
 
-use gazex::run::Progress;
+use crate::run::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::atomic::{AtomicU64, Ordering};
 

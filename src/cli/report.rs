@@ -1,9 +1,9 @@
 //! `gazex report <OUT_DIR> -o <report.html>`: one self-contained HTML page over an output
 //! folder (run summary, top entities, co-occurrence network, timeline of dates, entity
-//! drill-down with snippets). Works offline; see `gazex::report` for what it holds.
+//! drill-down with snippets). Works offline; see `crate::report` for what it holds.
 
+use crate::report::{build, page, Options};
 use anyhow::Result;
-use gazex::report::{build, page, Options};
 use std::path::PathBuf;
 
 /// Write one self-contained HTML page over an output folder.
@@ -46,7 +46,7 @@ pub fn run(a: Args) -> Result<i32> {
         ..Options::default()
     };
     if !a.out_dir.join("entities.jsonl").is_file() {
-        return Err(gazex::Error::Usage(format!(
+        return Err(crate::Error::Usage(format!(
             "{}: no entities.jsonl here: give the output folder of `gazex extract`",
             a.out_dir.display()
         ))
@@ -78,7 +78,7 @@ pub fn run(a: Args) -> Result<i32> {
         let mut o = std::io::stdout().lock();
         if let Err(e) = o.write_all(html.as_bytes()).and_then(|_| o.flush()) {
             if e.kind() != std::io::ErrorKind::BrokenPipe {
-                return Err(gazex::Error::io("<stdout>", e).into());
+                return Err(crate::Error::io("<stdout>", e).into());
             }
         }
         return Ok(0);
@@ -86,8 +86,8 @@ pub fn run(a: Args) -> Result<i32> {
     let mut tmp = out.clone().into_os_string();
     tmp.push(".gazex-tmp");
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, html.as_bytes()).map_err(|e| gazex::Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, &out).map_err(|e| gazex::Error::io(&out, e))?;
+    std::fs::write(&tmp, html.as_bytes()).map_err(|e| crate::Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, &out).map_err(|e| crate::Error::io(&out, e))?;
     eprintln!("wrote {} ({} KB)", out.display(), html.len().div_ceil(1024));
     Ok(0)
 }
