@@ -24,6 +24,7 @@
 pub mod checkpoint;
 pub mod chunk;
 pub mod cli;
+mod config;
 pub mod cooccur;
 pub mod corpus;
 pub mod dates;

@@ -282,8 +282,8 @@ impl Writer {
 /// counts, the first warnings and timings (see README "Output folder").
 pub(crate) fn manifest(
     pipeline: &crate::pipeline::Pipeline,
-    cfg: &crate::run::ExtractConfig,
-    s: &crate::run::Summary,
+    cfg: &crate::config::ExtractConfig,
+    s: &crate::config::Summary,
 ) -> serde_json::Value {
     let g = pipeline.gazetteer();
     serde_json::json!({

@@ -6,11 +6,11 @@
 
 use crate::checkpoint;
 use crate::checkpoint::Saved;
+use crate::config::{ExtractConfig, Summary};
 use crate::cooccur::spill::RUN_PREFIX;
 use crate::error::{Error, Result};
 use crate::output::{OutDir, Writer};
 use crate::pipeline::Pipeline;
-use crate::run::{ExtractConfig, Summary};
 use serde_json::json;
 use std::collections::HashSet;
 

@@ -12,11 +12,11 @@
 
 use crate::checkpoint::{self, Header};
 use crate::chunk::{self, ChunkConfig, Scanned, Stitcher};
+use crate::config::{ExtractConfig, Summary, Tuning};
 use crate::cooccur::spill::remove_runs;
-use crate::cooccur::{describe_key, drain, Accumulator, CoocOptions, Keys, Run, Spiller, Totals};
+use crate::cooccur::{describe_key, drain, Accumulator, Keys, Run, Spiller, Totals};
 pub use crate::corpus::{find_inputs, Inputs};
-use crate::corpus::{InputFormat, Unit, Units};
-use crate::document::ReadOptions;
+use crate::corpus::{Unit, Units};
 use crate::error::{Error, Result};
 use crate::output::{OutDir, Writer};
 use crate::pipeline::Pipeline;
@@ -25,7 +25,6 @@ use crate::resume::{fingerprint, resume_from, Start};
 use crate::tables::{write_cooccurrence, write_entities, EntityTable};
 use serde_json::json;
 use std::io::Write;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -33,42 +32,10 @@ use std::time::{Duration, Instant};
 
 mod flow;
 mod progress;
-mod summary;
 mod workers;
 use flow::{Batches, CloseGuard, Flight, InOrder, Reorder};
 pub use progress::{NoProgress, Progress};
-pub use summary::Summary;
 use workers::Workers;
-
-/// Everything an extract run needs besides the pipeline.
-#[derive(Debug, Clone, Default)]
-pub struct ExtractConfig {
-    /// Files, folders, or `-`.
-    pub inputs: Vec<PathBuf>,
-    /// Output folder (None: no folder, with `stdout`).
-    pub out: Option<PathBuf>,
-    /// How files are read.
-    pub format: InputFormat,
-    /// Reading limits and JSONL fields.
-    pub read: ReadOptions,
-    /// Follow symbolic links while walking folders.
-    pub follow: bool,
-    /// Overwrite a non-empty output folder.
-    pub force: bool,
-    /// Continue an interrupted run in the output folder.
-    pub resume: bool,
-    /// Stream mention records to standard output instead of `entities.jsonl`.
-    pub stdout: bool,
-    /// Worker threads (0: all cores).
-    pub threads: usize,
-    /// Co-occurrence settings.
-    pub cooc: CoocOptions,
-    /// The options as given, recorded in the manifest.
-    pub options: serde_json::Value,
-    /// Bytes of text per chunk of a long text (0: `GAZEX_CHUNK_BYTES`, else
-    /// [`ChunkConfig::DEFAULT_BYTES`]; see `chunk`). The output does not depend on it.
-    pub chunk_bytes: usize,
-}
 
 struct DocResult {
     mentions_json: Vec<u8>,
@@ -95,46 +62,16 @@ struct Msg {
     bytes: u64,
 }
 
-const BATCH_DOCS: usize = 512;
-/// Bytes of text per batch of the reader; about two batches are in flight at once.
-const BATCH_BYTES: u64 = 4 << 20;
-/// Shortest time between two checkpoints.
-const CHECKPOINT_MIN: Duration = Duration::from_secs(5);
-/// Checkpoints are spaced at least this many times their own cost apart.
-const CHECKPOINT_SPACING: u32 = 30;
-
-/// Runs `extract`: reads every input, writes the output folder (and/or standard output).
-pub fn extract(
-    pipeline: &Pipeline,
-    cfg: &ExtractConfig,
-    progress: &dyn Progress,
-) -> Result<Summary> {
-    extract_inputs(
-        pipeline,
-        cfg,
-        progress,
-        find_inputs(&cfg.inputs, cfg.follow),
-    )
-}
-
-/// [`extract`], with the inputs found already by [`find_inputs`] on `cfg.inputs`.
-pub fn extract_inputs(
+/// Runs `extract` over `inputs` (found by [`find_inputs`] on `cfg.inputs`): writes the output
+/// folder (and/or standard output).
+pub(crate) fn extract(
     pipeline: &Pipeline,
     cfg: &ExtractConfig,
     progress: &dyn Progress,
     inputs: Result<Inputs>,
 ) -> Result<Summary> {
     let t0 = Instant::now();
-    if cfg.resume && cfg.stdout {
-        return Err(Error::Usage(
-            "--resume cannot continue a --stdout run (standard output cannot be rewound)".into(),
-        ));
-    }
-    if cfg.resume && cfg.force {
-        return Err(Error::Usage(
-            "--resume and --force contradict each other: pick one".into(),
-        ));
-    }
+    cfg.check()?;
     let Inputs {
         entries,
         bytes: total,
@@ -214,12 +151,8 @@ pub fn extract_inputs(
     let (batch_tx, batch_rx) = sync_channel::<Vec<(Unit, u64)>>(2);
     let (res_tx, res_rx) = channel::<Vec<Msg>>();
     let skip = usize::try_from(start.units).unwrap_or(usize::MAX);
-    // Test knob: GAZEX_BATCH_DOCS sets the documents per batch (the unit of a checkpoint).
-    let batch_docs = flow::knob("GAZEX_BATCH_DOCS")
-        .and_then(|n| usize::try_from(n).ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(BATCH_DOCS);
-    let chunking = ChunkConfig::new(cfg.chunk_bytes, pipeline.matcher().longest_name());
+    let batch_docs = cfg.tuning.batch_docs.max(1);
+    let chunking = ChunkConfig::new(cfg.tuning.chunk_bytes, pipeline.matcher().longest_name());
     // Batches of chunks hold one chunk per worker. Windows alive at once: the batch being
     // settled, the one scanned meanwhile, one read ahead, and the window the stitcher keeps
     // for the overlap (fewer would deadlock: the next batch could never be read).
@@ -229,7 +162,7 @@ pub fn extract_inputs(
         .chunked(chunking, windows)
         .skipping(skip);
     let chunk_batch =
-        (BATCH_BYTES as usize).max(workers.saturating_mul(chunking.chunk_bytes)) as u64;
+        (Tuning::BATCH_BYTES as usize).max(workers.saturating_mul(chunking.chunk_bytes)) as u64;
     // Between the reader and the writer: about two batches (one scanned, one written).
     let flight = &Flight::new(batch_docs.saturating_mul(2), chunk_batch.saturating_mul(2));
 
@@ -238,7 +171,7 @@ pub fn extract_inputs(
     let spill_dir = out
         .as_ref()
         .map_or_else(std::env::temp_dir, |o| o.path().to_path_buf());
-    let spiller = Spiller::new(&spill_dir, cfg.cooc.spill_pairs);
+    let spiller = Spiller::new(&spill_dir, cfg.tuning.spill_pairs);
     let keys = Arc::new(Keys::new(g.entries.len()));
     let accs: Vec<Mutex<Accumulator>> = (0..pool.current_num_threads())
         .map(|_| Mutex::new(Accumulator::new(keys.clone(), Some(spiller.clone()))))
@@ -289,7 +222,7 @@ pub fn extract_inputs(
                 let full = if chunks > 0 {
                     chunks >= workers || size >= chunk_batch
                 } else {
-                    size >= BATCH_BYTES
+                    size >= Tuning::BATCH_BYTES
                 };
                 if batch.len() >= batch_docs || full {
                     if batch_tx.send(std::mem::take(&mut batch)).is_err() {
@@ -405,8 +338,7 @@ pub fn extract_inputs(
             }
             Ok((sum, totals, (ent_w, doc_w)))
         });
-        // Test knob: GAZEX_CHECKPOINT_MS sets a fixed time between checkpoints (0: every batch).
-        let fixed_gap = flow::knob("GAZEX_CHECKPOINT_MS").map(Duration::from_millis);
+        let fixed_gap = cfg.tuning.checkpoint_every;
         let mut last = Instant::now();
         let stitcher = Mutex::new(Stitcher::new(chunking));
         let g = pipeline.gazetteer();
@@ -485,8 +417,8 @@ pub fn extract_inputs(
                 }
                 let spacing = fixed_gap.unwrap_or_else(|| {
                     Duration::from_millis(cost.load(Ordering::Relaxed))
-                        .saturating_mul(CHECKPOINT_SPACING)
-                        .max(CHECKPOINT_MIN)
+                        .saturating_mul(Tuning::CHECKPOINT_SPACING)
+                        .max(Tuning::CHECKPOINT_MIN)
                 });
                 // A checkpoint counts whole documents: every unit let in is written first,
                 // which is only worth waiting for at the end of a document.

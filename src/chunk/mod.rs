@@ -44,21 +44,15 @@ impl ChunkConfig {
     /// overlaps) than 8 MiB chunks, which need some 40 MB more at `-j 2`.
     pub const DEFAULT_BYTES: usize = 1 << 20;
 
-    /// Chunks of `chunk_bytes` (0: the `GAZEX_CHUNK_BYTES` environment variable, a knob for
-    /// tests, else [`ChunkConfig::DEFAULT_BYTES`]) with an overlap of 4 times `longest_name`
-    /// bytes, at least 64 KiB.
+    /// Chunks of `chunk_bytes` (0: [`ChunkConfig::DEFAULT_BYTES`]) with an overlap of 4 times
+    /// `longest_name` bytes, at least 64 KiB.
     pub fn new(chunk_bytes: usize, longest_name: usize) -> Self {
-        let chunk_bytes = if chunk_bytes > 0 {
-            chunk_bytes
-        } else {
-            std::env::var("GAZEX_CHUNK_BYTES")
-                .ok()
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .filter(|&n| n > 0)
-                .unwrap_or(Self::DEFAULT_BYTES)
-        };
         ChunkConfig {
-            chunk_bytes,
+            chunk_bytes: if chunk_bytes > 0 {
+                chunk_bytes
+            } else {
+                Self::DEFAULT_BYTES
+            },
             overlap: longest_name.saturating_mul(4).max(64 << 10),
         }
     }

@@ -2,10 +2,11 @@
 //! folder (CONTRACT "Command line"). Turns the flags into a `Pipeline` and an `ExtractConfig`.
 
 use super::progress::Bar;
+use crate::config::ExtractConfig;
 use crate::corpus::InputFormat;
 use crate::dates::DateOrder;
 use crate::document::{parse_doc_date, ReadOptions};
-use crate::run::{extract_inputs, find_inputs, ExtractConfig};
+use crate::run::{extract, find_inputs};
 use crate::{Error, Gazetteer, Pipeline};
 use anyhow::Result;
 use std::collections::HashSet;
@@ -282,10 +283,9 @@ pub fn run(a: Args) -> Result<i32> {
         cooc: crate::cooccur::CoocOptions {
             types: cooc_types,
             window: a.window,
-            ..crate::cooccur::CoocOptions::from_env()
         },
         options,
-        chunk_bytes: 0,
+        tuning: super::tuning(),
     };
     let show = !a.quiet
         && match a.progress {
@@ -299,7 +299,7 @@ pub fn run(a: Args) -> Result<i32> {
             "internal error: the input walk stopped".into(),
         ))
     });
-    let s = extract_inputs(&pipeline, &cfg, &bar, found)?;
+    let s = extract(&pipeline, &cfg, &bar, found)?;
     // The process ends next: freeing every gazetteer row one by one would only delay it.
     std::mem::forget(pipeline);
     if !a.quiet && s.already_complete {

@@ -24,7 +24,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<i32> {
-    let spill = crate::cooccur::CoocOptions::from_env().spill_pairs;
+    let spill = super::tuning().spill_pairs;
     let s = crate::merge::merge(&a.parts, &a.out, a.force, spill)?;
     if s.repeated > 0 {
         eprintln!(

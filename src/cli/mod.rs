@@ -10,6 +10,7 @@ mod merge;
 mod progress;
 mod report;
 
+use crate::config::Tuning;
 use clap::{Parser, Subcommand};
 
 /// Find the people, organisations, places and dates in report collections; write mentions as
@@ -67,6 +68,28 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => report(&e),
+    }
+}
+
+/// The run's tuning, with the knobs set in the environment (for tests and small machines:
+/// README "Input documents" and "Co-occurrence tables"): `GAZEX_BATCH_DOCS` documents per
+/// batch, `GAZEX_CHECKPOINT_MS` a fixed time between checkpoints (0: after every batch),
+/// `GAZEX_SPILL_PAIRS` pairs held in memory before they spill, `GAZEX_CHUNK_BYTES` bytes per
+/// chunk of a long text. A variable that does not hold a number (above 0, but for the
+/// checkpoint time) is ignored.
+pub(crate) fn tuning() -> Tuning {
+    let knob = |name: &str| -> Option<u64> { std::env::var(name).ok()?.trim().parse().ok() };
+    let size = |name: &str| {
+        knob(name)
+            .filter(|&n| n > 0)
+            .and_then(|n| usize::try_from(n).ok())
+    };
+    let d = Tuning::default();
+    Tuning {
+        batch_docs: size("GAZEX_BATCH_DOCS").unwrap_or(d.batch_docs),
+        checkpoint_every: knob("GAZEX_CHECKPOINT_MS").map(std::time::Duration::from_millis),
+        spill_pairs: size("GAZEX_SPILL_PAIRS").unwrap_or(d.spill_pairs),
+        chunk_bytes: size("GAZEX_CHUNK_BYTES").unwrap_or(d.chunk_bytes),
     }
 }
 

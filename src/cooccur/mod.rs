@@ -27,41 +27,12 @@ use std::sync::{Arc, Mutex};
 pub const DEFAULT_SPILL_PAIRS: usize = 100_000;
 
 /// Which entity types enter the tables, and how they are counted.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CoocOptions {
     /// Types that enter the co-occurrence pairs (None: all).
     pub types: Option<HashSet<String>>,
     /// Count mention pairs within this many tokens (0: off).
     pub window: usize,
-    /// Distinct pairs held in memory (per worker, and in the totals) before they spill to
-    /// sorted runs on disk.
-    pub spill_pairs: usize,
-}
-
-impl Default for CoocOptions {
-    fn default() -> Self {
-        CoocOptions {
-            types: None,
-            window: 0,
-            spill_pairs: DEFAULT_SPILL_PAIRS,
-        }
-    }
-}
-
-impl CoocOptions {
-    /// The defaults, with `spill_pairs` taken from the `GAZEX_SPILL_PAIRS` environment
-    /// variable when it holds a number (a knob for tests and small machines).
-    pub fn from_env() -> Self {
-        let spill_pairs = std::env::var("GAZEX_SPILL_PAIRS")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n > 0)
-            .unwrap_or(DEFAULT_SPILL_PAIRS);
-        CoocOptions {
-            spill_pairs,
-            ..CoocOptions::default()
-        }
-    }
 }
 
 /// An entity as it appears in the tables.
