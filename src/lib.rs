@@ -34,6 +34,7 @@ pub mod eval;
 pub mod export;
 pub mod gazetteer;
 pub mod import;
+mod manifest;
 pub mod merge;
 pub mod normalize;
 pub mod output;

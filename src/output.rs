@@ -5,6 +5,7 @@
 #![deny(clippy::indexing_slicing)]
 
 use crate::error::{Error, Result};
+use crate::manifest::{self, Manifest};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -90,7 +91,7 @@ impl OutDir {
     /// Claims `dir` to resume an interrupted run: a missing or empty folder is created and
     /// started afresh, a folder with a complete manifest is reported as complete (its manifest
     /// is returned), and a folder holding anything but gazex output is refused.
-    pub fn resume(dir: &Path) -> Result<(Self, Option<serde_json::Value>)> {
+    pub(crate) fn resume(dir: &Path) -> Result<(Self, Option<Manifest>)> {
         if dir.exists() && !dir.is_dir() {
             return Err(Error::Usage(format!(
                 "{}: output path exists and is not a folder: pick another --out",
@@ -123,11 +124,7 @@ impl OutDir {
         let out = OutDir {
             dir: dir.to_path_buf(),
         };
-        let m = dir.join("manifest.json");
-        let manifest = std::fs::read(&m)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .filter(|v| v.get("complete") == Some(&serde_json::Value::Bool(true)));
+        let manifest = Manifest::read_complete(dir);
         if manifest.is_none() {
             out.mark_incomplete()?;
         }
@@ -137,12 +134,8 @@ impl OutDir {
     /// Writes a `manifest.json` that says `"complete": false`, replaced at the very end.
     pub fn mark_incomplete(&self) -> Result<()> {
         let m = self.dir.join("manifest.json");
-        let text = format!(
-            "{{\n  \"gazex\": \"{}\",\n  \"complete\": false,\n  \"note\": \"run in progress or interrupted: `gazex extract --resume` with the same options continues it\"\n}}\n",
-            env!("CARGO_PKG_VERSION")
-        );
         let tmp = self.temp("manifest.json");
-        std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::write(&tmp, manifest::incomplete()).map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &m).map_err(|e| Error::io(&m, e))
     }
 
@@ -276,37 +269,4 @@ impl Writer {
     pub fn path(&self) -> &Path {
         &self.path
     }
-}
-
-/// The contents of `manifest.json` for a finished extract run: version, options, gazetteers,
-/// counts, the first warnings and timings (see README "Output folder").
-pub(crate) fn manifest(
-    pipeline: &crate::pipeline::Pipeline,
-    cfg: &crate::config::ExtractConfig,
-    s: &crate::config::Summary,
-) -> serde_json::Value {
-    let g = pipeline.gazetteer();
-    serde_json::json!({
-        "gazex": env!("CARGO_PKG_VERSION"),
-        "complete": true,
-        "options": cfg.options,
-        "gazetteers": g.sources.iter().map(|s| serde_json::json!({"path": s.path, "fingerprint": s.fingerprint, "entries": s.entries})).collect::<Vec<_>>(),
-        "gazetteer_fingerprint": g.fingerprint(),
-        "counts": {
-            "documents": s.documents,
-            "mentions": s.mentions,
-            "documents_with_warnings": s.warned_documents,
-            "warnings": s.warnings,
-            "bytes": s.bytes,
-            "entities": s.entities,
-            "pairs": s.pairs,
-        },
-        "warnings": s.first_warnings.iter().map(|(d, w)| serde_json::json!({"doc": d, "warning": w})).collect::<Vec<_>>(),
-        "timings": {
-            "seconds": (s.seconds * 1000.0).round() / 1000.0,
-            "documents_seconds": (s.documents_seconds * 1000.0).round() / 1000.0,
-            "tables_seconds": (s.tables_seconds * 1000.0).round() / 1000.0,
-            "resumed_after_documents": s.resumed_documents,
-        },
-    })
 }

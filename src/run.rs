@@ -18,12 +18,12 @@ use crate::cooccur::{describe_key, drain, Accumulator, Keys, Run, Spiller, Total
 pub use crate::corpus::{find_inputs, Inputs};
 use crate::corpus::{Unit, Units};
 use crate::error::{Error, Result};
+use crate::manifest::Manifest;
 use crate::output::{OutDir, Writer};
 use crate::pipeline::Pipeline;
 use crate::record::{write_mentions, DocumentRecord};
 use crate::resume::{fingerprint, resume_from, Start};
 use crate::tables::{write_cooccurrence, write_entities, EntityTable};
-use serde_json::json;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel};
@@ -86,8 +86,7 @@ pub(crate) fn extract(
         Some(d) if cfg.resume => {
             let (o, complete) = OutDir::resume(d)?;
             if let Some(m) = complete {
-                let same = m.get("options") == Some(&cfg.options)
-                    && m.get("gazetteer_fingerprint") == Some(&json!(g.fingerprint()));
+                let same = m.options == cfg.options && m.gazetteer_fingerprint == g.fingerprint();
                 if !same {
                     return Err(Error::Usage(format!(
                         "{}: holds a complete run with other options or gazetteers: nothing to resume (use --force to start again)",
@@ -97,21 +96,16 @@ pub(crate) fn extract(
                 // Killed between the manifest and the clean-up: finish the clean-up.
                 checkpoint::remove(o.path());
                 remove_runs(o.path());
-                let c = m.get("counts");
-                let n = |k: &str| {
-                    c.and_then(|c| c.get(k))
-                        .and_then(|v| v.as_u64())
-                        .unwrap_or(0)
-                };
+                let c = m.counts;
                 return Ok(Summary {
-                    documents: n("documents"),
-                    mentions: n("mentions"),
-                    warned_documents: n("documents_with_warnings"),
-                    warnings: n("warnings"),
-                    bytes: n("bytes"),
-                    entities: n("entities") as usize,
-                    pairs: n("pairs") as usize,
-                    resumed_documents: n("documents"),
+                    documents: c.documents,
+                    mentions: c.mentions,
+                    warned_documents: c.documents_with_warnings,
+                    warnings: c.warnings,
+                    bytes: c.bytes,
+                    entities: c.entities as usize,
+                    pairs: c.pairs as usize,
+                    resumed_documents: c.documents,
                     already_complete: true,
                     seconds: t0.elapsed().as_secs_f64(),
                     ..Summary::default()
@@ -492,10 +486,7 @@ pub(crate) fn extract(
         summary.seconds = t0.elapsed().as_secs_f64();
         summary.tables_seconds = summary.seconds - summary.documents_seconds;
         let mut m = o.open("manifest.json")?;
-        let manifest = crate::output::manifest(pipeline, cfg, &summary);
-        let text = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Usage(e.to_string()))?;
-        m.write_all(&text)?;
-        m.write_all(b"\n")?;
+        m.write_all(&Manifest::of_run(pipeline, cfg, &summary).to_bytes())?;
         o.commit(m)?;
         checkpoint::remove(o.path());
         remove_runs(o.path());

@@ -4,6 +4,7 @@
 use super::snippets::{self, Pending};
 use super::Options;
 use crate::error::{Error, Result};
+use crate::manifest::Manifest;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader};
@@ -63,10 +64,7 @@ fn unguard(s: &str) -> &str {
 
 /// Builds the report data of `out_dir`.
 pub fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
-    let manifest: Value = std::fs::read_to_string(out_dir.join("manifest.json"))
-        .ok()
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or(Value::Null);
+    let manifest = Manifest::read_complete(out_dir);
     let ent_path = out_dir.join("entities.jsonl");
 
     // Pass 1: totals per entity, the timeline, document count.
@@ -134,9 +132,8 @@ pub fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
         }
     }
     let n_docs = manifest
-        .pointer("/counts/documents")
-        .and_then(Value::as_u64)
-        .unwrap_or(docs_seen.len() as u64);
+        .as_ref()
+        .map_or(docs_seen.len() as u64, |m| m.counts.documents);
 
     // Which entities the page carries: the network's nodes and the top ones per type.
     let rank = |a: &usize, b: &usize| {
@@ -237,7 +234,8 @@ pub fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
             });
         }
     }
-    let cut = snippets::cut(out_dir, &manifest, &pending, opts)?;
+    let options = manifest.as_ref().map(|m| &m.options);
+    let cut = snippets::cut(out_dir, options.unwrap_or(&Value::Null), &pending, opts)?;
 
     // The pairs among the nodes.
     let node_set: HashSet<&str> = nodes.iter().map(|&i| ents[i].id.as_str()).collect();

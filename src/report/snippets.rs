@@ -39,8 +39,8 @@ pub(super) struct Cut {
     done: HashSet<String>,
 }
 
-fn read_options(manifest: &Value) -> (ReadOptions, InputFormat) {
-    let o = manifest.get("options").cloned().unwrap_or(Value::Null);
+/// How the run read its documents, from the options of its manifest.
+fn read_options(o: &Value) -> (ReadOptions, InputFormat) {
     let s = |k: &str, d: &str| o.get(k).and_then(Value::as_str).unwrap_or(d).to_string();
     let mut r = ReadOptions {
         id_field: s("id_field", "id"),
@@ -61,7 +61,7 @@ fn read_options(manifest: &Value) -> (ReadOptions, InputFormat) {
 
 pub(super) fn cut(
     out_dir: &Path,
-    manifest: &Value,
+    options: &Value,
     pending: &[Pending],
     opts: &Options,
 ) -> Result<Cut> {
@@ -70,7 +70,7 @@ pub(super) fn cut(
         by_doc.entry(p.doc.as_str()).or_default().push((i, p));
     }
     let mut out = Cut::default();
-    let (ropts, format) = read_options(manifest);
+    let (ropts, format) = read_options(options);
     let quote = |out: &mut Cut, id: &str, text: &str| {
         if let Some(ps) = by_doc.get(id) {
             if out.done.insert(id.to_string()) {
