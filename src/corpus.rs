@@ -95,7 +95,7 @@ fn discover_with_meta(
             continue;
         }
         let meta = std::fs::metadata(input).map_err(|e| {
-            crate::Error::Usage(format!("{}: cannot read input: {e}", input.display()))
+            crate::Error::Runtime(format!("{}: cannot read input: {e}", input.display()))
         })?;
         if meta.is_dir() {
             let mut seen = HashSet::new();

@@ -10,9 +10,9 @@ use crate::cooccur::{EntityCounts, EntityInfo, Keys, Spiller, Totals};
 use crate::error::{Error, Result};
 use crate::manifest::{millis, Counts, Manifest, Timings};
 use crate::output::OutDir;
+use crate::run::{finish, Finished, Tables};
 use crate::tables::{
-    check_pair_header, entity_attribute_columns, tsv_reader, write_cooccurrence, write_entities,
-    EntityLine, EntityTable, PairLine,
+    check_pair_header, entity_attribute_columns, tsv_reader, EntityLine, PairLine,
 };
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -322,47 +322,37 @@ pub fn merge(
         let info = loaded.infos.get(k as usize).cloned().flatten();
         Some((id, info.unwrap_or_default()))
     };
-    let table = EntityTable::new(&totals.entities, &describe);
-    let mut ent_tsv = dir.open("entities.tsv")?;
-    write_entities(ent_tsv.inner(), &table, &columns).map_err(|e| Error::io(ent_tsv.path(), e))?;
-    let mut cooc = dir.open("cooccurrence.tsv")?;
-    let pairs = std::mem::take(&mut totals.pairs);
-    summary.pairs = write_cooccurrence(cooc.inner(), &table, totals.documents, pairs)
-        .map_err(|e| Error::io(cooc.path(), e))?;
-    summary.entities = table
-        .rows
-        .iter()
-        .filter(|r| r.2.mentions > 0 || r.2.documents > 0)
-        .count();
-    for w in [ent, docs, ent_tsv, cooc] {
-        dir.commit(w)?;
-    }
-
-    let counts = Counts {
-        entities: summary.entities as u64,
-        pairs: summary.pairs,
-        ..sum_counts(&manifests)
+    let tables = Tables {
+        totals,
+        describe: &describe,
+        columns: &columns,
     };
-    summary.documents = counts.documents;
-    summary.mentions = counts.mentions;
-    let warnings = manifests
-        .iter()
-        .flat_map(|m| m.warnings.iter().cloned())
-        .take(1000)
-        .collect();
-    let m = Manifest {
-        complete: true,
-        counts,
-        warnings,
-        merged_from: Some(parts.iter().map(|p| p.display().to_string()).collect()),
-        timings: Timings {
-            seconds: millis(t0.elapsed().as_secs_f64()),
-            ..Timings::default()
-        },
-        ..manifests[0].clone()
+    let manifest = |w: Finished| {
+        summary.entities = w.entities;
+        summary.pairs = w.pairs;
+        let counts = Counts {
+            entities: w.entities as u64,
+            pairs: w.pairs,
+            ..sum_counts(&manifests)
+        };
+        summary.documents = counts.documents;
+        summary.mentions = counts.mentions;
+        Manifest {
+            complete: true,
+            counts,
+            warnings: manifests
+                .iter()
+                .flat_map(|m| m.warnings.iter().cloned())
+                .take(1000)
+                .collect(),
+            merged_from: Some(parts.iter().map(|p| p.display().to_string()).collect()),
+            timings: Timings {
+                seconds: millis(t0.elapsed().as_secs_f64()),
+                ..Timings::default()
+            },
+            ..manifests[0].clone()
+        }
     };
-    let mut w = dir.open("manifest.json")?;
-    w.write_all(&m.to_bytes())?;
-    dir.commit(w)?;
+    finish(&dir, vec![ent, docs], tables, manifest)?;
     Ok(summary)
 }

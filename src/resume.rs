@@ -14,15 +14,20 @@ use crate::pipeline::Pipeline;
 use serde_json::json;
 use std::collections::HashSet;
 
-/// Where a run starts: from nothing or from a checkpoint.
+/// What an interrupted run had done at its last checkpoint.
 #[derive(Default)]
-pub(crate) struct Start {
-    pub(crate) units: u64,
-    pub(crate) summary: Summary,
-    pub(crate) saved: Saved,
-    pub(crate) entities_len: u64,
-    pub(crate) documents_len: u64,
-    pub(crate) seen_ids: HashSet<String>,
+pub(crate) struct Resumed {
+    /// Units of work done (one per document record).
+    pub units: u64,
+    /// The counts of the documents done.
+    pub summary: Summary,
+    /// Their co-occurrence totals.
+    pub saved: Saved,
+    /// Byte lengths of `entities.jsonl` and `documents.jsonl` then.
+    pub entities_len: u64,
+    pub documents_len: u64,
+    /// The document ids written (to flag repeats).
+    pub seen_ids: HashSet<String>,
 }
 
 /// What must be equal between an interrupted run and its `--resume`; `listing` is the
@@ -66,7 +71,11 @@ pub(crate) fn fingerprint_diff(old: &serde_json::Value, new: &serde_json::Value)
 
 /// Prepares a resume: reads the checkpoint, checks it belongs to this run, reopens the
 /// streamed files at the checkpointed lengths and rebuilds the set of document ids seen.
-pub(crate) fn resume_from(o: &OutDir, fp: &serde_json::Value) -> Result<(Start, Writer, Writer)> {
+/// None when the run was interrupted before its first checkpoint (start again).
+pub(crate) fn resume_from(
+    o: &OutDir,
+    fp: &serde_json::Value,
+) -> Result<Option<(Resumed, Writer, Writer)>> {
     let checkpoint = checkpoint::read(o.path())?;
     // Pair runs of the interrupted process that no checkpoint lists are of no use.
     let listed: HashSet<&str> = checkpoint
@@ -83,12 +92,7 @@ pub(crate) fn resume_from(o: &OutDir, fp: &serde_json::Value) -> Result<(Start, 
         }
     }
     let Some((h, saved)) = checkpoint else {
-        // Interrupted before its first checkpoint: start again.
-        return Ok((
-            Start::default(),
-            o.open("entities.jsonl")?,
-            o.open("documents.jsonl")?,
-        ));
+        return Ok(None);
     };
     if &h.fingerprint != fp {
         return Err(Error::Usage(format!(
@@ -121,7 +125,7 @@ pub(crate) fn resume_from(o: &OutDir, fp: &serde_json::Value) -> Result<(Start, 
             h.units
         )));
     }
-    let start = Start {
+    let start = Resumed {
         units: h.units,
         summary: Summary::from_counters(h.counters),
         saved,
@@ -129,5 +133,5 @@ pub(crate) fn resume_from(o: &OutDir, fp: &serde_json::Value) -> Result<(Start, 
         documents_len: h.documents_len,
         seen_ids,
     };
-    Ok((start, ent, docs))
+    Ok(Some((start, ent, docs)))
 }

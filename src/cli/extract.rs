@@ -294,11 +294,9 @@ pub fn run(a: Args) -> Result<i32> {
             When::Auto => std::io::stderr().is_terminal(),
         };
     let bar = Bar::new(show);
-    let found = finding.join().unwrap_or_else(|_| {
-        Err(Error::Usage(
-            "internal error: the input walk stopped".into(),
-        ))
-    });
+    let found = finding
+        .join()
+        .unwrap_or_else(|_| Err(Error::Internal("the input walk stopped".into())));
     let s = extract(&pipeline, &cfg, &bar, found)?;
     // The process ends next: freeing every gazetteer row one by one would only delay it.
     std::mem::forget(pipeline);

@@ -102,7 +102,7 @@ fn report(e: &anyhow::Error) -> i32 {
             }
         }
         eprintln!("gazex: error: {ge}");
-        return if ge.is_usage() { 2 } else { 1 };
+        return ge.exit_code();
     }
     eprintln!("gazex: error: {e:#}");
     1

@@ -278,23 +278,3 @@ pub struct DocParts {
     /// Wanted mentions still within reach of later ones: (key, token end).
     tail: std::collections::VecDeque<(u32, usize)>,
 }
-
-/// Takes the counts out of the worker accumulators, leaving them empty (on rayon's current
-/// pool: each worker's pairs are sorted in parallel).
-pub fn drain(accs: &[std::sync::Mutex<Accumulator>], spiller: &Spiller) -> Totals {
-    // Each worker's pairs are sorted in parallel, then joined.
-    use rayon::prelude::*;
-    let parts: Vec<Totals> = accs
-        .par_iter()
-        .filter_map(|m| {
-            let mut t = m.lock().ok()?.take();
-            t.pairs.seal();
-            Some(t)
-        })
-        .collect();
-    let mut t = Totals::with_spill(Some(spiller.clone()));
-    for p in parts {
-        t += p;
-    }
-    t
-}

@@ -12,7 +12,7 @@ mod accumulate;
 mod pairs;
 pub mod spill;
 
-pub use accumulate::{drain, Accumulator, DocParts};
+pub use accumulate::{Accumulator, DocParts};
 pub use pairs::PairMap;
 
 use crate::gazetteer::Gazetteer;

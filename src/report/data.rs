@@ -248,7 +248,7 @@ pub fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
             .quoting(false)
             .flexible(true)
             .from_path(&cooc)
-            .map_err(|e| Error::Usage(format!("{}: {e}", cooc.display())))?;
+            .map_err(|e| Error::Runtime(format!("{}: {e}", cooc.display())))?;
         let mut rec = csv::StringRecord::new();
         while rd.read_record(&mut rec).unwrap_or(false) {
             pairs_total += 1;

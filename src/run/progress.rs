@@ -9,7 +9,3 @@ pub trait Progress: Sync {
     /// The run ended.
     fn finish(&self) {}
 }
-
-/// No progress reporting.
-pub struct NoProgress;
-impl Progress for NoProgress {}

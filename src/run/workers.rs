@@ -21,7 +21,7 @@ impl Workers {
             .num_threads(threads)
             .build()
             .map(Workers::Own)
-            .map_err(|e| Error::Usage(format!("cannot start {threads} worker threads: {e}")))
+            .map_err(|e| Error::Runtime(format!("cannot start {threads} worker threads: {e}")))
     }
 
     /// How many.

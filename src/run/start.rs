@@ -1,0 +1,116 @@
+//! The start of a run: a new output folder, the checkpoint of an interrupted run
+//! (`--resume`), or a folder that already holds this run, complete.
+
+use crate::config::{ExtractConfig, Summary};
+use crate::error::{Error, Result};
+use crate::manifest::Manifest;
+use crate::output::{OutDir, Writer};
+use crate::pipeline::Pipeline;
+use crate::resume::{resume_from, Resumed};
+use std::path::Path;
+
+/// Where a run starts.
+pub(super) enum Start {
+    /// From nothing: a new folder (or none, with `--stdout`), or a resume of a run that was
+    /// interrupted before its first checkpoint.
+    Fresh(Output),
+    /// From the last checkpoint of an interrupted run.
+    Resumed(Output, Box<Resumed>),
+    /// The folder already holds this run, complete: nothing to do but say so.
+    Complete(Summary),
+}
+
+/// Where a run writes: its folder and the files streamed into it as documents are done.
+pub(super) struct Output {
+    /// The output folder (None: records go to standard output only).
+    pub dir: Option<OutDir>,
+    /// `entities.jsonl` (None with `--stdout`).
+    pub entities: Option<Writer>,
+    /// `documents.jsonl`.
+    pub documents: Option<Writer>,
+}
+
+impl Start {
+    /// Claims the output folder of `cfg`: created (or replaced with `--force`), or taken up
+    /// again with `--resume` when the checkpoint there has fingerprint `fp`.
+    pub fn open(pipeline: &Pipeline, cfg: &ExtractConfig, fp: &serde_json::Value) -> Result<Self> {
+        let Some(d) = &cfg.out else {
+            return Ok(Start::Fresh(Output {
+                dir: None,
+                entities: None,
+                documents: None,
+            }));
+        };
+        if cfg.resume {
+            return Self::resume(d, pipeline, cfg, fp);
+        }
+        let o = OutDir::create(d, cfg.force)?;
+        Ok(Start::Fresh(Output::fresh(o, cfg.stdout)?))
+    }
+
+    fn resume(
+        d: &Path,
+        pipeline: &Pipeline,
+        cfg: &ExtractConfig,
+        fp: &serde_json::Value,
+    ) -> Result<Self> {
+        let (o, complete) = OutDir::resume(d)?;
+        if let Some(m) = complete {
+            let same = m.options == cfg.options
+                && m.gazetteer_fingerprint == pipeline.gazetteer().fingerprint();
+            if !same {
+                return Err(Error::Usage(format!(
+                    "{}: holds a complete run with other options or gazetteers: nothing to resume (use --force to start again)",
+                    d.display()
+                )));
+            }
+            super::clean_up(o.path());
+            return Ok(Start::Complete(complete_summary(&m)));
+        }
+        match resume_from(&o, fp)? {
+            Some((r, entities, documents)) => Ok(Start::Resumed(
+                Output {
+                    dir: Some(o),
+                    entities: Some(entities),
+                    documents: Some(documents),
+                },
+                Box::new(r),
+            )),
+            None => Ok(Start::Fresh(Output::fresh(o, false)?)),
+        }
+    }
+}
+
+impl Output {
+    /// The streamed files of a new run in folder `o` (no `entities.jsonl` with `--stdout`).
+    fn fresh(o: OutDir, stdout: bool) -> Result<Self> {
+        let entities = if stdout {
+            None
+        } else {
+            Some(o.open_direct("entities.jsonl")?)
+        };
+        let documents = Some(o.open_direct("documents.jsonl")?);
+        Ok(Output {
+            dir: Some(o),
+            entities,
+            documents,
+        })
+    }
+}
+
+/// The summary of a complete run, from its manifest.
+fn complete_summary(m: &Manifest) -> Summary {
+    let c = m.counts;
+    Summary {
+        documents: c.documents,
+        mentions: c.mentions,
+        warned_documents: c.documents_with_warnings,
+        warnings: c.warnings,
+        bytes: c.bytes,
+        entities: c.entities as usize,
+        pairs: c.pairs as usize,
+        resumed_documents: c.documents,
+        already_complete: true,
+        ..Summary::default()
+    }
+}
