@@ -15,6 +15,7 @@
 #![deny(clippy::indexing_slicing)]
 
 mod decode;
+mod part;
 mod read;
 mod stitch;
 mod window;
@@ -24,7 +25,8 @@ pub use stitch::{Context, Emit, Stitcher};
 pub use window::{Pool, Window};
 
 use crate::dates::{DateOrder, PartStart};
-use crate::pipeline::{Part, Pipeline};
+use crate::pipeline::Pipeline;
+use part::{scan_part, Part};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -92,10 +94,10 @@ impl ChunkDoc {
             let (path, (max, cfg)) = (self.path.as_deref()?, self.read?);
             let mut votes = (0, 0);
             let ok = read::each_piece(path, max, cfg, |t| {
-                let v = pipeline.order_votes(t);
+                let v = part::order_votes(pipeline, t);
                 votes = (votes.0 + v.0, votes.1 + v.1);
             });
-            ok.then(|| pipeline.settle_order(votes))
+            ok.then(|| part::settle_order(pipeline, votes))
         })
     }
 
@@ -198,11 +200,11 @@ pub fn scan(pipeline: &Pipeline, chunk: Chunk) -> Scanned {
         order: chunk.doc.known_order(),
         ..PartStart::default()
     };
-    let mut part = pipeline.process_part(&chunk.window, chunk.len, &start);
+    let mut part = scan_part(pipeline, &chunk.window, chunk.len, &start);
     if let Some(own) = part.dates.settled {
         if let Some(whole) = chunk.doc.whole_order(pipeline).filter(|&o| o != own) {
             start.order = Some(whole);
-            part = pipeline.process_part(&chunk.window, chunk.len, &start);
+            part = scan_part(pipeline, &chunk.window, chunk.len, &start);
         }
     }
     let segs = Segs::of(&part, &chunk.window, chunk.len);

@@ -236,7 +236,7 @@ impl DocState {
             order: self.doc.known_order(),
             reference_at,
         };
-        s.part = p.process_part(&s.chunk.window, s.chunk.len, &start);
+        s.part = super::scan_part(p, &s.chunk.window, s.chunk.len, &start);
     }
 
     /// Scans `s` again from date reference `whole` at `p` (the whole text's there) when its
