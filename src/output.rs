@@ -10,9 +10,6 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-mod streamed;
-pub use streamed::Streamed;
-
 /// The files of an output folder.
 pub const FILES: [&str; 5] = [
     "entities.jsonl",
@@ -165,7 +162,7 @@ impl OutDir {
         std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(len))
             .map_err(|e| Error::io(&path, e))?;
         Ok(Writer {
-            inner: BufWriter::with_capacity(1 << 20, Streamed::new(f, len)),
+            inner: BufWriter::with_capacity(1 << 20, f),
             path,
             name: name.to_string(),
             written: len,
@@ -182,28 +179,12 @@ impl OutDir {
         self.dir.join(format!(".gazex-{name}.tmp"))
     }
 
-    /// Opens the temporary file for `name`, for direct I/O where the file system allows it:
-    /// for a file written by a thread of its own beside the workers, which then waits for
-    /// the disk instead of taking their cores to copy into the page cache.
-    pub fn open_direct(&self, name: &str) -> Result<Writer> {
-        let path = self.temp(name);
-        let f = Streamed::create(&path).map_err(|e| Error::io(&path, e))?;
-        // Direct I/O has a block buffer of its own: only small pieces are gathered first.
-        let capacity = if f.is_direct() { 8 << 10 } else { 1 << 20 };
-        Ok(Writer {
-            inner: BufWriter::with_capacity(capacity, f),
-            path,
-            name: name.to_string(),
-            written: 0,
-        })
-    }
-
     /// Opens the temporary file for `name`.
     pub fn open(&self, name: &str) -> Result<Writer> {
         let path = self.temp(name);
         let f = File::create(&path).map_err(|e| Error::io(&path, e))?;
         Ok(Writer {
-            inner: BufWriter::with_capacity(1 << 20, Streamed::new(f, 0)),
+            inner: BufWriter::with_capacity(1 << 20, f),
             path,
             name: name.to_string(),
             written: 0,
@@ -217,9 +198,7 @@ impl OutDir {
         } = w;
         let f = inner
             .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))?
-            .into_file()
-            .map_err(|e| Error::io(&path, e))?;
+            .map_err(|e| Error::io(&path, e.into_error()))?;
         f.sync_all().map_err(|e| Error::io(&path, e))?;
         let dest = self.dir.join(&name);
         std::fs::rename(&path, &dest).map_err(|e| Error::io(&dest, e))
@@ -229,7 +208,7 @@ impl OutDir {
 /// A file being written under its temporary name.
 #[derive(Debug)]
 pub struct Writer {
-    inner: BufWriter<Streamed>,
+    inner: BufWriter<File>,
     path: PathBuf,
     name: String,
     written: u64,
@@ -249,14 +228,13 @@ impl Writer {
         self.inner.flush().map_err(|e| Error::io(&self.path, e))?;
         self.inner
             .get_ref()
-            .get_ref()
             .sync_data()
             .map_err(|e| Error::io(&self.path, e))?;
         Ok(self.written)
     }
 
     /// The underlying buffered writer (for table writers).
-    pub fn inner(&mut self) -> &mut BufWriter<Streamed> {
+    pub fn inner(&mut self) -> &mut BufWriter<File> {
         &mut self.inner
     }
 

@@ -87,9 +87,9 @@ impl Output {
         let entities = if stdout {
             None
         } else {
-            Some(o.open_direct("entities.jsonl")?)
+            Some(o.open("entities.jsonl")?)
         };
-        let documents = Some(o.open_direct("documents.jsonl")?);
+        let documents = Some(o.open("documents.jsonl")?);
         Ok(Output {
             dir: Some(o),
             entities,
