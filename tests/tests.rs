@@ -7,6 +7,7 @@ mod cli;
 mod compiled;
 mod cooc;
 mod gold;
+mod json;
 mod matching;
 mod names;
 mod offsets;
