@@ -403,20 +403,7 @@ impl Iterator for Units {
                             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                                 return Some(skipped(&path, id, e))
                             }
-                            Err(e) => {
-                                let mut doc = Document {
-                                    id,
-                                    source: path.display().to_string(),
-                                    ..Document::default()
-                                };
-                                let what = if std::fs::File::open(&path).is_ok() {
-                                    "skipped: cannot decompress"
-                                } else {
-                                    "skipped: cannot read"
-                                };
-                                doc.warnings.push(format!("{what}: {e}"));
-                                return Some(Unit::Ready(doc));
-                            }
+                            Err(e) => return Some(unopened(&path, id, e)),
                         }
                     }
                     match std::fs::File::open(&path) {
@@ -463,27 +450,41 @@ impl Iterator for Units {
                                 None => continue,
                             }
                         }
-                        let mut doc = Document {
-                            id: "-".into(),
-                            source: "-".into(),
-                            ..Document::default()
-                        };
-                        if let Some(raw) = crate::document::read_limited(
-                            stdin,
-                            Compression::None,
-                            0,
-                            self.opts.max_doc_bytes,
-                            &mut doc.warnings,
-                        ) {
-                            doc.bytes = raw.len() as u64;
-                            crate::document::decode_into(&mut doc, raw, self.opts.max_doc_bytes);
-                        }
-                        return Some(Unit::Ready(doc));
+                        return Some(read_stdin(stdin, self.opts.max_doc_bytes));
                     }
                 }
             }
         }
     }
+}
+
+/// A text file that could not be opened for reading in chunks: a document with a warning.
+fn unopened(path: &Path, id: String, e: std::io::Error) -> Unit {
+    if std::fs::File::open(path).is_err() {
+        return skipped(path, id, e);
+    }
+    Unit::Ready(Document {
+        id,
+        source: path.display().to_string(),
+        warnings: vec![format!("skipped: cannot decompress: {e}")],
+        ..Document::default()
+    })
+}
+
+/// Standard input read whole as one text document `-`.
+fn read_stdin(stdin: impl std::io::Read + Send, max: usize) -> Unit {
+    let mut doc = Document {
+        id: "-".into(),
+        source: "-".into(),
+        ..Document::default()
+    };
+    if let Some(raw) =
+        crate::document::read_limited(stdin, Compression::None, 0, max, &mut doc.warnings)
+    {
+        doc.bytes = raw.len() as u64;
+        crate::document::decode_into(&mut doc, raw, max);
+    }
+    Unit::Ready(doc)
 }
 
 fn skipped(path: &Path, id: String, e: std::io::Error) -> Unit {

@@ -187,6 +187,25 @@ impl Builder<'_> {
         }
     }
 
+    /// The character at `op..op_end` folds to nothing (a combining mark): the next
+    /// emission anchors past it.
+    fn dropped(&mut self, op: usize, op_end: usize) {
+        self.flush_space(op);
+        self.after_dash = false;
+        let fp = self.fp();
+        self.out.anchors.push(Anchor {
+            folded: fp,
+            orig: op,
+            atomic: true,
+        });
+        self.out.anchors.push(Anchor {
+            folded: fp,
+            orig: op_end,
+            atomic: false,
+        });
+        self.delta = op_end as isize - fp as isize;
+    }
+
     fn dash(&mut self, op: usize, op_end: usize) {
         self.pending_space = None;
         self.after_dash = true;
@@ -283,21 +302,7 @@ pub fn fold_into(text: &str, opts: FoldOptions, out: &mut Folded) {
                 buf.clear();
                 fold_char(c, opts, &mut buf);
                 if buf.is_empty() {
-                    // Dropped (a combining mark): the next emission anchors past it.
-                    b.flush_space(i);
-                    b.after_dash = false;
-                    let fp = b.fp();
-                    b.out.anchors.push(Anchor {
-                        folded: fp,
-                        orig: i,
-                        atomic: true,
-                    });
-                    b.out.anchors.push(Anchor {
-                        folded: fp,
-                        orig: op_end,
-                        atomic: false,
-                    });
-                    b.delta = op_end as isize - fp as isize;
+                    b.dropped(i, op_end);
                 } else {
                     let linear = buf.len() == len && buf.chars().count() == 1;
                     let s = std::mem::take(&mut buf);

@@ -2,16 +2,18 @@
 //! folder (CONTRACT "Command line"). Turns the flags into a `Pipeline` and an `ExtractConfig`.
 
 use super::progress::Bar;
-use crate::config::ExtractConfig;
+use crate::config::{ExtractConfig, Summary};
+use crate::cooccur::CoocOptions;
 use crate::corpus::InputFormat;
 use crate::dates::DateOrder;
 use crate::document::{parse_doc_date, ReadOptions};
+use crate::gazetteer::{compiled, Matcher};
 use crate::run::{extract, find_inputs};
 use crate::{Error, Gazetteer, Pipeline};
 use anyhow::Result;
 use std::collections::HashSet;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Format {
@@ -127,11 +129,7 @@ fn type_set(v: &[String], flag: &str) -> Result<Option<HashSet<String>>, Error> 
 
 pub fn run(a: Args) -> Result<i32> {
     // Every problem with the flags is listed at once, before any work.
-    let mut problems = Vec::new();
-    if a.threads == Some(0) {
-        problems
-            .push("--threads 0: give at least 1 (or leave it out to use all cores)".to_string());
-    }
+    let mut problems = flag_problems(&a);
     let doc_date = match &a.doc_date {
         Some(s) => {
             let d = parse_doc_date(s);
@@ -142,6 +140,73 @@ pub fn run(a: Args) -> Result<i32> {
         }
         None => None,
     };
+    let types = type_set(&a.types, "--types");
+    let cooc_types = type_set(&a.cooc_types, "--cooc-types");
+    for r in [&types, &cooc_types] {
+        if let Err(e) = r {
+            problems.push(e.to_string());
+        }
+    }
+    // Parallel parts of start-up (compiling the gazetteer) use the threads asked for.
+    let threads = a.threads.unwrap_or(0);
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
+    // The inputs are found (folders walked, files sized) while the gazetteer compiles.
+    let finding = {
+        let (inputs, follow) = (a.inputs.clone(), a.follow);
+        std::thread::spawn(move || find_inputs(&inputs, follow))
+    };
+    let (gazetteer, matcher) = load_gazetteer(&a);
+    if !problems.is_empty() {
+        let mut msg = problems.join("\n");
+        if let Err(e) = &gazetteer {
+            msg.push('\n');
+            msg.push_str(&e.to_string());
+        }
+        return Err(Error::Usage(msg).into());
+    }
+    let (types, cooc_types) = (types?, cooc_types?);
+    let pipeline = Pipeline::builder()
+        .gazetteer(gazetteer?)
+        .types(types.clone())
+        .date_order(match a.date_order {
+            Order::Dmy => DateOrder::Dmy,
+            Order::Mdy => DateOrder::Mdy,
+        })
+        .doc_date(doc_date)
+        .keep_diacritics(a.keep_diacritics)
+        .tokens(a.window > 0)
+        .matcher(matcher)
+        .build()?;
+    let cfg = config(&a, threads, types, cooc_types);
+    let show = !a.quiet
+        && match a.progress {
+            When::Always => true,
+            When::Never => false,
+            When::Auto => std::io::stderr().is_terminal(),
+        };
+    let bar = Bar::new(show);
+    let found = finding
+        .join()
+        .unwrap_or_else(|_| Err(Error::Internal("the input walk stopped".into())));
+    let s = extract(&pipeline, &cfg, &bar, found)?;
+    // The process ends next: freeing every gazetteer row one by one would only delay it.
+    std::mem::forget(pipeline);
+    if !a.quiet {
+        print_summary(&s, cfg.out.as_deref());
+    }
+    Ok(0)
+}
+
+/// The problems of the flags that can be seen before any work: values out of range,
+/// inputs that cannot be read, an output path that is not a folder.
+fn flag_problems(a: &Args) -> Vec<String> {
+    let mut problems = Vec::new();
+    if a.threads == Some(0) {
+        problems
+            .push("--threads 0: give at least 1 (or leave it out to use all cores)".to_string());
+    }
     if a.max_doc_bytes == 0 {
         problems.push("--max-doc-bytes must be at least 1".into());
     }
@@ -173,74 +238,46 @@ pub fn run(a: Args) -> Result<i32> {
             ));
         }
     }
-    let types = type_set(&a.types, "--types");
-    let cooc_types = type_set(&a.cooc_types, "--cooc-types");
-    for r in [&types, &cooc_types] {
-        if let Err(e) = r {
-            problems.push(e.to_string());
-        }
+    problems
+}
+
+/// The gazetteers of `--gazetteer` (and the built-ins): TSV files, or one compiled gazetteer
+/// that brings its name table.
+fn load_gazetteer(a: &Args) -> (Result<Gazetteer, Error>, Option<Matcher>) {
+    let compiled = a.gazetteers.iter().any(|p| compiled::is_compiled(p));
+    if !compiled {
+        return (Gazetteer::load(&a.gazetteers, !a.no_builtin), None);
     }
-    // Parallel parts of start-up (compiling the gazetteer) use the threads asked for.
-    let threads = a.threads.unwrap_or(0);
-    let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build_global();
-    // The inputs are found (folders walked, files sized) while the gazetteer compiles.
-    let finding = {
-        let (inputs, follow) = (a.inputs.clone(), a.follow);
-        std::thread::spawn(move || find_inputs(&inputs, follow))
-    };
-    // A compiled gazetteer brings its name table; it stands alone.
-    let compiled = a
-        .gazetteers
-        .iter()
-        .any(|p| crate::gazetteer::compiled::is_compiled(p));
-    let (gazetteer, matcher) = if !compiled {
-        (Gazetteer::load(&a.gazetteers, !a.no_builtin), None)
-    } else if let [one] = a.gazetteers.as_slice() {
-        match crate::gazetteer::compiled::load(one, !a.no_builtin) {
-            Ok((g, m, rebuilt)) => {
-                if rebuilt && !a.quiet {
-                    eprintln!(
-                        "gazex: {}: a source changed since it was compiled: compiled again",
-                        one.display()
-                    );
-                }
-                (Ok(g), Some(m))
-            }
-            Err(e) => (Err(e), None),
-        }
-    } else {
-        (
+    let [one] = a.gazetteers.as_slice() else {
+        return (
             Err(Error::Usage(
                 "a compiled gazetteer must be the only --gazetteer: compile the others with it"
                     .into(),
             )),
             None,
-        )
+        );
     };
-    if !problems.is_empty() {
-        let mut msg = problems.join("\n");
-        if let Err(e) = &gazetteer {
-            msg.push('\n');
-            msg.push_str(&e.to_string());
+    match compiled::load(one, !a.no_builtin) {
+        Ok((g, m, rebuilt)) => {
+            if rebuilt && !a.quiet {
+                eprintln!(
+                    "gazex: {}: a source changed since it was compiled: compiled again",
+                    one.display()
+                );
+            }
+            (Ok(g), Some(m))
         }
-        return Err(Error::Usage(msg).into());
+        Err(e) => (Err(e), None),
     }
-    let (types, cooc_types) = (types?, cooc_types?);
-    let gazetteer = gazetteer?;
-    let pipeline = Pipeline::builder()
-        .gazetteer(gazetteer)
-        .types(types.clone())
-        .date_order(match a.date_order {
-            Order::Dmy => DateOrder::Dmy,
-            Order::Mdy => DateOrder::Mdy,
-        })
-        .doc_date(doc_date)
-        .keep_diacritics(a.keep_diacritics)
-        .tokens(a.window > 0)
-        .matcher(matcher)
-        .build()?;
+}
+
+/// The run's configuration from the flags (and the tuning knobs of the environment).
+fn config(
+    a: &Args,
+    threads: usize,
+    types: Option<HashSet<String>>,
+    cooc_types: Option<HashSet<String>>,
+) -> ExtractConfig {
     let out = match (&a.out, a.stdout) {
         (Some(o), _) => Some(o.clone()),
         (None, false) => Some(PathBuf::from("output")),
@@ -261,9 +298,9 @@ pub fn run(a: Args) -> Result<i32> {
         "max_doc_bytes": a.max_doc_bytes, "keep_diacritics": a.keep_diacritics,
         "builtin": !a.no_builtin,
     });
-    let cfg = ExtractConfig {
+    ExtractConfig {
         inputs: a.inputs.clone(),
-        out: out.clone(),
+        out,
         format: match a.input_format {
             Format::Auto => InputFormat::Auto,
             Format::Text => InputFormat::Text,
@@ -280,56 +317,43 @@ pub fn run(a: Args) -> Result<i32> {
         resume: a.resume,
         stdout: a.stdout,
         threads,
-        cooc: crate::cooccur::CoocOptions {
+        cooc: CoocOptions {
             types: cooc_types,
             window: a.window,
         },
         options,
         tuning: super::tuning(),
-    };
-    let show = !a.quiet
-        && match a.progress {
-            When::Always => true,
-            When::Never => false,
-            When::Auto => std::io::stderr().is_terminal(),
-        };
-    let bar = Bar::new(show);
-    let found = finding
-        .join()
-        .unwrap_or_else(|_| Err(Error::Internal("the input walk stopped".into())));
-    let s = extract(&pipeline, &cfg, &bar, found)?;
-    // The process ends next: freeing every gazetteer row one by one would only delay it.
-    std::mem::forget(pipeline);
-    if !a.quiet && s.already_complete {
+    }
+}
+
+/// The summary line on standard error (or why nothing was done).
+fn print_summary(s: &Summary, out: Option<&Path>) {
+    let out = out.map(|o| o.display().to_string());
+    if s.already_complete {
         eprintln!(
             "gazex: {} already holds a complete run with these options: nothing to resume",
-            out.as_ref()
-                .map(|o| o.display().to_string())
-                .unwrap_or_default()
+            out.unwrap_or_default()
         );
-        return Ok(0);
+        return;
     }
-    if !a.quiet && s.resumed_documents > 0 {
+    if s.resumed_documents > 0 {
         eprintln!(
             "gazex: resumed after {} documents done before the interruption",
             s.resumed_documents
         );
     }
-    if !a.quiet {
-        let mb = s.bytes as f64 / 1e6;
-        eprintln!(
-            "gazex: {} documents ({:.1} MB), {} mentions of {} entities, {} pairs, {} warnings in {} documents; {:.2} s ({:.1} MB/s){}",
-            s.documents,
-            mb,
-            s.mentions,
-            s.entities,
-            s.pairs,
-            s.warnings,
-            s.warned_documents,
-            s.seconds,
-            mb / s.seconds.max(1e-9),
-            out.map(|o| format!(" -> {}", o.display())).unwrap_or_default()
-        );
-    }
-    Ok(0)
+    let mb = s.bytes as f64 / 1e6;
+    eprintln!(
+        "gazex: {} documents ({:.1} MB), {} mentions of {} entities, {} pairs, {} warnings in {} documents; {:.2} s ({:.1} MB/s){}",
+        s.documents,
+        mb,
+        s.mentions,
+        s.entities,
+        s.pairs,
+        s.warnings,
+        s.warned_documents,
+        s.seconds,
+        mb / s.seconds.max(1e-9),
+        out.map(|o| format!(" -> {o}")).unwrap_or_default()
+    );
 }

@@ -140,11 +140,30 @@ pub(super) fn parse_into<'t>(
                 .collect()
         },
     );
+    let kept = check_rows(g, file, &mut parsed, first_seen, &mut |line, m| {
+        err(diags, line, m)
+    });
+    if let Some(s) = g.sources.get_mut(file) {
+        s.fingerprint = fp;
+        s.entries = kept;
+    }
+    Parsed(parsed)
+}
+
+/// Reports the problems of the rows of file `file` and drops the rows whose id an earlier row
+/// has (in this file or one before); gives the number of rows kept.
+fn check_rows<'t>(
+    g: &Gazetteer,
+    file: usize,
+    parsed: &mut [Vec<Row<'t>>],
+    first_seen: &mut Seen<'t>,
+    err: &mut dyn FnMut(usize, String),
+) -> usize {
     first_seen.reserve(parsed.iter().map(Vec::len).sum());
     let mut kept = 0;
     for row in parsed.iter_mut().flatten() {
         for m in std::mem::take(&mut row.errors) {
-            err(diags, row.line, m);
+            err(row.line, m);
         }
         if !row.id.is_empty() {
             match first_seen.entry(row.id) {
@@ -152,7 +171,6 @@ pub(super) fn parse_into<'t>(
                     let (f, l) = *o.get();
                     let p = g.sources.get(f).map_or("", |s| s.path.as_str());
                     err(
-                        diags,
                         row.line,
                         format!("duplicate id `{}` (first defined at {p}:{l})", row.id),
                     );
@@ -165,11 +183,7 @@ pub(super) fn parse_into<'t>(
         }
         kept += usize::from(row.entry.is_some());
     }
-    if let Some(s) = g.sources.get_mut(file) {
-        s.fingerprint = fp;
-        s.entries = kept;
-    }
-    Parsed(parsed)
+    kept
 }
 
 /// The rows of a file, in blocks, checked for duplicate ids: those whose entry is left are

@@ -162,8 +162,13 @@ pub(super) fn cut(
             out.snippets.entry(p.entity).or_default().push(s);
         }
     }
-    // In the order the mentions were read.
-    for v in out.snippets.values_mut() {
+    in_read_order(&mut out.snippets);
+    Ok(out)
+}
+
+/// Puts each entity's snippets in the order their mentions were read.
+fn in_read_order(snippets: &mut HashMap<usize, Vec<Value>>) {
+    for v in snippets.values_mut() {
         v.sort_by(|a, b| {
             let k = |x: &Value| {
                 (
@@ -179,7 +184,6 @@ pub(super) fn cut(
             }
         }
     }
-    Ok(out)
 }
 
 /// `doc -> source` for the documents in `want`.
