@@ -109,8 +109,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| assert_eq!(full(), (pl, dt)))
     });
     // The date stage alone: its time over the pipeline's is the share dates cost.
-    let finder = gazex::dates::DateFinder::new();
-    let opts = gazex::dates::DateOptions::default();
+    let finder = gazex::internals::DateFinder::new();
+    let opts = gazex::internals::DateOptions::default();
     let only_dates = || {
         docs.iter()
             .map(|d| finder.find(d, &opts).len())

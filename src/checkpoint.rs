@@ -70,7 +70,12 @@ impl Header {
 /// Writes the checkpoint atomically into `dir` (temporary file, sync, rename). The pairs of
 /// `totals` must all be in runs on disk ([`crate::cooccur::PairMap::flush`]); the checkpoint
 /// lists them, with the interned ids their keys refer to.
-pub fn write(dir: &Path, header: &Header, totals: &Totals, interned: &[String]) -> Result<()> {
+pub(crate) fn write(
+    dir: &Path,
+    header: &Header,
+    totals: &Totals,
+    interned: &[String],
+) -> Result<()> {
     let tmp = dir.join(".gazex-checkpoint.tmp");
     let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
@@ -138,7 +143,11 @@ pub fn sync_dir(dir: &Path) {
 /// Writes totals as JSON arrays, one a line: `["N", documents]`, `["K", id]` for each
 /// interned id in key order, `["E", key, mentions, documents]`, `["R", run file name]`, and a
 /// last `["END", ids, entities, runs]` line that proves the file whole.
-pub fn write_totals<W: Write>(mut w: W, t: &Totals, interned: &[String]) -> std::io::Result<()> {
+pub(crate) fn write_totals<W: Write>(
+    mut w: W,
+    t: &Totals,
+    interned: &[String],
+) -> std::io::Result<()> {
     serde_json::to_writer(&mut w, &("N", t.documents))?;
     w.write_all(b"\n")?;
     for id in interned {

@@ -596,3 +596,33 @@ pub fn find_inputs(inputs: &[PathBuf], follow: bool) -> Result<Inputs, crate::Er
         listing: listing.finish(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_vanishes_between_listing_and_reading_is_a_warned_document() {
+        let d = tempfile::tempdir().unwrap();
+        let b = d.path().join("in");
+        std::fs::create_dir_all(b.join("sub")).unwrap();
+        std::fs::write(b.join("a.txt"), "Kaluga.").unwrap();
+        std::fs::write(b.join("sub/b.txt"), "Moscow.").unwrap();
+        let entries = discover(std::slice::from_ref(&b), false).unwrap();
+        std::fs::remove_file(b.join("a.txt")).unwrap();
+        let opts = ReadOptions::default();
+        let units = Units::new(entries, InputFormat::Auto, opts.clone());
+        let docs: Vec<_> = units.map(|u| u.into_document(&opts)).collect();
+        let a = docs.iter().find(|d| d.id == "a.txt").expect("a.txt listed");
+        assert!(a.text.is_empty(), "{a:?}");
+        assert!(
+            a.warnings
+                .first()
+                .is_some_and(|w| w.contains("cannot read")),
+            "{a:?}"
+        );
+        assert!(docs
+            .iter()
+            .any(|d| d.id == "sub/b.txt" && d.text == "Moscow."));
+    }
+}

@@ -17,17 +17,6 @@
 //!   whose predicted `value` equals it.
 //!
 //! This module reads and scores; it does not run the pipeline and does not print.
-//!
-//! ```
-//! use gazex::eval::{score, Gold, Prediction};
-//! let gold = Gold::from_jsonl(concat!(r#"{"id":"d","text":"Khalimov met Rahmon.","spans":["#,
-//!   r#"{"start":0,"end":8,"type":"PERSON"},{"start":13,"end":19,"type":"PERSON"}]}"#)).unwrap();
-//! let pred = vec![Prediction { doc: "d".into(), kind: "PERSON".into(), start: 0, end: 8,
-//!   text: "Khalimov".into(), value: None }];
-//! let s = score(&gold, &pred, &["PERSON"]);
-//! assert_eq!(s.all.strict.precision, 1.0);
-//! assert_eq!(s.all.strict.recall, 0.5);
-//! ```
 
 use crate::error::{Diagnostic, Error, Result};
 use serde_json::Value;
@@ -270,6 +259,7 @@ impl Gold {
         Self::parse(&path.display().to_string(), &text)
     }
 
+    #[cfg(test)]
     /// Parses gold JSONL text (for tests).
     pub fn from_jsonl(text: &str) -> Result<Self> {
         Self::parse("<gold>", text)
@@ -564,4 +554,46 @@ pub fn format_table(s: &Scores) -> String {
     }
     row(&mut out, "ALL", &s.all);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOLD: &str = r#"{"id":"d1","text":"Khalimov met Rahmon in Dushanbe in March 2015 and they left.","spans":[{"start":0,"end":8,"type":"PERSON","text":"Khalimov"},{"start":13,"end":19,"type":"PERSON","text":"Rahmon"},{"start":23,"end":31,"type":"PLACE","text":"Dushanbe"},{"start":35,"end":45,"type":"DATE","text":"March 2015","value":"2015-03"},{"start":50,"end":54,"type":"PERSON","text":"they","name":false}]}
+{"id":"d2","text":"Nothing here.","spans":[]}
+"#;
+
+    fn p(kind: &str, start: usize, end: usize, value: Option<&str>) -> Prediction {
+        Prediction {
+            doc: "d1".into(),
+            kind: kind.into(),
+            start,
+            end,
+            text: String::new(),
+            value: value.map(Value::from),
+        }
+    }
+
+    #[test]
+    fn strict_and_relaxed_matches_and_date_values() {
+        let gold = Gold::from_jsonl(GOLD).unwrap();
+        // One of two people found exactly.
+        let s = score(&gold, &[p("PERSON", 0, 8, None)], &["PERSON"]);
+        assert_eq!(s.all.strict.precision, 1.0);
+        assert_eq!(s.all.strict.recall, 0.5);
+        // A DATE with the wrong value, one character short: relaxed match, value wrong.
+        let s = score(&gold, &[p("DATE", 35, 44, Some("2015"))], &["DATE"]);
+        assert_eq!(s.all.strict_tp, 0);
+        assert_eq!(s.all.relaxed_tp, 1);
+        assert_eq!(s.date_value_accuracy(), Some(0.0));
+        // One prediction overlapping two gold spans matches only one of them (one-to-one).
+        let s = score(&gold, &[p("PERSON", 0, 19, None)], &["PERSON"]);
+        assert_eq!((s.all.gold, s.all.predicted, s.all.relaxed_tp), (2, 1, 1));
+        // No prediction at all: zeros, no division by zero; d1 has no predictions.
+        let s = score(&gold, &[], &["PERSON", "ORG", "PLACE", "DATE"]);
+        assert_eq!(s.all.strict.f1, 0.0);
+        assert_eq!(s.docs_without_predictions, 1);
+        assert_eq!(s.date_value_accuracy(), None);
+    }
 }

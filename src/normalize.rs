@@ -16,7 +16,8 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 mod keyhash;
 mod words;
 pub use keyhash::{key_hash, KeyHasher};
-pub use words::{ascii_alnum_run, char_at, is_mark, is_word_char, word_end, word_end_and_hash};
+pub use words::is_word_char;
+pub(crate) use words::{ascii_alnum_run, char_at, is_mark, word_end_and_hash};
 
 /// What folding does besides the always-on typographic folds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

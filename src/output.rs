@@ -238,11 +238,6 @@ impl Writer {
         &mut self.inner
     }
 
-    /// The final file name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
     /// The temporary path.
     pub fn path(&self) -> &Path {
         &self.path

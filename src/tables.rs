@@ -2,6 +2,9 @@
 //! folder"), with every cell made safe for spreadsheets, and reads them back (for `merge` and
 //! `export`). It does not count (see `cooccur`).
 
+mod cooccurrence;
+pub use cooccurrence::Cooccurrence;
+
 use crate::cooccur::spill::Order;
 use crate::cooccur::{Describe, EntityCounts, EntityInfo, PairCounts, PairMap, PairRow, Streams};
 use rustc_hash::FxHashMap;
@@ -138,21 +141,15 @@ impl EntityTable {
     pub fn rank(&self, key: u32) -> Option<u32> {
         self.rank.get(key as usize).and_then(|&r| r.checked_sub(1))
     }
-
-    /// Number of entities.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// Whether there is none.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
 }
 
 /// Writes `entities.tsv`: one row per distinct entity, most mentioned first, then by id;
 /// `columns` are the attribute columns (each entity's `attrs` in that order).
-pub fn write_entities<W: Write>(w: W, t: &EntityTable, columns: &[String]) -> std::io::Result<()> {
+pub(crate) fn write_entities<W: Write>(
+    w: W,
+    t: &EntityTable,
+    columns: &[String],
+) -> std::io::Result<()> {
     let mut out = tsv_writer(w);
     let header = ENTITY_COLUMNS
         .iter()

@@ -3,7 +3,6 @@
 //! (a self-contained page), completions and the man page.
 
 use crate::util::{gazex, jsonl, shared, tmp, write};
-use gazex::eval::{score, Gold, Prediction};
 use serde_json::Value;
 
 const GOLD: &str = r#"{"id":"d1","text":"Khalimov met Rahmon in Dushanbe in March 2015 and they left.","spans":[{"start":0,"end":8,"type":"PERSON","text":"Khalimov"},{"start":13,"end":19,"type":"PERSON","text":"Rahmon"},{"start":23,"end":31,"type":"PLACE","text":"Dushanbe"},{"start":35,"end":45,"type":"DATE","text":"March 2015","value":"2015-03"},{"start":50,"end":54,"type":"PERSON","text":"they","name":false}]}
@@ -75,32 +74,6 @@ fn eval_hand_computed_case() {
         .stdout(predicates::str::contains("Rahmon in"))
         .stdout(predicates::str::contains("False positives"))
         .stdout(predicates::str::contains("Misses"));
-}
-
-#[test]
-fn eval_library_types_and_values() {
-    let gold = Gold::from_jsonl(GOLD).unwrap();
-    let p = |kind: &str, s, e, v: Option<&str>| Prediction {
-        doc: "d1".into(),
-        kind: kind.into(),
-        start: s,
-        end: e,
-        text: String::new(),
-        value: v.map(Value::from),
-    };
-    // A DATE with the wrong value, one character short: relaxed match, value wrong.
-    let s = score(&gold, &[p("DATE", 35, 44, Some("2015"))], &["DATE"]);
-    assert_eq!(s.all.strict_tp, 0);
-    assert_eq!(s.all.relaxed_tp, 1);
-    assert_eq!(s.date_value_accuracy(), Some(0.0));
-    // One prediction overlapping two gold spans matches only one of them (one-to-one).
-    let s = score(&gold, &[p("PERSON", 0, 19, None)], &["PERSON"]);
-    assert_eq!((s.all.gold, s.all.predicted, s.all.relaxed_tp), (2, 1, 1));
-    // No prediction at all: zeros, no division by zero; d1 has no predictions.
-    let s = score(&gold, &[], &["PERSON", "ORG", "PLACE", "DATE"]);
-    assert_eq!(s.all.strict.f1, 0.0);
-    assert_eq!(s.docs_without_predictions, 1);
-    assert_eq!(s.date_value_accuracy(), None);
 }
 
 /// `gazex eval` gives the numbers of the reference scorer `../shared/checks/lib/score.py`.

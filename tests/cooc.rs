@@ -107,8 +107,13 @@ fn pairs_from_mentions(out: &Path) -> BTreeMap<(String, String), (u64, u64)> {
     m
 }
 
+/// A table cell as gazex wrote it before making it safe for spreadsheets (README
+/// "Co-occurrence tables": one leading `'` before `= + - @`, tab, CR or `'`).
 fn unescape(s: &str) -> String {
-    gazex::tables::unescape_cell(s).to_string()
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) => rest.into(),
+        _ => s.into(),
+    }
 }
 
 #[test]

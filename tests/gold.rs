@@ -2,8 +2,7 @@
 //! gazetteers) and on re3d with an oracle gazetteer of its own gold names.
 
 use crate::util::shared;
-use gazex::pipeline::Target;
-use gazex::{Document, Gazetteer, Pipeline};
+use gazex::{Document, Gazetteer, Pipeline, Target};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
@@ -41,7 +40,10 @@ fn score(p: &Pipeline, docs: &[GoldDoc], types: &[&str]) -> BTreeMap<String, (f6
         let doc = Document {
             id: d.id.clone(),
             text: d.text.clone(),
-            date: d.date.as_deref().and_then(gazex::document::parse_doc_date),
+            date: d
+                .date
+                .as_deref()
+                .and_then(|s| s.get(..10)?.parse::<jiff::civil::Date>().ok()),
             ..Document::default()
         };
         let out = p.process(&doc);

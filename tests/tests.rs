@@ -9,7 +9,6 @@ mod cooc;
 mod gold;
 mod json;
 mod matching;
-mod names;
 mod offsets;
 mod reliability;
 mod resume;

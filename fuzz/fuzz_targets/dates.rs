@@ -3,7 +3,8 @@
 //! strings; begin <= end day; relative values only with an anchor.
 #![no_main]
 
-use gazex::dates::{DateFinder, DateOptions, DateOrder};
+use gazex::internals::{DateFinder, DateOptions};
+use gazex::DateOrder;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 

@@ -21,7 +21,7 @@ mod stitch;
 mod window;
 
 pub use read::{open, open_file, Opened, TextStream};
-pub use stitch::{Context, Emit, Stitcher};
+pub(crate) use stitch::{Context, Stitcher};
 pub use window::{Pool, Window};
 
 use crate::dates::{DateOrder, PartStart};
@@ -185,12 +185,7 @@ pub struct Scanned {
     segs: Segs,
 }
 
-impl Scanned {
-    /// The chunk.
-    pub fn chunk(&self) -> &Chunk {
-        &self.chunk
-    }
-}
+impl Scanned {}
 
 /// Scans a chunk and its overlap (in a worker thread). A chunk with ambiguous numeric dates
 /// reads them in the order of the whole text (scanned again if it settled another).

@@ -58,6 +58,7 @@ impl Emit {
         out
     }
 
+    #[cfg(test)]
     /// The mentions, with offsets in the whole document.
     pub fn mentions(&self) -> &[Mention] {
         &self.mentions
@@ -146,7 +147,13 @@ impl Stitcher {
     /// Takes the next scanned chunk; pushes onto `out` what can be written now (the previous
     /// chunk's overlap mentions before the join, this chunk's own mentions, and the document
     /// record with its last chunk), adding those mentions to `acc`.
-    pub fn push(&mut self, s: Scanned, cx: &Context, acc: &mut Accumulator, out: &mut Vec<Emit>) {
+    pub(crate) fn push(
+        &mut self,
+        s: Scanned,
+        cx: &Context,
+        acc: &mut Accumulator,
+        out: &mut Vec<Emit>,
+    ) {
         let mut s = s;
         if s.chunk.index == 0 || self.doc.is_none() {
             if let Some(mut d) = self.doc.take() {

@@ -1,5 +1,7 @@
-//! Command-line definitions (clap derive) and dispatch. The library never sees clap: each
-//! subcommand turns its arguments into library configuration in its own file.
+//! The `gazex` command line, for the binary (`src/main.rs`): definitions (clap derive) and
+//! dispatch. Each subcommand turns its arguments into library configuration in its own file;
+//! the rest of the library never sees clap, and reads no environment variable (the tuning
+//! knobs of the environment are read here, into the run's configuration).
 
 mod completions;
 mod eval;

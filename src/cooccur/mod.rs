@@ -18,7 +18,7 @@ pub use pairs::PairMap;
 use crate::gazetteer::Gazetteer;
 use crate::pipeline::{Processed, Target};
 use rustc_hash::FxHashMap;
-pub use spill::{PairRow, Rows, Run, Spiller, Streams};
+pub(crate) use spill::{PairRow, Run, Spiller, Streams};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
@@ -192,6 +192,7 @@ impl Totals {
         self.pairs.add(a, b, c);
     }
 
+    #[cfg(test)]
     /// Whether some pairs were spilled to disk.
     pub fn spilled(&self) -> bool {
         self.pairs.spilled()

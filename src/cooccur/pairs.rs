@@ -50,6 +50,7 @@ impl PairMap {
         self.map.len() + self.sorted.iter().map(Vec::len).sum::<usize>()
     }
 
+    #[cfg(test)]
     /// Whether some pairs are on disk.
     pub fn spilled(&self) -> bool {
         !self.runs.is_empty()
@@ -189,6 +190,18 @@ impl PairMap {
         Ok(vec![Box::new(rows.into_iter().map(Ok))])
     }
 
+    /// The rows of a map that never spilled (a pair may come more than once: adding them all
+    /// sums it); None when some rows are on disk.
+    pub(crate) fn into_held(mut self) -> Option<Vec<PairRow>> {
+        if !self.runs.is_empty() || self.error.is_some() {
+            return None;
+        }
+        let mut rows = self.map_rows();
+        rows.extend(self.sorted.into_iter().flatten());
+        Some(rows)
+    }
+
+    #[cfg(test)]
     /// Every pair once, counts summed, sorted by keys; fails when spilling failed.
     pub fn into_rows(mut self) -> io::Result<(Rows, Option<Spiller>)> {
         if let Some(e) = self.error.take() {

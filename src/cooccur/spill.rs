@@ -269,7 +269,10 @@ impl Spiller {
     }
 
     /// Writes rows that are already in order as a run.
-    pub fn write_stream(&self, rows: impl Iterator<Item = io::Result<PairRow>>) -> io::Result<Run> {
+    pub(crate) fn write_stream(
+        &self,
+        rows: impl Iterator<Item = io::Result<PairRow>>,
+    ) -> io::Result<Run> {
         let (mut run, mut w) = self.create()?;
         let (mut enc, mut block, mut offset) = (Encoder::new(), Vec::new(), 0u64);
         let mut first = 0;

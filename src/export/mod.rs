@@ -44,11 +44,6 @@ impl Format {
             Format::Csv => &gephi::Gephi,
         }
     }
-
-    /// The files this format writes.
-    pub fn files(self) -> &'static [&'static str] {
-        self.exporter().files()
-    }
 }
 
 /// Which part of the network to export.

@@ -25,9 +25,7 @@ use super::filters::{
 use super::prefixes::{child_bit, shard_of, Prefixes, SHARDS};
 use super::{CasePolicy, Entry, Gazetteer};
 use crate::error::{Error, Result};
-use crate::normalize::{
-    ascii_alnum_run, fold_into, key_hash, word_end_and_hash, FoldOptions, Folded, KeyHasher,
-};
+use crate::normalize::{ascii_alnum_run, fold_into, key_hash, FoldOptions, Folded, KeyHasher};
 use rayon::prelude::*;
 
 /// What a folded name stands for: an entry, and the case-preserving form when the name must
@@ -295,10 +293,11 @@ impl Matcher {
         self.targets = targets;
     }
 
+    #[cfg(test)]
     /// Every name that begins at `from` in `hay` and ends at a word edge of it, as (end,
     /// pattern), shortest first, into `out` (cleared first).
     pub fn names_at(&self, hay: &[u8], from: usize, out: &mut Vec<(usize, usize)>) {
-        let (end, hash) = word_end_and_hash(hay, from);
+        let (end, hash) = crate::normalize::word_end_and_hash(hay, from);
         self.names_after_word(hay, from, end, hash, out);
     }
 
@@ -391,12 +390,8 @@ impl Matcher {
         f.longer.then_some(f.next)
     }
 
-    /// May a name begin with this word (its bytes in the folded text)? False means surely not.
-    pub fn may_begin_with(&self, word: &[u8]) -> bool {
-        self.may_begin_with_hash(key_hash(word))
-    }
-
-    /// [`Matcher::may_begin_with`] the word of this [`key_hash`].
+    /// May a name begin with the word of this [`key_hash`] (its bytes in the folded text)?
+    /// False means surely not.
     #[inline]
     pub fn may_begin_with_hash(&self, hash: u64) -> bool {
         has_bit(&self.first_words, first_word_bit(hash))

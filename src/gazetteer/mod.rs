@@ -9,10 +9,13 @@ pub mod compiled;
 mod edges;
 mod filters;
 mod matcher;
+#[cfg(test)]
+mod names_tests;
 mod parse;
 mod prefixes;
 
-pub use matcher::{Matcher, Target};
+pub use matcher::Matcher;
+pub(crate) use matcher::Target;
 
 use crate::error::{Diagnostic, Error, Result};
 use std::borrow::Cow;

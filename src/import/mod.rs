@@ -140,7 +140,12 @@ pub struct Sink<'a> {
 
 impl<'a> Sink<'a> {
     /// A sink writing a comment naming `origin`, then the header with `attrs` columns.
-    pub fn new(out: &'a mut dyn Write, path: &str, origin: &str, attrs: &[&str]) -> Result<Self> {
+    pub(crate) fn new(
+        out: &'a mut dyn Write,
+        path: &str,
+        origin: &str,
+        attrs: &[&str],
+    ) -> Result<Self> {
         let mut s = Sink {
             out,
             attrs: attrs.len(),

@@ -20,8 +20,7 @@ mod snippets;
 
 pub use data::build;
 
-use crate::error::{Error, Result};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const TEMPLATE: &str = include_str!("template.html");
 const STYLE: &str = include_str!("report.css");
@@ -58,28 +57,6 @@ impl Default for Options {
             title: None,
         }
     }
-}
-
-/// The report page of the output folder `out_dir`.
-pub fn render(out_dir: &Path, opts: &Options) -> Result<String> {
-    if !out_dir.join("entities.jsonl").is_file() {
-        return Err(Error::Usage(format!(
-            "{}: no entities.jsonl here: give the output folder of `gazex extract`",
-            out_dir.display()
-        )));
-    }
-    let data = build(out_dir, opts)?;
-    let title = opts.title.clone().unwrap_or_else(|| {
-        format!(
-            "gazex report: {}",
-            out_dir
-                .canonicalize()
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_else(|| out_dir.display().to_string())
-        )
-    });
-    Ok(page(&title, &data))
 }
 
 /// Fills the template: title, style, script and the data block.

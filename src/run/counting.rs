@@ -27,7 +27,12 @@ impl Counting {
     /// Counting for a gazetteer of `entries` on `workers` threads; pair maps hold up to
     /// `spill_pairs` pairs before they spill to sorted runs in `dir` (the output folder; None:
     /// the system's temporary folder).
-    pub fn new(entries: usize, workers: usize, dir: Option<&Path>, spill_pairs: usize) -> Self {
+    pub(crate) fn new(
+        entries: usize,
+        workers: usize,
+        dir: Option<&Path>,
+        spill_pairs: usize,
+    ) -> Self {
         let dir = dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
         let spiller = Spiller::new(&dir, spill_pairs);
         let keys = Arc::new(Keys::new(entries));

@@ -33,7 +33,11 @@ pub(super) struct Output {
 impl Start {
     /// Claims the output folder of `cfg`: created (or replaced with `--force`), or taken up
     /// again with `--resume` when the checkpoint there has fingerprint `fp`.
-    pub fn open(pipeline: &Pipeline, cfg: &ExtractConfig, fp: &serde_json::Value) -> Result<Self> {
+    pub(crate) fn open(
+        pipeline: &Pipeline,
+        cfg: &ExtractConfig,
+        fp: &serde_json::Value,
+    ) -> Result<Self> {
         let Some(d) = &cfg.out else {
             return Ok(Start::Fresh(Output {
                 dir: None,

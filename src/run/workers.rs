@@ -43,7 +43,10 @@ impl Workers {
     }
 
     /// A scope on the calling thread whose spawned tasks run on these workers, in order.
-    pub fn in_place_scope_fifo<'s, R>(&self, f: impl FnOnce(&rayon::ScopeFifo<'s>) -> R) -> R {
+    pub(crate) fn in_place_scope_fifo<'s, R>(
+        &self,
+        f: impl FnOnce(&rayon::ScopeFifo<'s>) -> R,
+    ) -> R {
         match self {
             Workers::Global => rayon::in_place_scope_fifo(f),
             Workers::Own(p) => p.in_place_scope_fifo(f),
