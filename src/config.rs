@@ -17,34 +17,34 @@ use std::time::Duration;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ExtractConfig {
     /// Files, folders, or `-`.
-    pub inputs: Vec<PathBuf>,
+    pub(crate) inputs: Vec<PathBuf>,
     /// Output folder (None: no folder, with `stdout`).
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// How files are read.
-    pub format: InputFormat,
+    pub(crate) format: InputFormat,
     /// Reading limits and JSONL fields.
-    pub read: ReadOptions,
+    pub(crate) read: ReadOptions,
     /// Follow symbolic links while walking folders.
-    pub follow: bool,
+    pub(crate) follow: bool,
     /// Overwrite a non-empty output folder.
-    pub force: bool,
+    pub(crate) force: bool,
     /// Continue an interrupted run in the output folder.
-    pub resume: bool,
+    pub(crate) resume: bool,
     /// Stream mention records to standard output instead of `entities.jsonl`.
-    pub stdout: bool,
+    pub(crate) stdout: bool,
     /// Worker threads (0: all cores).
-    pub threads: usize,
+    pub(crate) threads: usize,
     /// Co-occurrence settings.
-    pub cooc: CoocOptions,
+    pub(crate) cooc: CoocOptions,
     /// The options as given, recorded in the manifest.
-    pub options: serde_json::Value,
+    pub(crate) options: serde_json::Value,
     /// Sizes and intervals that change how the run goes, never what it writes.
-    pub tuning: Tuning,
+    pub(crate) tuning: Tuning,
 }
 
 impl ExtractConfig {
     /// Refuses flags that contradict each other (a usage error).
-    pub fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         if self.resume && self.stdout {
             return Err(Error::Usage(
                 "--resume cannot continue a --stdout run (standard output cannot be rewound)"
@@ -66,26 +66,26 @@ impl ExtractConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Tuning {
     /// Documents per batch of the reader, the most a checkpoint waits for.
-    pub batch_docs: usize,
+    pub(crate) batch_docs: usize,
     /// A fixed time between checkpoints (zero: after every batch); None: adaptive, at least
     /// [`Tuning::CHECKPOINT_MIN`] apart and [`Tuning::CHECKPOINT_SPACING`] times their cost.
-    pub checkpoint_every: Option<Duration>,
+    pub(crate) checkpoint_every: Option<Duration>,
     /// Distinct pairs held in memory (per worker, and in the totals) before they spill to
     /// sorted runs on disk.
-    pub spill_pairs: usize,
+    pub(crate) spill_pairs: usize,
     /// Bytes of text per chunk: a longer text is read in chunks scanned in parallel.
-    pub chunk_bytes: usize,
+    pub(crate) chunk_bytes: usize,
 }
 
 impl Tuning {
     /// Documents per batch, unless set otherwise.
-    pub const BATCH_DOCS: usize = 512;
+    pub(crate) const BATCH_DOCS: usize = 512;
     /// Bytes of text per batch of the reader; about two batches are in flight at once.
-    pub const BATCH_BYTES: u64 = 4 << 20;
+    pub(crate) const BATCH_BYTES: u64 = 4 << 20;
     /// Shortest time between two adaptive checkpoints.
-    pub const CHECKPOINT_MIN: Duration = Duration::from_secs(5);
+    pub(crate) const CHECKPOINT_MIN: Duration = Duration::from_secs(5);
     /// Adaptive checkpoints are spaced at least this many times their own cost apart.
-    pub const CHECKPOINT_SPACING: u32 = 30;
+    pub(crate) const CHECKPOINT_SPACING: u32 = 30;
 }
 
 impl Default for Tuning {
@@ -103,36 +103,36 @@ impl Default for Tuning {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Summary {
     /// Documents read (including skipped ones).
-    pub documents: u64,
+    pub(crate) documents: u64,
     /// Mentions written.
-    pub mentions: u64,
+    pub(crate) mentions: u64,
     /// Documents with warnings.
-    pub warned_documents: u64,
+    pub(crate) warned_documents: u64,
     /// Warnings in all.
-    pub warnings: u64,
+    pub(crate) warnings: u64,
     /// Input bytes.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Distinct entities.
-    pub entities: usize,
+    pub(crate) entities: usize,
     /// Distinct pairs.
-    pub pairs: usize,
+    pub(crate) pairs: usize,
     /// Seconds of the whole run.
-    pub seconds: f64,
+    pub(crate) seconds: f64,
     /// The first warnings (document id, warning), at most 1000.
-    pub first_warnings: Vec<(String, String)>,
+    pub(crate) first_warnings: Vec<(String, String)>,
     /// Seconds from the start of the run until every document was processed.
-    pub documents_seconds: f64,
+    pub(crate) documents_seconds: f64,
     /// Seconds spent writing the tables after that.
-    pub tables_seconds: f64,
+    pub(crate) tables_seconds: f64,
     /// With `--resume`: documents taken from the checkpoint instead of being processed again.
-    pub resumed_documents: u64,
+    pub(crate) resumed_documents: u64,
     /// With `--resume`: the folder already held a complete run; nothing was done.
-    pub already_complete: bool,
+    pub(crate) already_complete: bool,
 }
 
 impl Summary {
     /// The summary of the documents a checkpoint counted.
-    pub fn from_counters(c: Counters) -> Self {
+    pub(crate) fn from_counters(c: Counters) -> Self {
         Summary {
             documents: c.documents,
             mentions: c.mentions,
@@ -145,7 +145,7 @@ impl Summary {
     }
 
     /// The counters a checkpoint keeps.
-    pub fn counters(&self) -> Counters {
+    pub(crate) fn counters(&self) -> Counters {
         Counters {
             documents: self.documents,
             mentions: self.mentions,

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 /// How input files are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum InputFormat {
+pub(crate) enum InputFormat {
     /// `.jsonl`/`.ndjson` (also compressed) are JSONL; all else is text. Standard input is
     /// JSONL when its first non-blank byte is `{`.
     #[default]
@@ -27,7 +27,7 @@ pub enum InputFormat {
 
 /// A unit of work, in input order.
 #[derive(Debug)]
-pub enum Unit {
+pub(crate) enum Unit {
     /// A text file to read as one document.
     File {
         /// Its path.
@@ -65,7 +65,7 @@ pub enum Unit {
 
 /// One input found by the walk, before reading.
 #[derive(Debug, Clone)]
-pub enum Entry {
+pub(crate) enum Entry {
     /// A regular file, its document id and its size when listed.
     File(PathBuf, String, u64),
     /// Standard input.
@@ -76,7 +76,7 @@ pub enum Entry {
 
 /// Lists every input in order: files as given, folders walked recursively (sorted by name,
 /// hidden files skipped, symbolic links followed only with `follow`).
-pub fn discover(inputs: &[PathBuf], follow: bool) -> Result<Vec<Entry>, crate::Error> {
+pub(crate) fn discover(inputs: &[PathBuf], follow: bool) -> Result<Vec<Entry>, crate::Error> {
     Ok(discover_with_meta(inputs, follow)?
         .into_iter()
         .map(|(e, _)| e)
@@ -205,7 +205,7 @@ fn walk(root: &Path, dir: &Path, follow: bool, seen: &mut HashSet<PathBuf>, out:
 }
 
 /// Is this file JSONL under `format`?
-pub fn is_jsonl(name: &str, format: InputFormat) -> bool {
+pub(crate) fn is_jsonl(name: &str, format: InputFormat) -> bool {
     match format {
         InputFormat::Jsonl => true,
         InputFormat::Text => false,
@@ -221,7 +221,7 @@ pub fn is_jsonl(name: &str, format: InputFormat) -> bool {
 
 /// Yields the units of all entries in order; JSONL files are streamed line by line, and with
 /// [`Units::chunked`] long texts chunk by chunk.
-pub struct Units {
+pub(crate) struct Units {
     entries: std::vec::IntoIter<Entry>,
     format: InputFormat,
     opts: ReadOptions,
@@ -239,7 +239,7 @@ struct LineReader {
 
 impl Units {
     /// Units of `entries`.
-    pub fn new(entries: Vec<Entry>, format: InputFormat, opts: ReadOptions) -> Self {
+    pub(crate) fn new(entries: Vec<Entry>, format: InputFormat, opts: ReadOptions) -> Self {
         Units {
             entries: entries.into_iter(),
             format,
@@ -253,13 +253,13 @@ impl Units {
 
     /// Reads text files longer than a chunk, compressed text files and standard input text
     /// on this thread, long ones as [`Unit::Chunk`]s whose windows come from `pool`.
-    pub fn chunked(mut self, cfg: ChunkConfig, pool: Arc<Pool>) -> Self {
+    pub(crate) fn chunked(mut self, cfg: ChunkConfig, pool: Arc<Pool>) -> Self {
         self.chunking = Some((cfg, pool));
         self
     }
 
     /// Skips the first `n` documents (a chunked text counts once, and is not read).
-    pub fn skipping(mut self, n: usize) -> Self {
+    pub(crate) fn skipping(mut self, n: usize) -> Self {
         self.skip = n;
         self
     }
@@ -498,7 +498,7 @@ fn skipped(path: &Path, id: String, e: std::io::Error) -> Unit {
 
 impl Unit {
     /// Reads or parses the unit into a document (in a worker thread).
-    pub fn into_document(self, opts: &ReadOptions) -> Document {
+    pub(crate) fn into_document(self, opts: &ReadOptions) -> Document {
         match self {
             Unit::Ready(d) => d,
             Unit::File { path, id, .. } => crate::document::read_text_file(&path, id, opts),
@@ -551,7 +551,7 @@ impl Unit {
     }
 
     /// Approximate size in bytes, for batching and progress.
-    pub fn size_hint(&self) -> u64 {
+    pub(crate) fn size_hint(&self) -> u64 {
         match self {
             Unit::Ready(d) => d.text.len() as u64,
             Unit::File { len, .. } => *len,
@@ -566,7 +566,7 @@ impl Unit {
 /// (the total the progress bar counts towards), and the fingerprint of the listing (what a
 /// resume checks).
 #[derive(Debug)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     pub(crate) entries: Vec<Entry>,
     pub(crate) bytes: u64,
     pub(crate) listing: String,
@@ -575,7 +575,7 @@ pub struct Inputs {
 /// Finds the inputs (walks folders, reads each file's size and time once). Needs no
 /// gazetteer, so a caller can run it on a thread of its own while the gazetteer is compiled,
 /// and pass it to [`crate::run::extract_inputs`].
-pub fn find_inputs(inputs: &[PathBuf], follow: bool) -> Result<Inputs, crate::Error> {
+pub(crate) fn find_inputs(inputs: &[PathBuf], follow: bool) -> Result<Inputs, crate::Error> {
     let found = discover_with_meta(inputs, follow)?;
     let mut listing = crate::checkpoint::Listing::default();
     let mut bytes = 0;

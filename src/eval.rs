@@ -24,72 +24,72 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// The entity types scored when none are given.
-pub const DEFAULT_TYPES: [&str; 4] = ["PERSON", "ORG", "PLACE", "DATE"];
+pub(crate) const DEFAULT_TYPES: [&str; 4] = ["PERSON", "ORG", "PLACE", "DATE"];
 
 /// One gold span.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GoldSpan {
+pub(crate) struct GoldSpan {
     /// Code point start.
-    pub start: usize,
+    pub(crate) start: usize,
     /// Code point end (exclusive).
-    pub end: usize,
+    pub(crate) end: usize,
     /// Entity type.
-    pub kind: String,
+    pub(crate) kind: String,
     /// False for spans that are not scored (`"name": false`).
-    pub name: bool,
+    pub(crate) name: bool,
     /// The gold DATE value (`null` or absent: none).
-    pub value: Option<Value>,
+    pub(crate) value: Option<Value>,
     /// The span's text (from the gold record, else sliced from the document).
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// One gold document.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GoldDoc {
+pub(crate) struct GoldDoc {
     /// Document id (matches the `doc` of mention records).
-    pub id: String,
+    pub(crate) id: String,
     /// Its spans, in file order.
-    pub spans: Vec<GoldSpan>,
+    pub(crate) spans: Vec<GoldSpan>,
 }
 
 /// A gold file: documents in file order (a repeated id replaces the earlier document).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Gold {
+pub(crate) struct Gold {
     /// The documents.
-    pub docs: Vec<GoldDoc>,
+    pub(crate) docs: Vec<GoldDoc>,
 }
 
 /// One predicted mention (the fields of a mention record that scoring reads).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Prediction {
+pub(crate) struct Prediction {
     /// Document id.
-    pub doc: String,
+    pub(crate) doc: String,
     /// Entity type.
-    pub kind: String,
+    pub(crate) kind: String,
     /// Code point start.
-    pub start: usize,
+    pub(crate) start: usize,
     /// Code point end (exclusive).
-    pub end: usize,
+    pub(crate) end: usize,
     /// Matched text.
-    pub text: String,
+    pub(crate) text: String,
     /// DATE value, if any.
-    pub value: Option<Value>,
+    pub(crate) value: Option<Value>,
 }
 
 /// Precision, recall and F1.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
-pub struct Prf {
+pub(crate) struct Prf {
     /// True positives / predicted (0 when nothing was predicted).
-    pub precision: f64,
+    pub(crate) precision: f64,
     /// True positives / gold (0 when there is no gold).
-    pub recall: f64,
+    pub(crate) recall: f64,
     /// Harmonic mean of the two (0 when both are 0).
-    pub f1: f64,
+    pub(crate) f1: f64,
 }
 
 impl Prf {
     /// From counts, as score.py computes them.
-    pub fn new(tp: usize, gold: usize, predicted: usize) -> Self {
+    pub(crate) fn new(tp: usize, gold: usize, predicted: usize) -> Self {
         let p = if predicted > 0 {
             tp as f64 / predicted as f64
         } else {
@@ -115,19 +115,19 @@ impl Prf {
 
 /// The scores of one type (or of all types together).
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
-pub struct TypeScore {
+pub(crate) struct TypeScore {
     /// Same span and type.
-    pub strict: Prf,
+    pub(crate) strict: Prf,
     /// Overlapping span, same type, one-to-one.
-    pub relaxed: Prf,
+    pub(crate) relaxed: Prf,
     /// Scored gold spans (distinct per document).
-    pub gold: usize,
+    pub(crate) gold: usize,
     /// Scored predictions (distinct spans per document).
-    pub predicted: usize,
+    pub(crate) predicted: usize,
     /// Strict true positives.
-    pub strict_tp: usize,
+    pub(crate) strict_tp: usize,
     /// Relaxed true positives.
-    pub relaxed_tp: usize,
+    pub(crate) relaxed_tp: usize,
 }
 
 impl TypeScore {
@@ -145,47 +145,47 @@ impl TypeScore {
 
 /// A frequent error: a surface text and type, and how often it occurred.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ErrorCount {
+pub(crate) struct ErrorCount {
     /// The text of the span.
-    pub text: String,
+    pub(crate) text: String,
     /// Its type.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub(crate) kind: String,
     /// Occurrences.
-    pub count: usize,
+    pub(crate) count: usize,
 }
 
 /// The result of [`score`].
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Scores {
+pub(crate) struct Scores {
     /// Per type, in the order asked for.
-    pub types: Vec<(String, TypeScore)>,
+    pub(crate) types: Vec<(String, TypeScore)>,
     /// All types together (counts summed).
-    pub all: TypeScore,
+    pub(crate) all: TypeScore,
     /// Relaxed-matched DATE spans with a gold value.
-    pub date_values_checked: usize,
+    pub(crate) date_values_checked: usize,
     /// Of those, the ones whose predicted value equals the gold value.
-    pub date_values_correct: usize,
+    pub(crate) date_values_correct: usize,
     /// Gold documents with spans but no prediction at all (a sign of mismatched ids).
-    pub docs_without_predictions: usize,
+    pub(crate) docs_without_predictions: usize,
     /// Strict false positives (scored predictions whose span is not a gold span of their
     /// type), most frequent first.
-    pub false_positives: Vec<ErrorCount>,
+    pub(crate) false_positives: Vec<ErrorCount>,
     /// Strict misses (scored gold spans no prediction of their type has exactly), most
     /// frequent first.
-    pub misses: Vec<ErrorCount>,
+    pub(crate) misses: Vec<ErrorCount>,
 }
 
 impl Scores {
     /// DATE value accuracy, when any matched DATE span had a gold value.
-    pub fn date_value_accuracy(&self) -> Option<f64> {
+    pub(crate) fn date_value_accuracy(&self) -> Option<f64> {
         (self.date_values_checked > 0)
             .then(|| self.date_values_correct as f64 / self.date_values_checked as f64)
     }
 
     /// The machine-readable form: `{"PERSON": {"strict": {..}, "relaxed": {..}, "gold",
     /// "predicted"}, ..., "ALL": {..}, "DATE_value_accuracy", ...}`.
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         let one = |s: &TypeScore| {
             serde_json::json!({
                 "strict": s.strict,
@@ -254,14 +254,14 @@ fn offset(v: &Value, key: &str) -> std::result::Result<usize, String> {
 
 impl Gold {
     /// Reads a gold JSONL file.
-    pub fn load(path: &Path) -> Result<Self> {
+    pub(crate) fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         Self::parse(&path.display().to_string(), &text)
     }
 
     #[cfg(test)]
     /// Parses gold JSONL text (for tests).
-    pub fn from_jsonl(text: &str) -> Result<Self> {
+    pub(crate) fn from_jsonl(text: &str) -> Result<Self> {
         Self::parse("<gold>", text)
     }
 
@@ -344,7 +344,7 @@ fn parse_gold_line(line: &str) -> std::result::Result<GoldDoc, String> {
 /// Reads mention records (`entities.jsonl`, or an output folder holding one). Blank lines are
 /// skipped; a line that is not a record with `doc`, `type`, `start` and `end` is an error
 /// naming its line.
-pub fn load_predictions(path: &Path) -> Result<Vec<Prediction>> {
+pub(crate) fn load_predictions(path: &Path) -> Result<Vec<Prediction>> {
     let file = if path.is_dir() {
         path.join("entities.jsonl")
     } else {
@@ -411,7 +411,7 @@ struct Counts {
 }
 
 /// Scores predictions against gold for the given types (see the module docs for the rules).
-pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores {
+pub(crate) fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores {
     let mut by_doc: HashMap<&str, Vec<&Prediction>> = HashMap::new();
     for p in predictions {
         by_doc.entry(p.doc.as_str()).or_default().push(p);
@@ -533,7 +533,7 @@ fn ranked(m: HashMap<(String, String), usize>) -> Vec<ErrorCount> {
 }
 
 /// A plain-text table of the scores (one line per type, then ALL), like score.py prints it.
-pub fn format_table(s: &Scores) -> String {
+pub(crate) fn format_table(s: &Scores) -> String {
     let mut out = String::new();
     out.push_str("type       gold  pred   strict P     R    F1   relaxed P     R    F1\n");
     let row = |out: &mut String, t: &str, x: &TypeScore| {

@@ -50,31 +50,33 @@
 //! cooccur (counts) → tables and output (files), driven by run; merge and export work on
 //! finished output folders.
 
-pub mod checkpoint;
-pub mod chunk;
+#![deny(missing_docs)]
+
+mod checkpoint;
+mod chunk;
 pub mod cli;
 mod config;
-pub mod cooccur;
-pub mod corpus;
-pub mod dates;
-pub mod document;
-pub mod error;
-pub mod eval;
-pub mod export;
-pub mod gazetteer;
-pub mod import;
+mod cooccur;
+mod corpus;
+mod dates;
+mod document;
+mod error;
+mod eval;
+mod export;
+mod gazetteer;
+mod import;
 mod manifest;
-pub mod merge;
-pub mod normalize;
-pub mod output;
-pub mod pipeline;
-pub mod record;
-pub mod report;
-pub mod resolve;
-pub mod resume;
-pub mod run;
-pub mod sentence;
-pub mod tables;
+mod merge;
+mod normalize;
+mod output;
+mod pipeline;
+mod record;
+mod report;
+mod resolve;
+mod resume;
+mod run;
+mod sentence;
+mod tables;
 
 pub use cooccur::CoocOptions;
 pub use dates::{DateMention, DateOrder};

@@ -16,24 +16,24 @@ use std::path::Path;
 #[serde(default)]
 pub(crate) struct Manifest {
     /// True once every file of the folder is written.
-    pub complete: bool,
+    pub(crate) complete: bool,
     /// What was read and found.
-    pub counts: Counts,
+    pub(crate) counts: Counts,
     /// One fingerprint of all gazetteer files, in load order.
-    pub gazetteer_fingerprint: String,
+    pub(crate) gazetteer_fingerprint: String,
     /// The gazetteer files, in load order.
-    pub gazetteers: Vec<GazetteerFile>,
+    pub(crate) gazetteers: Vec<GazetteerFile>,
     /// The version of gazex that wrote the folder.
-    pub gazex: String,
+    pub(crate) gazex: String,
     /// For a merge: the part folders, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub merged_from: Option<Vec<String>>,
+    pub(crate) merged_from: Option<Vec<String>>,
     /// The options as given (names and values of the command line).
-    pub options: serde_json::Value,
+    pub(crate) options: serde_json::Value,
     /// Seconds spent.
-    pub timings: Timings,
+    pub(crate) timings: Timings,
     /// The first warnings (at most 1000).
-    pub warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Warning>,
 }
 
 /// The counts of a run.
@@ -41,19 +41,19 @@ pub(crate) struct Manifest {
 #[serde(default)]
 pub(crate) struct Counts {
     /// Input bytes.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Documents read (including skipped ones).
-    pub documents: u64,
+    pub(crate) documents: u64,
     /// Documents with warnings.
-    pub documents_with_warnings: u64,
+    pub(crate) documents_with_warnings: u64,
     /// Distinct entities.
-    pub entities: u64,
+    pub(crate) entities: u64,
     /// Mentions written.
-    pub mentions: u64,
+    pub(crate) mentions: u64,
     /// Distinct pairs.
-    pub pairs: u64,
+    pub(crate) pairs: u64,
     /// Warnings in all.
-    pub warnings: u64,
+    pub(crate) warnings: u64,
 }
 
 /// One gazetteer file.
@@ -61,11 +61,11 @@ pub(crate) struct Counts {
 #[serde(default)]
 pub(crate) struct GazetteerFile {
     /// Rows loaded from it.
-    pub entries: u64,
+    pub(crate) entries: u64,
     /// FNV-1a fingerprint of its bytes.
-    pub fingerprint: String,
+    pub(crate) fingerprint: String,
     /// Path, or `<builtin>/NAME`.
-    pub path: String,
+    pub(crate) path: String,
 }
 
 /// Timings, in seconds rounded to milliseconds. A merge records only `seconds`.
@@ -74,15 +74,15 @@ pub(crate) struct GazetteerFile {
 pub(crate) struct Timings {
     /// Until every document was processed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub documents_seconds: Option<f64>,
+    pub(crate) documents_seconds: Option<f64>,
     /// With `--resume`: documents done before the interruption.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub resumed_after_documents: Option<u64>,
+    pub(crate) resumed_after_documents: Option<u64>,
     /// The whole run.
-    pub seconds: f64,
+    pub(crate) seconds: f64,
     /// Writing the tables.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tables_seconds: Option<f64>,
+    pub(crate) tables_seconds: Option<f64>,
 }
 
 /// One warning of one document.
@@ -90,9 +90,9 @@ pub(crate) struct Timings {
 #[serde(default)]
 pub(crate) struct Warning {
     /// Document id.
-    pub doc: String,
+    pub(crate) doc: String,
     /// What is wrong.
-    pub warning: String,
+    pub(crate) warning: String,
 }
 
 /// Seconds rounded to milliseconds.
@@ -102,7 +102,7 @@ pub(crate) fn millis(s: f64) -> f64 {
 
 impl Manifest {
     /// The manifest of a finished extract run.
-    pub fn of_run(pipeline: &Pipeline, cfg: &ExtractConfig, s: &Summary) -> Self {
+    pub(crate) fn of_run(pipeline: &Pipeline, cfg: &ExtractConfig, s: &Summary) -> Self {
         let g = pipeline.gazetteer();
         Manifest {
             complete: true,
@@ -146,7 +146,7 @@ impl Manifest {
     }
 
     /// Reads the manifest of output folder `dir`; an error names the file and what to do.
-    pub fn read(dir: &Path) -> Result<Self> {
+    pub(crate) fn read(dir: &Path) -> Result<Self> {
         let p = dir.join("manifest.json");
         let text = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
         serde_json::from_slice(&text).map_err(|e| {
@@ -158,12 +158,12 @@ impl Manifest {
     }
 
     /// The manifest of `dir` if it says the run is complete.
-    pub fn read_complete(dir: &Path) -> Option<Self> {
+    pub(crate) fn read_complete(dir: &Path) -> Option<Self> {
         Self::read(dir).ok().filter(|m| m.complete)
     }
 
     /// The file's bytes.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
         pretty(self)
     }
 }

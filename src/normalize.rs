@@ -15,7 +15,7 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 mod keyhash;
 mod words;
-pub use keyhash::{key_hash, KeyHasher};
+pub(crate) use keyhash::{key_hash, KeyHasher};
 pub use words::is_word_char;
 pub(crate) use words::{ascii_alnum_run, char_at, is_mark, word_end_and_hash};
 
@@ -372,7 +372,7 @@ fn fold_char(c: char, opts: FoldOptions, out: &mut String) {
 }
 
 /// Folds a short string (a gazetteer name) into a new string.
-pub fn fold(text: &str, opts: FoldOptions) -> String {
+pub(crate) fn fold(text: &str, opts: FoldOptions) -> String {
     thread_local! {
         static BUF: std::cell::RefCell<Folded> = std::cell::RefCell::new(Folded::default());
     }

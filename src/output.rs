@@ -11,7 +11,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// The files of an output folder.
-pub const FILES: [&str; 5] = [
+pub(crate) const FILES: [&str; 5] = [
     "entities.jsonl",
     "documents.jsonl",
     "entities.tsv",
@@ -21,14 +21,14 @@ pub const FILES: [&str; 5] = [
 
 /// An output folder being written.
 #[derive(Debug)]
-pub struct OutDir {
+pub(crate) struct OutDir {
     dir: PathBuf,
 }
 
 impl OutDir {
     /// Creates or claims `dir`. A folder that holds anything but a previous gazex output is
     /// refused unless `force`; with `force`, only gazex's own files are replaced.
-    pub fn create(dir: &Path, force: bool) -> Result<Self> {
+    pub(crate) fn create(dir: &Path, force: bool) -> Result<Self> {
         if dir.exists() && !dir.is_dir() {
             return Err(Error::Usage(format!(
                 "{}: output path exists and is not a folder: pick another --out",
@@ -129,7 +129,7 @@ impl OutDir {
     }
 
     /// Writes a `manifest.json` that says `"complete": false`, replaced at the very end.
-    pub fn mark_incomplete(&self) -> Result<()> {
+    pub(crate) fn mark_incomplete(&self) -> Result<()> {
         let m = self.dir.join("manifest.json");
         let tmp = self.temp("manifest.json");
         std::fs::write(&tmp, manifest::incomplete()).map_err(|e| Error::io(&tmp, e))?;
@@ -138,7 +138,7 @@ impl OutDir {
 
     /// Reopens the temporary file of `name` to append after its first `len` bytes (resume). A
     /// file already renamed to its final name is moved back first.
-    pub fn reopen(&self, name: &str, len: u64) -> Result<Writer> {
+    pub(crate) fn reopen(&self, name: &str, len: u64) -> Result<Writer> {
         let path = self.temp(name);
         let dest = self.dir.join(name);
         if !path.exists() && dest.exists() {
@@ -170,17 +170,17 @@ impl OutDir {
     }
 
     /// The folder.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.dir
     }
 
     /// The temporary path of a file being written.
-    pub fn temp(&self, name: &str) -> PathBuf {
+    pub(crate) fn temp(&self, name: &str) -> PathBuf {
         self.dir.join(format!(".gazex-{name}.tmp"))
     }
 
     /// Opens the temporary file for `name`.
-    pub fn open(&self, name: &str) -> Result<Writer> {
+    pub(crate) fn open(&self, name: &str) -> Result<Writer> {
         let path = self.temp(name);
         let f = File::create(&path).map_err(|e| Error::io(&path, e))?;
         Ok(Writer {
@@ -192,7 +192,7 @@ impl OutDir {
     }
 
     /// Renames a finished temporary file to its final name.
-    pub fn commit(&self, w: Writer) -> Result<()> {
+    pub(crate) fn commit(&self, w: Writer) -> Result<()> {
         let Writer {
             inner, path, name, ..
         } = w;
@@ -207,7 +207,7 @@ impl OutDir {
 
 /// A file being written under its temporary name.
 #[derive(Debug)]
-pub struct Writer {
+pub(crate) struct Writer {
     inner: BufWriter<File>,
     path: PathBuf,
     name: String,
@@ -216,7 +216,7 @@ pub struct Writer {
 
 impl Writer {
     /// Appends bytes, naming the file on failure.
-    pub fn write_all(&mut self, b: &[u8]) -> Result<()> {
+    pub(crate) fn write_all(&mut self, b: &[u8]) -> Result<()> {
         self.written += b.len() as u64;
         self.inner
             .write_all(b)
@@ -224,7 +224,7 @@ impl Writer {
     }
 
     /// Flushes and syncs what was written; returns the file's length (for checkpoints).
-    pub fn sync(&mut self) -> Result<u64> {
+    pub(crate) fn sync(&mut self) -> Result<u64> {
         self.inner.flush().map_err(|e| Error::io(&self.path, e))?;
         self.inner
             .get_ref()
@@ -234,12 +234,12 @@ impl Writer {
     }
 
     /// The underlying buffered writer (for table writers).
-    pub fn inner(&mut self) -> &mut BufWriter<File> {
+    pub(crate) fn inner(&mut self) -> &mut BufWriter<File> {
         &mut self.inner
     }
 
     /// The temporary path.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 }

@@ -70,7 +70,7 @@ pub struct PipelineBuilder {
 impl PipelineBuilder {
     /// A name table already built for this gazetteer (a compiled gazetteer's); it is used
     /// when it folds diacritics as the pipeline does, and built again otherwise.
-    pub fn matcher(mut self, m: Option<Matcher>) -> Self {
+    pub(crate) fn matcher(mut self, m: Option<Matcher>) -> Self {
         self.matcher = m;
         self
     }
@@ -170,7 +170,7 @@ impl Pipeline {
     }
 
     /// The compiled matcher.
-    pub fn matcher(&self) -> &Matcher {
+    pub(crate) fn matcher(&self) -> &Matcher {
         &self.matcher
     }
 

@@ -18,16 +18,16 @@ use std::collections::HashSet;
 #[derive(Default)]
 pub(crate) struct Resumed {
     /// Units of work done (one per document record).
-    pub units: u64,
+    pub(crate) units: u64,
     /// The counts of the documents done.
-    pub summary: Summary,
+    pub(crate) summary: Summary,
     /// Their co-occurrence totals.
-    pub saved: Saved,
+    pub(crate) saved: Saved,
     /// Byte lengths of `entities.jsonl` and `documents.jsonl` then.
-    pub entities_len: u64,
-    pub documents_len: u64,
+    pub(crate) entities_len: u64,
+    pub(crate) documents_len: u64,
     /// The document ids written (to flag repeats).
-    pub seen_ids: HashSet<String>,
+    pub(crate) seen_ids: HashSet<String>,
 }
 
 /// What must be equal between an interrupted run and its `--resume`; `listing` is the

@@ -20,9 +20,9 @@ mod read;
 mod stitch;
 mod window;
 
-pub use read::{open, open_file, Opened, TextStream};
+pub(crate) use read::{open, open_file, Opened, TextStream};
 pub(crate) use stitch::{Context, Stitcher};
-pub use window::{Pool, Window};
+pub(crate) use window::{Pool, Window};
 
 use crate::dates::{DateOrder, PartStart};
 use crate::pipeline::Pipeline;
@@ -32,11 +32,11 @@ use std::sync::{Arc, OnceLock};
 
 /// How long texts are cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChunkConfig {
+pub(crate) struct ChunkConfig {
     /// Bytes of text per chunk (a text longer than this is read in chunks).
-    pub chunk_bytes: usize,
+    pub(crate) chunk_bytes: usize,
     /// Least bytes of text after a chunk that its window also holds.
-    pub overlap: usize,
+    pub(crate) overlap: usize,
 }
 
 impl ChunkConfig {
@@ -44,11 +44,11 @@ impl ChunkConfig {
     /// folded copy and its records, and one window per worker is read ahead): 1 MiB keeps a
     /// long text within the memory of a small corpus, at about 6 % more scanning (the
     /// overlaps) than 8 MiB chunks, which need some 40 MB more at `-j 2`.
-    pub const DEFAULT_BYTES: usize = 1 << 20;
+    pub(crate) const DEFAULT_BYTES: usize = 1 << 20;
 
     /// Chunks of `chunk_bytes` (0: [`ChunkConfig::DEFAULT_BYTES`]) with an overlap of 4 times
     /// `longest_name` bytes, at least 64 KiB.
-    pub fn new(chunk_bytes: usize, longest_name: usize) -> Self {
+    pub(crate) fn new(chunk_bytes: usize, longest_name: usize) -> Self {
         ChunkConfig {
             chunk_bytes: if chunk_bytes > 0 {
                 chunk_bytes
@@ -62,13 +62,13 @@ impl ChunkConfig {
 
 /// The document a chunk belongs to.
 #[derive(Debug, Clone, Default)]
-pub struct ChunkDoc {
+pub(crate) struct ChunkDoc {
     /// Document id.
-    pub id: String,
+    pub(crate) id: String,
     /// Where it came from.
-    pub source: String,
+    pub(crate) source: String,
     /// The file, when it can be read a second time (not standard input).
-    pub path: Option<PathBuf>,
+    pub(crate) path: Option<PathBuf>,
     /// How it is read (set by [`open`]), to read it again.
     read: Option<(usize, ChunkConfig)>,
     /// The reading of ambiguous numeric dates of the whole text, once a chunk needed it
@@ -78,7 +78,7 @@ pub struct ChunkDoc {
 
 impl ChunkDoc {
     /// The document `id` from `source`, which is the file `path` if it can be read again.
-    pub fn new(id: String, source: String, path: Option<PathBuf>) -> Self {
+    pub(crate) fn new(id: String, source: String, path: Option<PathBuf>) -> Self {
         ChunkDoc {
             id,
             source,
@@ -114,32 +114,32 @@ impl ChunkDoc {
 
 /// What is known of a chunked document once it has been read to its end.
 #[derive(Debug, Clone, Default)]
-pub struct DocEnd {
+pub(crate) struct DocEnd {
     /// Bytes read (before decoding), as in the document record.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Reading and decoding warnings, in the order `document` gives them.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 /// One chunk of a long text document and the text after it.
 #[derive(Debug, Clone)]
-pub struct Chunk {
+pub(crate) struct Chunk {
     /// The document.
-    pub doc: Arc<ChunkDoc>,
+    pub(crate) doc: Arc<ChunkDoc>,
     /// 0-based position among the document's chunks.
-    pub index: usize,
+    pub(crate) index: usize,
     /// Byte offset of the window in the document's text.
-    pub start: usize,
+    pub(crate) start: usize,
     /// The chunk followed by its overlap.
-    pub window: Window,
+    pub(crate) window: Window,
     /// Bytes of the chunk proper (`window[..len]`).
-    pub len: usize,
+    pub(crate) len: usize,
     /// The window reaches the end of the document.
-    pub at_end: bool,
+    pub(crate) at_end: bool,
     /// For the last chunk: the document's size and warnings.
-    pub end: Option<DocEnd>,
+    pub(crate) end: Option<DocEnd>,
     /// Input bytes read since the previous chunk (for progress).
-    pub progress: u64,
+    pub(crate) progress: u64,
 }
 
 /// Sentence starts of a chunk proper, summarised for joining.
@@ -179,7 +179,7 @@ impl Segs {
 
 /// A chunk scanned by a worker.
 #[derive(Debug)]
-pub struct Scanned {
+pub(crate) struct Scanned {
     chunk: Chunk,
     part: Part,
     segs: Segs,
@@ -189,7 +189,7 @@ impl Scanned {}
 
 /// Scans a chunk and its overlap (in a worker thread). A chunk with ambiguous numeric dates
 /// reads them in the order of the whole text (scanned again if it settled another).
-pub fn scan(pipeline: &Pipeline, chunk: Chunk) -> Scanned {
+pub(crate) fn scan(pipeline: &Pipeline, chunk: Chunk) -> Scanned {
     let mut start = PartStart {
         continues: chunk.index > 0,
         order: chunk.doc.known_order(),

@@ -11,19 +11,19 @@ use crate::sentence::Sentences;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Part {
     /// Every mention, also those of types not emitted, in text order.
-    pub mentions: Vec<Mention>,
+    pub(crate) mentions: Vec<Mention>,
     /// For each mention: whether its type is emitted.
-    pub wanted: Vec<bool>,
+    pub(crate) wanted: Vec<bool>,
     /// Every gazetteer and date span found, before overlaps were settled, sorted.
-    pub cover: Vec<(usize, usize)>,
+    pub(crate) cover: Vec<(usize, usize)>,
     /// The sentence starts.
-    pub sentences: Sentences,
+    pub(crate) sentences: Sentences,
     /// Code points before the given length.
-    pub chars: usize,
+    pub(crate) chars: usize,
     /// Word tokens starting before the given length (0 unless token counting is on).
-    pub tokens: usize,
+    pub(crate) tokens: usize,
     /// What the date scan read of its starting state.
-    pub dates: PartTrace,
+    pub(crate) dates: PartTrace,
 }
 
 /// The hook of a part's scan: dates found from `start`, everything else kept into `part`.

@@ -8,7 +8,7 @@ use std::io::Write;
 
 /// Print a shell completion script.
 #[derive(Debug, clap::Args)]
-pub struct CompletionArgs {
+pub(crate) struct CompletionArgs {
     /// The shell.
     #[arg(value_enum)]
     shell: clap_complete::Shell,
@@ -16,19 +16,19 @@ pub struct CompletionArgs {
 
 /// Print the man page (roff) of gazex or of one subcommand.
 #[derive(Debug, clap::Args)]
-pub struct ManArgs {
+pub(crate) struct ManArgs {
     /// A subcommand (`extract`, `gazetteer`, ...); none: the main page.
     subcommand: Option<String>,
 }
 
-pub fn completions(a: CompletionArgs) -> Result<i32> {
+pub(crate) fn completions(a: CompletionArgs) -> Result<i32> {
     let mut cmd = super::Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "gazex", &mut buf);
     write_out(&buf)
 }
 
-pub fn man(a: ManArgs) -> Result<i32> {
+pub(crate) fn man(a: ManArgs) -> Result<i32> {
     let mut cmd = super::Cli::command();
     cmd.build();
     let page = match &a.subcommand {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 /// Score mention records against gold spans: strict and relaxed P/R/F1 per type.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Gold spans, JSON Lines: {"id", "text", "spans": [{"start", "end", "type", "value", "name"}]}.
     #[arg(long)]
     gold: PathBuf,
@@ -26,7 +26,7 @@ pub struct Args {
     top: usize,
 }
 
-pub fn run(a: Args) -> Result<i32> {
+pub(crate) fn run(a: Args) -> Result<i32> {
     let gold = Gold::load(&a.gold)?;
     let preds = load_predictions(&a.predictions)?;
     let mut types: Vec<String> = a

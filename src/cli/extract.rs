@@ -16,20 +16,20 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Auto,
     Text,
     Jsonl,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Order {
+pub(crate) enum Order {
     Dmy,
     Mdy,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum When {
+pub(crate) enum When {
     Auto,
     Always,
     Never,
@@ -37,7 +37,7 @@ pub enum When {
 
 /// Read documents, find entities, write the output folder.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Files, folders (walked recursively, in sorted order), or `-` for standard input.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
@@ -127,7 +127,7 @@ fn type_set(v: &[String], flag: &str) -> Result<Option<HashSet<String>>, Error> 
     Ok(Some(s))
 }
 
-pub fn run(a: Args) -> Result<i32> {
+pub(crate) fn run(a: Args) -> Result<i32> {
     // Every problem with the flags is listed at once, before any work.
     let mut problems = flag_problems(&a);
     let doc_date = match &a.doc_date {

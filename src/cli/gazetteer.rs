@@ -13,7 +13,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Validate gazetteer files: every error with file:line; warnings for names shared by
     /// several entries, names that are common English words, and very short names.
     Check {
@@ -57,7 +57,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum SourceFormat {
+pub(crate) enum SourceFormat {
     /// OFAC SDN list, sdn.csv layout: individuals -> PERSON, entities -> ORG.
     OfacSdn,
     /// spaCy EntityRuler patterns (JSONL); phrase patterns only.
@@ -70,7 +70,7 @@ pub enum SourceFormat {
 
 /// Convert another list into the gazetteer TSV format.
 #[derive(Debug, clap::Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// The source format.
     #[arg(long = "from", value_enum)]
     from: SourceFormat,
@@ -95,7 +95,7 @@ pub struct ImportArgs {
     kind: Option<String>,
 }
 
-pub fn run(c: Command) -> Result<i32> {
+pub(crate) fn run(c: Command) -> Result<i32> {
     match c {
         Command::Check {
             paths,

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 /// Merge the output folders of several extract runs (shards) into one.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Output folders of `gazex extract`, in document order.
     #[arg(required = true)]
     parts: Vec<PathBuf>,
@@ -23,7 +23,7 @@ pub struct Args {
     quiet: bool,
 }
 
-pub fn run(a: Args) -> Result<i32> {
+pub(crate) fn run(a: Args) -> Result<i32> {
     let spill = super::tuning().spill_pairs;
     let s = crate::merge::merge(&a.parts, &a.out, a.force, spill)?;
     if s.repeated > 0 {

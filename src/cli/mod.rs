@@ -19,7 +19,7 @@ use clap::{Parser, Subcommand};
 /// JSON Lines and co-occurrence tables for graph tools.
 #[derive(Debug, Parser)]
 #[command(name = "gazex", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }

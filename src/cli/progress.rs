@@ -5,14 +5,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A progress bar, or nothing when hidden.
-pub struct Bar {
+pub(crate) struct Bar {
     bar: Option<ProgressBar>,
     docs: AtomicU64,
 }
 
 impl Bar {
     /// A bar shown when `show` is true.
-    pub fn new(show: bool) -> Self {
+    pub(crate) fn new(show: bool) -> Self {
         let bar = show.then(|| {
             let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr_with_hz(4));
             let style = ProgressStyle::with_template(

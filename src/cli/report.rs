@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 /// Write one self-contained HTML page over an output folder.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The output folder of `gazex extract`.
     out_dir: PathBuf,
     /// The HTML file to write [default: OUT_DIR/report.html]; `-` for standard output.
@@ -35,7 +35,7 @@ pub struct Args {
     title: Option<String>,
 }
 
-pub fn run(a: Args) -> Result<i32> {
+pub(crate) fn run(a: Args) -> Result<i32> {
     let opts = Options {
         max_nodes: a.max_nodes,
         max_edges: a.max_edges,

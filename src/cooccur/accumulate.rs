@@ -5,11 +5,11 @@
 use super::*;
 
 mod parts;
-pub use parts::DocParts;
+pub(crate) use parts::DocParts;
 
 /// The counts of the documents one worker processed.
 #[derive(Debug)]
-pub struct Accumulator {
+pub(crate) struct Accumulator {
     keys: Arc<Keys>,
     /// Date value -> key, a local cache of `keys`.
     dates: FxHashMap<Box<str>, u32>,
@@ -23,7 +23,7 @@ pub struct Accumulator {
 
 impl Accumulator {
     /// An empty accumulator over `keys`, spilling with `spiller`.
-    pub fn new(keys: Arc<Keys>, spiller: Option<Spiller>) -> Self {
+    pub(crate) fn new(keys: Arc<Keys>, spiller: Option<Spiller>) -> Self {
         Accumulator {
             keys,
             dates: FxHashMap::default(),
@@ -50,7 +50,7 @@ impl Accumulator {
     }
 
     /// Adds one processed document.
-    pub fn add(&mut self, p: &Processed, g: &Gazetteer, opts: &CoocOptions) {
+    pub(crate) fn add(&mut self, p: &Processed, g: &Gazetteer, opts: &CoocOptions) {
         self.totals.documents += 1;
         let mut keys = std::mem::take(&mut self.keys_of);
         keys.clear();
@@ -144,7 +144,7 @@ impl Accumulator {
     }
 
     /// Takes the counts out, leaving the accumulator empty (its date cache stays).
-    pub fn take(&mut self) -> Totals {
+    pub(crate) fn take(&mut self) -> Totals {
         std::mem::replace(&mut self.totals, Totals::with_spill(self.spiller.clone()))
     }
 }

@@ -13,10 +13,10 @@ use regex::Regex;
 /// A resolved value: EDTF string, first and last day, relative flag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Value {
-    pub value: String,
-    pub begin: Option<Date>,
-    pub end: Option<Date>,
-    pub relative: bool,
+    pub(crate) value: String,
+    pub(crate) begin: Option<Date>,
+    pub(crate) end: Option<Date>,
+    pub(crate) relative: bool,
 }
 
 /// The last explicit date of the text, for anaphora.

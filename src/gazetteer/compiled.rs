@@ -19,7 +19,7 @@ const FORMAT: u32 = 1;
 const HEADER: usize = 8 + 4 + 8 + 8;
 
 /// Does the file begin like a compiled gazetteer?
-pub fn is_compiled(path: &Path) -> bool {
+pub(crate) fn is_compiled(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 8];
     std::fs::File::open(path)
@@ -29,7 +29,7 @@ pub fn is_compiled(path: &Path) -> bool {
 
 /// Loads the gazetteers at `paths` (and the built-ins when `builtin`), builds the name table
 /// and writes both to `out`; gives the gazetteer.
-pub fn compile(paths: &[PathBuf], builtin: bool, out: &Path) -> Result<Gazetteer> {
+pub(crate) fn compile(paths: &[PathBuf], builtin: bool, out: &Path) -> Result<Gazetteer> {
     let g = Gazetteer::load(paths, builtin)?;
     let m = Matcher::new(&g, true)?;
     let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -41,7 +41,7 @@ pub fn compile(paths: &[PathBuf], builtin: bool, out: &Path) -> Result<Gazetteer
 /// was compiled (or the file is from another gazex), both rebuilt from the sources and the
 /// file written again (when it can be). `builtin` must be what the file was compiled with.
 /// The third value says whether it was rebuilt.
-pub fn load(path: &Path, builtin: bool) -> Result<(Gazetteer, Matcher, bool)> {
+pub(crate) fn load(path: &Path, builtin: bool) -> Result<(Gazetteer, Matcher, bool)> {
     let bad = |m: String| {
         Error::Config(vec![Diagnostic {
             path: path.display().to_string(),

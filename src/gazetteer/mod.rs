@@ -5,7 +5,7 @@
 //! of each name, the name table, and compiled gazetteers (both in one file, `compiled`); it
 //! does not decide which matches are kept (see `resolve`).
 
-pub mod compiled;
+pub(crate) mod compiled;
 mod edges;
 mod filters;
 mod matcher;
@@ -77,7 +77,7 @@ pub struct Gazetteer {
 }
 
 /// Built-in gazetteers embedded at build time: (file name, contents).
-pub const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+pub(crate) const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 
 impl Gazetteer {
     /// An empty gazetteer.

@@ -63,7 +63,7 @@ fn unguard(s: &str) -> &str {
 }
 
 /// Builds the report data of `out_dir`.
-pub fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
+pub(crate) fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
     let manifest = Manifest::read_complete(out_dir);
     let ent_path = out_dir.join("entities.jsonl");
     let FirstPass {

@@ -19,22 +19,22 @@ use std::path::{Path, PathBuf};
 /// A mention to quote.
 pub(super) struct Pending {
     /// Position of its entity in the page's entity list.
-    pub entity: usize,
-    pub doc: String,
-    pub byte_start: usize,
-    pub byte_end: usize,
-    pub sentence: usize,
-    pub text: String,
+    pub(crate) entity: usize,
+    pub(crate) doc: String,
+    pub(crate) byte_start: usize,
+    pub(crate) byte_end: usize,
+    pub(crate) sentence: usize,
+    pub(crate) text: String,
 }
 
 /// The snippets, per entity position, and how the texts were found.
 #[derive(Default)]
 pub(super) struct Cut {
-    pub snippets: HashMap<usize, Vec<Value>>,
-    pub found: usize,
-    pub missing: usize,
-    pub missing_examples: Vec<String>,
-    pub changed: usize,
+    pub(crate) snippets: HashMap<usize, Vec<Value>>,
+    pub(crate) found: usize,
+    pub(crate) missing: usize,
+    pub(crate) missing_examples: Vec<String>,
+    pub(crate) changed: usize,
     /// Documents whose text was found.
     done: HashSet<String>,
 }

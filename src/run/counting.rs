@@ -16,9 +16,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// The counts of a run being made.
 pub(super) struct Counting {
     /// Entity keys: gazetteer entries, then dates as they are met.
-    pub keys: Arc<Keys>,
+    pub(crate) keys: Arc<Keys>,
     /// Where pair maps spill.
-    pub spiller: Spiller,
+    pub(crate) spiller: Spiller,
     /// One accumulator per worker thread.
     accs: Vec<Mutex<Accumulator>>,
 }
@@ -48,7 +48,7 @@ impl Counting {
 
     /// The totals a checkpoint saved, as the start of this run's: their keys restored and
     /// their pair runs (in the output folder) adopted and kept until the next checkpoint.
-    pub fn restore(&self, saved: Saved) -> Result<Totals> {
+    pub(crate) fn restore(&self, saved: Saved) -> Result<Totals> {
         let dir = self.spiller.dir();
         let bad = |m: String| {
             Error::Usage(format!(
@@ -71,14 +71,14 @@ impl Counting {
     }
 
     /// Adds a processed document to the accumulator of the calling worker.
-    pub fn add(&self, p: &Processed, g: &Gazetteer, opts: &CoocOptions) -> Result<()> {
+    pub(crate) fn add(&self, p: &Processed, g: &Gazetteer, opts: &CoocOptions) -> Result<()> {
         let slot = rayon::current_thread_index().unwrap_or(0) % self.accs.len();
         self.lock(slot)?.add(p, g, opts);
         Ok(())
     }
 
     /// The first accumulator (the one the chunks of long texts are counted in).
-    pub fn first(&self) -> Result<MutexGuard<'_, Accumulator>> {
+    pub(crate) fn first(&self) -> Result<MutexGuard<'_, Accumulator>> {
         self.lock(0)
     }
 
@@ -92,7 +92,7 @@ impl Counting {
 
     /// Takes the counts out of the accumulators, leaving them empty (on rayon's current
     /// pool: each worker's pairs are sorted in parallel, then joined).
-    pub fn drain(&self) -> Result<Totals> {
+    pub(crate) fn drain(&self) -> Result<Totals> {
         use rayon::prelude::*;
         let parts: Vec<Totals> = self
             .accs
@@ -114,7 +114,7 @@ impl Counting {
 impl Counting {
     /// Writes the tables of `totals` (keys of gazetteer `g`) and the manifest into `o` (see
     /// [`finish`]).
-    pub fn finish(
+    pub(crate) fn finish(
         &self,
         o: &OutDir,
         g: &Gazetteer,

@@ -11,20 +11,20 @@ use crate::tables::{write_cooccurrence, write_entities, EntityTable};
 /// What the tables are made of.
 pub(crate) struct Tables<'a> {
     /// The counts.
-    pub totals: Totals,
+    pub(crate) totals: Totals,
     /// The id and description of each entity key.
-    pub describe: &'a Describe<'a>,
+    pub(crate) describe: &'a Describe<'a>,
     /// The attribute columns of `entities.tsv`.
-    pub columns: &'a [String],
+    pub(crate) columns: &'a [String],
 }
 
 /// What the tables hold.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Finished {
     /// Entities with mentions or documents (rows of `entities.tsv`).
-    pub entities: usize,
+    pub(crate) entities: usize,
     /// Rows of `cooccurrence.tsv`.
-    pub pairs: u64,
+    pub(crate) pairs: u64,
 }
 
 /// Writes the tables into `o` (on rayon's current pool: the table writers' parallel parts

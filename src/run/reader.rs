@@ -25,7 +25,7 @@ pub(super) struct Reader {
 impl Reader {
     /// The units of `entries` after the first `skip` (done before a resume), texts longer
     /// than `chunking` says read in chunks, for `workers` workers.
-    pub fn new(
+    pub(crate) fn new(
         entries: Vec<Entry>,
         cfg: &ExtractConfig,
         chunking: ChunkConfig,
@@ -51,7 +51,7 @@ impl Reader {
 
     /// The units between the reader and the writer: about two batches (one scanned, one
     /// written).
-    pub fn flight(&self) -> Flight {
+    pub(crate) fn flight(&self) -> Flight {
         Flight::new(
             self.docs.saturating_mul(2),
             self.chunk_bytes.saturating_mul(2),
@@ -61,7 +61,7 @@ impl Reader {
     /// Sends the units in batches until there are no more or the receiver is gone. A batch
     /// ends at `docs` units, or at [`Tuning::BATCH_BYTES`] (once it holds a chunk: at one
     /// chunk per worker or `chunk_bytes`).
-    pub fn run(self, tx: SyncSender<Batch>) {
+    pub(crate) fn run(self, tx: SyncSender<Batch>) {
         let mut batch = Vec::new();
         let mut size = 0;
         let mut chunks = 0;

@@ -46,7 +46,7 @@ pub(super) struct Scheduler<'a> {
 
 impl<'a> Scheduler<'a> {
     /// A scheduler of `pipeline` on `pool`, counting into `counting`.
-    pub fn new(
+    pub(crate) fn new(
         pipeline: &'a Pipeline,
         cfg: &'a ExtractConfig,
         pool: &'a Workers,
@@ -70,7 +70,7 @@ impl<'a> Scheduler<'a> {
 
     /// Runs every unit of `batches`, sending the results (and checkpoints) to `tx` in
     /// batches; gives the first failure of a worker.
-    pub fn run(&self, batches: Receiver<Batch>, tx: Sender<Vec<Msg>>) -> Result<()> {
+    pub(crate) fn run(&self, batches: Receiver<Batch>, tx: Sender<Vec<Msg>>) -> Result<()> {
         let order = InOrder::new();
         // The writer gets settled units about 1 MB (or 64 units) at a time.
         let to_writer = Batches::new(64, 1 << 20);

@@ -23,11 +23,11 @@ pub(super) enum Start {
 /// Where a run writes: its folder and the files streamed into it as documents are done.
 pub(super) struct Output {
     /// The output folder (None: records go to standard output only).
-    pub dir: Option<OutDir>,
+    pub(crate) dir: Option<OutDir>,
     /// `entities.jsonl` (None with `--stdout`).
-    pub entities: Option<Writer>,
+    pub(crate) entities: Option<Writer>,
     /// `documents.jsonl`.
-    pub documents: Option<Writer>,
+    pub(crate) documents: Option<Writer>,
 }
 
 impl Start {

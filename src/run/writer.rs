@@ -22,48 +22,48 @@ use std::time::Instant;
 /// The records of one document (or of one chunk of a long text), formatted by a worker.
 pub(super) struct DocResult {
     /// Mention records, one JSON line each.
-    pub mentions_json: Vec<u8>,
+    pub(crate) mentions_json: Vec<u8>,
     /// The document record (None for a chunk that is not its document's last).
-    pub record: Option<DocumentRecord>,
+    pub(crate) record: Option<DocumentRecord>,
     /// Input bytes, for progress.
-    pub progress: u64,
+    pub(crate) progress: u64,
 }
 
 /// For the writer: the results of one unit of work, or the counts of the documents
 /// processed since the last checkpoint when it is time for one.
 pub(super) struct Msg {
     /// Place in input order (see `flow::Reorder`).
-    pub seq: u64,
-    pub results: Vec<DocResult>,
-    pub checkpoint: Option<Totals>,
+    pub(crate) seq: u64,
+    pub(crate) results: Vec<DocResult>,
+    pub(crate) checkpoint: Option<Totals>,
     /// Bytes of the unit, let out of the flight once written.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
 }
 
 /// What the writer leaves: the run's counts and the streamed files, still to commit.
 pub(super) struct Written {
-    pub summary: Summary,
-    pub totals: Totals,
-    pub streamed: Vec<Writer>,
+    pub(crate) summary: Summary,
+    pub(crate) totals: Totals,
+    pub(crate) streamed: Vec<Writer>,
 }
 
 /// Where checkpoints go and what they record besides the counts.
 pub(super) struct Checkpoints<'a> {
     /// The output folder.
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// What identifies the run (see `resume::fingerprint`).
-    pub fingerprint: &'a serde_json::Value,
+    pub(crate) fingerprint: &'a serde_json::Value,
     /// The keys the totals refer to.
-    pub keys: &'a Keys,
+    pub(crate) keys: &'a Keys,
     /// Milliseconds the last checkpoint took (the scheduler spaces them by it).
-    pub cost: &'a AtomicU64,
+    pub(crate) cost: &'a AtomicU64,
 }
 
 impl<'a> Checkpoints<'a> {
     /// Checkpoints into `dir` (None: no checkpoints) of the run that `fingerprint`
     /// identifies, `done` units done. A run that starts with nothing done writes a first one,
     /// so that a resume can check it belongs to this run.
-    pub fn start(
+    pub(crate) fn start(
         dir: Option<&Path>,
         fingerprint: &'a serde_json::Value,
         keys: &'a Keys,
@@ -104,7 +104,7 @@ pub(super) struct RecordWriter<'a> {
 impl<'a> RecordWriter<'a> {
     /// A writer into `entities` and `documents` (or standard output), continuing from
     /// `resumed`, with the totals `totals` already counted.
-    pub fn new(
+    pub(crate) fn new(
         entities: Option<Writer>,
         documents: Option<Writer>,
         stdout: bool,
@@ -128,7 +128,7 @@ impl<'a> RecordWriter<'a> {
 
     /// Writes the messages of `rx` in their order until the channel closes, letting each
     /// unit out of `flight` once written.
-    pub fn run(
+    pub(crate) fn run(
         mut self,
         rx: Receiver<Vec<Msg>>,
         flight: &Flight,

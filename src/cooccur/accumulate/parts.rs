@@ -27,7 +27,7 @@ impl Accumulator {
     /// what `doc` carries; the document's distinct entities are counted by
     /// [`Accumulator::end_parts`]. Adding every part and then ending gives the counts of
     /// [`Accumulator::add`] over the whole document.
-    pub fn add_part(
+    pub(crate) fn add_part(
         &mut self,
         doc: &mut DocParts,
         mentions: &[crate::pipeline::Mention],
@@ -87,7 +87,7 @@ impl Accumulator {
     /// Ends a document added in parts: its last sentence, its distinct entities and their
     /// pairs. A document with more distinct pairs than the spill threshold writes them
     /// straight to a run (they come out sorted).
-    pub fn end_parts(&mut self, mut doc: DocParts, g: &Gazetteer, opts: &CoocOptions) {
+    pub(crate) fn end_parts(&mut self, mut doc: DocParts, g: &Gazetteer, opts: &CoocOptions) {
         self.close_sentence(&mut doc);
         self.totals.documents += 1;
         let mut distinct = std::mem::take(&mut doc.keys);
@@ -132,7 +132,7 @@ impl Accumulator {
 /// its distinct entities, its open sentence and the mentions a later one may be within
 /// `--window` of. It holds distinct entities, not mentions, so it stays small.
 #[derive(Debug, Default)]
-pub struct DocParts {
+pub(crate) struct DocParts {
     /// Every entity of the document so far (sorted, distinct).
     keys: Vec<u32>,
     /// The sentence of the last mention.
