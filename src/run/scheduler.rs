@@ -139,10 +139,12 @@ impl<'a> Scheduler<'a> {
                 }
             }
         });
-        match self.failure.lock() {
-            Ok(mut f) => f.take().map_or(Ok(()), Err),
-            Err(_) => Err(Error::Internal("a worker failed".into())),
-        }
+        let failure = self
+            .failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        failure.map_or(Ok(()), Err)
     }
 
     /// A worker's part of a unit, in any order: a document processed, a chunk scanned.
@@ -225,9 +227,10 @@ impl<'a> Scheduler<'a> {
 
     /// Records the first failure and stops letting units in.
     fn fail(&self, e: Error) {
-        if let Ok(mut f) = self.failure.lock() {
-            f.get_or_insert(e);
-        }
+        // The slot holds an error and nothing else: a poisoned lock leaves it whole.
+        let mut f = self.failure.lock().unwrap_or_else(|e| e.into_inner());
+        f.get_or_insert(e);
+        drop(f);
         self.flight.close();
     }
 }
