@@ -59,7 +59,7 @@ pub(crate) fn extract(
     let (out, mut resumed) = match Start::open(pipeline, cfg, &fp)? {
         Start::Fresh(out) => (out, Resumed::default()),
         Start::Resumed(out, r) => (out, *r),
-        // Killed between the manifest and the clean-up: finish the clean-up.
+        // The folder already holds this run, complete: nothing to do.
         Start::Complete(s) => return Ok(s),
     };
     progress.total(inputs.bytes);
