@@ -126,6 +126,8 @@ pub(crate) struct Summary {
     pub(crate) tables_seconds: f64,
     /// With `--resume`: documents taken from the checkpoint instead of being processed again.
     pub(crate) resumed_documents: u64,
+    /// With `--resume`: input bytes of the documents taken from the checkpoint.
+    pub(crate) resumed_bytes: u64,
     /// With `--resume`: the folder already held a complete run; nothing was done.
     pub(crate) already_complete: bool,
 }

@@ -25,6 +25,10 @@ pub(crate) struct Manifest {
     pub(crate) gazetteers: Vec<GazetteerFile>,
     /// The version of gazex that wrote the folder.
     pub(crate) gazex: String,
+    /// For an extract: what it read (paths, format, the listing's fingerprint), so that a
+    /// `--resume` can tell whether it is given the same inputs (see `resume`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) inputs: Option<serde_json::Value>,
     /// For a merge: the part folders, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) merged_from: Option<Vec<String>>,
@@ -126,6 +130,7 @@ impl Manifest {
                 })
                 .collect(),
             gazex: env!("CARGO_PKG_VERSION").into(),
+            inputs: None,
             merged_from: None,
             options: cfg.options.clone(),
             timings: Timings {
@@ -148,7 +153,8 @@ impl Manifest {
     /// Reads the manifest of output folder `dir`; an error names the file and what to do.
     pub(crate) fn read(dir: &Path) -> Result<Self> {
         let p = dir.join("manifest.json");
-        let text = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
+        let text =
+            crate::lines::read_file(&p, crate::lines::MAX_LINE).map_err(|e| Error::io(&p, e))?;
         serde_json::from_slice(&text).map_err(|e| {
             Error::Usage(format!(
                 "{}: not a gazex manifest ({e}): give output folders of `gazex extract`",

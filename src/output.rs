@@ -10,6 +10,9 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+mod folder;
+pub(crate) use folder::{remove_derived, DERIVED};
+
 /// The files of an output folder.
 pub(crate) const FILES: [&str; 5] = [
     "entities.jsonl",
@@ -18,6 +21,15 @@ pub(crate) const FILES: [&str; 5] = [
     "cooccurrence.tsv",
     "manifest.json",
 ];
+
+/// Is `name` a file gazex writes in an output folder (or the README that says what the
+/// folder is for, as `output/` has in the repository)?
+fn is_gazex_name(name: &str) -> bool {
+    FILES.contains(&name)
+        || DERIVED.contains(&name)
+        || name.starts_with(".gazex-")
+        || name == "README.md"
+}
 
 /// An output folder being written.
 #[derive(Debug)]
@@ -44,11 +56,7 @@ impl OutDir {
             // A README that says what the folder is for (as `output/` has in the repository)
             // does not make it a used output folder.
             non_empty |= name != "README.md";
-            if !FILES.contains(&name.as_str())
-                && !name.starts_with(".gazex-")
-                && name != "graph"
-                && name != "README.md"
-            {
+            if !is_gazex_name(&name) {
                 other.push(name);
             }
         }
@@ -70,8 +78,10 @@ impl OutDir {
             dir: dir.to_path_buf(),
         };
         // An old manifest must not claim completeness while we write, and an old checkpoint
-        // must not be resumed into this run.
+        // must not be resumed into this run; a report or graph of the old run would describe
+        // another run than the folder's.
         out.mark_incomplete()?;
+        remove_derived(dir).map_err(|e| Error::io(dir, e))?;
         for e in std::fs::read_dir(dir)
             .map_err(|e| Error::io(dir, e))?
             .flatten()
@@ -102,11 +112,7 @@ impl OutDir {
             .flatten()
         {
             let name = e.file_name().to_string_lossy().into_owned();
-            if !FILES.contains(&name.as_str())
-                && !name.starts_with(".gazex-")
-                && name != "graph"
-                && name != "README.md"
-            {
+            if !is_gazex_name(&name) {
                 other.push(name);
             }
         }

@@ -1,6 +1,7 @@
 //! `gazex extract [OPTIONS] <INPUT>...`: read documents, find entities, write the output
 //! folder (CONTRACT "Command line"). Turns the flags into a `Pipeline` and an `ExtractConfig`.
 
+use super::out::note;
 use super::progress::Bar;
 use crate::config::{ExtractConfig, Summary};
 use crate::cooccur::CoocOptions;
@@ -129,7 +130,12 @@ fn type_set(v: &[String], flag: &str) -> Result<Option<HashSet<String>>, Error> 
 
 pub(crate) fn run(a: Args) -> Result<i32> {
     // Every problem with the flags is listed at once, before any work.
-    let mut problems = flag_problems(&a);
+    let out = match (&a.out, a.stdout) {
+        (Some(o), _) => Some(o.clone()),
+        (None, false) => Some(PathBuf::from("output")),
+        (None, true) => None,
+    };
+    let mut problems = flag_problems(&a, out.as_deref());
     let doc_date = match &a.doc_date {
         Some(s) => {
             let d = parse_doc_date(s);
@@ -154,10 +160,10 @@ pub(crate) fn run(a: Args) -> Result<i32> {
         .build_global();
     // The inputs are found (folders walked, files sized) while the gazetteer compiles.
     let finding = {
-        let (inputs, follow) = (a.inputs.clone(), a.follow);
-        std::thread::spawn(move || find_inputs(&inputs, follow))
+        let (inputs, follow, o) = (a.inputs.clone(), a.follow, out.clone());
+        std::thread::spawn(move || find_inputs(&inputs, follow, o.as_deref()))
     };
-    let (gazetteer, matcher) = load_gazetteer(&a);
+    let (gazetteer, matcher, builtin) = load_gazetteer(&a);
     if !problems.is_empty() {
         let mut msg = problems.join("\n");
         if let Err(e) = &gazetteer {
@@ -167,8 +173,16 @@ pub(crate) fn run(a: Args) -> Result<i32> {
         return Err(Error::Usage(msg).into());
     }
     let (types, cooc_types) = (types?, cooc_types?);
+    let gazetteer = gazetteer?;
+    for w in &gazetteer.warnings {
+        note!("gazex: {w}");
+    }
+    check_types(
+        &gazetteer,
+        &[("--types", &types), ("--cooc-types", &cooc_types)],
+    )?;
     let pipeline = Pipeline::builder()
-        .gazetteer(gazetteer?)
+        .gazetteer(gazetteer)
         .types(types.clone())
         .date_order(match a.date_order {
             Order::Dmy => DateOrder::Dmy,
@@ -179,7 +193,7 @@ pub(crate) fn run(a: Args) -> Result<i32> {
         .tokens(a.window > 0)
         .matcher(matcher)
         .build()?;
-    let cfg = config(&a, threads, types, cooc_types);
+    let cfg = config(&a, out, threads, (types, cooc_types), builtin);
     let show = !a.quiet
         && match a.progress {
             When::Always => true,
@@ -190,18 +204,23 @@ pub(crate) fn run(a: Args) -> Result<i32> {
     let found = finding
         .join()
         .unwrap_or_else(|_| Err(Error::Internal("the input walk stopped".into())));
+    if let Ok(f) = &found {
+        for w in &f.warnings {
+            note!("gazex: warning: {w}");
+        }
+    }
     let s = extract(&pipeline, &cfg, &bar, found)?;
     // The process ends next: freeing every gazetteer row one by one would only delay it.
     std::mem::forget(pipeline);
     if !a.quiet {
-        print_summary(&s, cfg.out.as_deref());
+        summary(&s, cfg.out.as_deref());
     }
     Ok(0)
 }
 
 /// The problems of the flags that can be seen before any work: values out of range,
-/// inputs that cannot be read, an output path that is not a folder.
-fn flag_problems(a: &Args) -> Vec<String> {
+/// inputs that cannot be read, an output folder (`out`) that cannot be written.
+fn flag_problems(a: &Args, out: Option<&Path>) -> Vec<String> {
     let mut problems = Vec::new();
     if a.threads == Some(0) {
         problems
@@ -230,59 +249,51 @@ fn flag_problems(a: &Args) -> Vec<String> {
             Ok(_) => {}
         }
     }
-    if let Some(o) = &a.out {
-        if o.exists() && !o.is_dir() {
-            problems.push(format!(
-                "{}: output path exists and is not a folder: pick another --out",
-                o.display()
-            ));
+    if let Some(o) = out {
+        if let Err(e) = super::guard::folder(o, "--out", false, &[]) {
+            problems.push(e.to_string());
         }
     }
     problems
 }
 
 /// The gazetteers of `--gazetteer` (and the built-ins): TSV files, or one compiled gazetteer
-/// that brings its name table.
-fn load_gazetteer(a: &Args) -> (Result<Gazetteer, Error>, Option<Matcher>) {
+/// that brings its name table and stands alone; and whether the built-ins are in (a compiled
+/// file says itself).
+fn load_gazetteer(a: &Args) -> (Result<Gazetteer, Error>, Option<Matcher>, bool) {
     let compiled = a.gazetteers.iter().any(|p| compiled::is_compiled(p));
+    let builtin = !a.no_builtin;
     if !compiled {
-        return (Gazetteer::load(&a.gazetteers, !a.no_builtin), None);
+        return (Gazetteer::load(&a.gazetteers, builtin), None, builtin);
     }
     let [one] = a.gazetteers.as_slice() else {
-        return (
-            Err(Error::Usage(
-                "a compiled gazetteer must be the only --gazetteer: compile the others with it"
-                    .into(),
-            )),
-            None,
+        let e = Error::Usage(
+            "a compiled gazetteer must be the only --gazetteer: compile the others with it".into(),
         );
+        return (Err(e), None, builtin);
     };
-    match compiled::load(one, !a.no_builtin) {
-        Ok((g, m, rebuilt)) => {
+    match compiled::load(one, a.no_builtin) {
+        Ok((g, m, rebuilt, with_builtin)) => {
             if rebuilt && !a.quiet {
-                eprintln!(
+                note!(
                     "gazex: {}: a source changed since it was compiled: compiled again",
                     one.display()
                 );
             }
-            (Ok(g), Some(m))
+            (Ok(g), Some(m), with_builtin)
         }
-        Err(e) => (Err(e), None),
+        Err(e) => (Err(e), None, builtin),
     }
 }
 
 /// The run's configuration from the flags (and the tuning knobs of the environment).
 fn config(
     a: &Args,
+    out: Option<PathBuf>,
     threads: usize,
-    types: Option<HashSet<String>>,
-    cooc_types: Option<HashSet<String>>,
+    (types, cooc_types): (Option<HashSet<String>>, Option<HashSet<String>>),
+    builtin: bool,
 ) -> ExtractConfig {
-    let out = match (&a.out, a.stdout) {
-        (Some(o), _) => Some(o.clone()),
-        (None, false) => Some(PathBuf::from("output")),
-        (None, true) => None,
-    };
     let sorted = |s: &Option<HashSet<String>>| {
         s.as_ref().map(|s| {
             let mut v: Vec<_> = s.iter().cloned().collect();
@@ -296,7 +307,7 @@ fn config(
         "doc_date": a.doc_date, "types": sorted(&types), "cooc_types": sorted(&cooc_types),
         "window": a.window, "date_order": format!("{:?}", a.date_order).to_lowercase(),
         "max_doc_bytes": a.max_doc_bytes, "keep_diacritics": a.keep_diacritics,
-        "builtin": !a.no_builtin,
+        "builtin": builtin,
     });
     ExtractConfig {
         inputs: a.inputs.clone(),
@@ -326,34 +337,73 @@ fn config(
     }
 }
 
-/// The summary line on standard error (or why nothing was done).
-fn print_summary(s: &Summary, out: Option<&Path>) {
-    let out = out.map(|o| o.display().to_string());
+/// Refuses entity types that nothing loaded can produce (`PERSN` for `PERSON`), naming the
+/// types that exist: those of the gazetteers' rows, and DATE.
+fn check_types(g: &Gazetteer, flags: &[(&str, &Option<HashSet<String>>)]) -> Result<(), Error> {
+    let known: std::collections::BTreeSet<&str> = g
+        .entries
+        .iter()
+        .map(|e| e.kind.as_str())
+        .chain(crate::pipeline::STAGE_TYPES.iter().copied())
+        .collect();
+    let mut problems = Vec::new();
+    for (flag, set) in flags {
+        let mut unknown: Vec<&str> = set
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .filter(|t| !known.contains(t))
+            .collect();
+        unknown.sort_unstable();
+        if !unknown.is_empty() {
+            problems.push(format!(
+                "{flag}: no loaded gazetteer or stage gives the type(s) {}: the types are {}",
+                unknown.join(", "),
+                known.iter().copied().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Usage(problems.join("\n")))
+    }
+}
+
+/// `N thing` or `N things`.
+fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The line on standard error at the end of a run.
+fn summary(s: &Summary, out: Option<&Path>) {
+    let shown = out.map(|o| o.display().to_string()).unwrap_or_default();
     if s.already_complete {
-        eprintln!(
-            "gazex: {} already holds a complete run with these options: nothing to resume",
-            out.unwrap_or_default()
-        );
+        note!("gazex: {shown} already holds a complete run of these inputs with these options: nothing to resume");
         return;
     }
     if s.resumed_documents > 0 {
-        eprintln!(
-            "gazex: resumed after {} documents done before the interruption",
-            s.resumed_documents
+        note!(
+            "gazex: resumed after {} done before the interruption",
+            count(s.resumed_documents, "document", "documents")
         );
     }
+    // The rate counts what this process read, not what the interrupted run had.
     let mb = s.bytes as f64 / 1e6;
-    eprintln!(
-        "gazex: {} documents ({:.1} MB), {} mentions of {} entities, {} pairs, {} warnings in {} documents; {:.2} s ({:.1} MB/s){}",
-        s.documents,
+    let read = s.bytes.saturating_sub(s.resumed_bytes) as f64 / 1e6;
+    note!(
+        "gazex: {} ({:.1} MB), {} of {}, {}, {} in {}; {:.2} s ({:.1} MB/s){}",
+        count(s.documents, "document", "documents"),
         mb,
-        s.mentions,
-        s.entities,
-        s.pairs,
-        s.warnings,
-        s.warned_documents,
+        count(s.mentions, "mention", "mentions"),
+        count(s.entities as u64, "entity", "entities"),
+        count(s.pairs as u64, "pair", "pairs"),
+        count(s.warnings, "warning", "warnings"),
+        count(s.warned_documents, "document", "documents"),
         s.seconds,
-        mb / s.seconds.max(1e-9),
-        out.map(|o| format!(" -> {o}")).unwrap_or_default()
+        read / s.seconds.max(1e-9),
+        out.map(|o| format!(" -> {}", o.display()))
+            .unwrap_or_default()
     );
 }

@@ -4,10 +4,11 @@
 use super::snippets::{self, Pending};
 use super::Options;
 use crate::error::{Error, Result};
+use crate::lines::{Lines, MAX_LINE};
 use crate::manifest::Manifest;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::Path;
 
 /// Totals of one entity from the first pass.
@@ -25,10 +26,8 @@ const DOCS_PER_ENTITY: usize = 50;
 
 fn open_lines(path: &Path) -> Result<impl Iterator<Item = (usize, std::io::Result<String>)>> {
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    Ok(BufReader::with_capacity(1 << 20, f)
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l)))
+    let f = BufReader::with_capacity(1 << 20, f);
+    Ok(Lines::new(f, MAX_LINE).enumerate().map(|(i, l)| (i + 1, l)))
 }
 
 fn str_of<'a>(v: &'a Value, k: &str) -> &'a str {

@@ -10,6 +10,7 @@ use crate::gazetteer::Gazetteer;
 use crate::manifest::Manifest;
 use crate::output::{OutDir, Writer};
 use crate::pipeline::Processed;
+use crate::tables::{write_cooccurrence, EntityTable};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -129,6 +130,20 @@ impl Counting {
             columns: &g.attribute_columns,
         };
         finish(o, streamed, tables, manifest)
+    }
+
+    /// What the tables of `totals` would hold (for a run with no output folder, whose tables
+    /// are not written but still summed up).
+    pub(crate) fn count(&self, g: &Gazetteer, mut totals: Totals) -> Result<Finished> {
+        let describe = |k: u32| describe_key(g, &self.keys, k);
+        let table = EntityTable::new(&totals.entities, &describe);
+        let pairs = std::mem::take(&mut totals.pairs);
+        let n = write_cooccurrence(std::io::sink(), &table, totals.documents, pairs)
+            .map_err(|e| Error::io(self.spiller.dir(), e))?;
+        Ok(Finished {
+            entities: table.rows.len(),
+            pairs: n,
+        })
     }
 }
 

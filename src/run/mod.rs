@@ -19,7 +19,7 @@ pub(crate) use crate::corpus::{find_inputs, Inputs};
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::pipeline::Pipeline;
-use crate::resume::{fingerprint, Resumed};
+use crate::resume::{fingerprint, inputs_record, Resumed};
 use std::sync::atomic::AtomicU64;
 use std::sync::mpsc::{channel, sync_channel};
 use std::time::Instant;
@@ -27,6 +27,7 @@ use std::time::Instant;
 mod counting;
 mod finish;
 mod flow;
+mod ids;
 mod progress;
 mod reader;
 mod scheduler;
@@ -37,7 +38,7 @@ mod writer;
 use counting::Counting;
 pub(crate) use finish::{finish, Finished, Tables};
 use flow::Flight;
-pub(crate) use progress::Progress;
+pub(crate) use progress::{eta, Progress};
 use reader::Reader;
 use scheduler::Scheduler;
 use start::Start;
@@ -56,7 +57,7 @@ pub(crate) fn extract(
     cfg.check()?;
     let inputs = inputs?;
     let fp = fingerprint(pipeline, cfg, &inputs.listing);
-    let (out, mut resumed) = match Start::open(pipeline, cfg, &fp)? {
+    let (out, mut resumed) = match Start::open(cfg, &fp)? {
         Start::Fresh(out) => (out, Resumed::default()),
         Start::Resumed(out, r) => (out, *r),
         // The folder already holds this run, complete: nothing to do.
@@ -70,18 +71,19 @@ pub(crate) fn extract(
     let counting = Counting::new(entries, workers, dir, cfg.tuning.spill_pairs);
     let totals = counting.restore(std::mem::take(&mut resumed.saved))?;
     let chunking = ChunkConfig::new(cfg.tuning.chunk_bytes, pipeline.matcher().longest_name());
-    let done = resumed.units;
+    let (done, done_bytes) = (resumed.units, resumed.summary.bytes);
     let reader = Reader::new(inputs.entries, cfg, chunking, workers, done);
     let flight = reader.flight();
     let cost = AtomicU64::new(0);
     // Checkpoints need a folder that holds the mention records.
     let dir = dir.filter(|_| !cfg.stdout);
     let checkpoints = Checkpoints::start(dir, &fp, &counting.keys, &cost, done)?;
+    let files = (out.entities, out.documents);
     let writer = RecordWriter::new(
-        out.entities,
-        out.documents,
+        files,
         cfg.stdout,
         resumed,
+        inputs.renamed,
         totals,
         checkpoints,
     );
@@ -93,7 +95,7 @@ pub(crate) fn extract(
         streamed,
     } = written;
     summary.documents_seconds = t0.elapsed().as_secs_f64();
-    summary.resumed_documents = done;
+    (summary.resumed_documents, summary.resumed_bytes) = (done, done_bytes);
     totals += pool.install(|| counting.drain())?;
     if let Some(o) = &out.dir {
         let manifest = |w: Finished| {
@@ -101,11 +103,19 @@ pub(crate) fn extract(
             summary.pairs = w.pairs as usize;
             summary.seconds = t0.elapsed().as_secs_f64();
             summary.tables_seconds = summary.seconds - summary.documents_seconds;
-            Manifest::of_run(pipeline, cfg, &summary)
+            let inputs = Some(inputs_record(&fp));
+            Manifest {
+                inputs,
+                ..Manifest::of_run(pipeline, cfg, &summary)
+            }
         };
         let g = pipeline.gazetteer();
         pool.install(|| counting.finish(o, g, totals, streamed, manifest))?;
         clean_up(o.path());
+    } else {
+        // No folder: the tables are counted all the same, for the summary.
+        let t = pool.install(|| counting.count(pipeline.gazetteer(), totals))?;
+        (summary.entities, summary.pairs) = (t.entities, t.pairs as usize);
     }
     summary.seconds = t0.elapsed().as_secs_f64();
     progress.finish();

@@ -2,11 +2,9 @@
 //! (`--resume`), or a folder that already holds this run, complete.
 
 use crate::config::{ExtractConfig, Summary};
-use crate::error::{Error, Result};
-use crate::manifest::Manifest;
+use crate::error::Result;
 use crate::output::{OutDir, Writer};
-use crate::pipeline::Pipeline;
-use crate::resume::{resume_from, Resumed};
+use crate::resume::{already_complete, resume_from, Resumed};
 use std::path::Path;
 
 /// Where a run starts.
@@ -33,11 +31,7 @@ pub(super) struct Output {
 impl Start {
     /// Claims the output folder of `cfg`: created (or replaced with `--force`), or taken up
     /// again with `--resume` when the checkpoint there has fingerprint `fp`.
-    pub(crate) fn open(
-        pipeline: &Pipeline,
-        cfg: &ExtractConfig,
-        fp: &serde_json::Value,
-    ) -> Result<Self> {
+    pub(crate) fn open(cfg: &ExtractConfig, fp: &serde_json::Value) -> Result<Self> {
         let Some(d) = &cfg.out else {
             return Ok(Start::Fresh(Output {
                 dir: None,
@@ -46,30 +40,16 @@ impl Start {
             }));
         };
         if cfg.resume {
-            return Self::resume(d, pipeline, cfg, fp);
+            return Self::resume(d, fp);
         }
         let o = OutDir::create(d, cfg.force)?;
         Ok(Start::Fresh(Output::fresh(o, cfg.stdout)?))
     }
 
-    fn resume(
-        d: &Path,
-        pipeline: &Pipeline,
-        cfg: &ExtractConfig,
-        fp: &serde_json::Value,
-    ) -> Result<Self> {
+    fn resume(d: &Path, fp: &serde_json::Value) -> Result<Self> {
         let (o, complete) = OutDir::resume(d)?;
         if let Some(m) = complete {
-            let same = m.options == cfg.options
-                && m.gazetteer_fingerprint == pipeline.gazetteer().fingerprint();
-            if !same {
-                return Err(Error::Usage(format!(
-                    "{}: holds a complete run with other options or gazetteers: nothing to resume (use --force to start again)",
-                    d.display()
-                )));
-            }
-            super::clean_up(o.path());
-            return Ok(Start::Complete(complete_summary(&m)));
+            return Ok(Start::Complete(already_complete(d, &o, &m, fp)?));
         }
         match resume_from(&o, fp)? {
             Some((r, entities, documents)) => Ok(Start::Resumed(
@@ -99,22 +79,5 @@ impl Output {
             entities,
             documents,
         })
-    }
-}
-
-/// The summary of a complete run, from its manifest.
-fn complete_summary(m: &Manifest) -> Summary {
-    let c = m.counts;
-    Summary {
-        documents: c.documents,
-        mentions: c.mentions,
-        warned_documents: c.documents_with_warnings,
-        warnings: c.warnings,
-        bytes: c.bytes,
-        entities: c.entities as usize,
-        pairs: c.pairs as usize,
-        resumed_documents: c.documents,
-        already_complete: true,
-        ..Summary::default()
     }
 }

@@ -4,6 +4,7 @@
 //! (see `checkpoint`), from which `--resume` continues.
 
 use super::flow::{CloseGuard, Flight, Reorder};
+use super::ids::DocIds;
 use super::progress::Progress;
 use crate::checkpoint::{self, Header};
 use crate::config::Summary;
@@ -12,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::output::Writer;
 use crate::record::DocumentRecord;
 use crate::resume::Resumed;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -96,19 +97,24 @@ pub(super) struct RecordWriter<'a> {
     documents: Option<Writer>,
     /// Mention records go to standard output.
     stdout: bool,
-    seen_ids: HashSet<String>,
+    /// The document ids so far, made unique.
+    ids: DocIds,
+    /// The records of the last result belong to a document not yet ended (a long text read
+    /// in chunks).
+    partial: bool,
     line: Vec<u8>,
     checkpoints: Option<Checkpoints<'a>>,
 }
 
 impl<'a> RecordWriter<'a> {
     /// A writer into `entities` and `documents` (or standard output), continuing from
-    /// `resumed`, with the totals `totals` already counted.
+    /// `resumed`, with the totals `totals` already counted; `renamed` are the warnings of the
+    /// files whose ids the listing made unique.
     pub(crate) fn new(
-        entities: Option<Writer>,
-        documents: Option<Writer>,
+        (entities, documents): (Option<Writer>, Option<Writer>),
         stdout: bool,
         resumed: Resumed,
+        renamed: HashMap<String, String>,
         totals: Totals,
         checkpoints: Option<Checkpoints<'a>>,
     ) -> Self {
@@ -120,7 +126,8 @@ impl<'a> RecordWriter<'a> {
             entities,
             documents,
             stdout,
-            seen_ids: resumed.seen_ids,
+            ids: DocIds::new(resumed.seen_ids, renamed),
+            partial: false,
             line: Vec::new(),
             checkpoints,
         }
@@ -169,7 +176,11 @@ impl<'a> RecordWriter<'a> {
     /// Writes the results of one unit; gives the input bytes and documents written.
     fn write_unit(&mut self, results: Vec<DocResult>) -> Result<(u64, u64)> {
         let (mut bytes, mut docs) = (0, 0);
-        for r in results {
+        for mut r in results {
+            if let Some(rec) = r.record.as_mut() {
+                self.ids.admit(rec, &mut r.mentions_json, !self.partial);
+            }
+            self.partial = r.record.is_none();
             if self.stdout {
                 std::io::stdout()
                     .lock()
@@ -179,8 +190,8 @@ impl<'a> RecordWriter<'a> {
                 w.write_all(&r.mentions_json)?;
             }
             bytes += r.progress;
-            let Some(mut rec) = r.record else { continue };
-            self.count(&mut rec);
+            let Some(rec) = r.record else { continue };
+            self.count(&rec);
             if let Some(w) = self.documents.as_mut() {
                 self.line.clear();
                 rec.write(&mut self.line);
@@ -197,12 +208,8 @@ impl<'a> RecordWriter<'a> {
         Ok((bytes, docs))
     }
 
-    /// Counts a document record (flagging an id seen before).
-    fn count(&mut self, rec: &mut DocumentRecord) {
-        if !self.seen_ids.insert(rec.doc.clone()) {
-            rec.warnings
-                .push(format!("duplicate document id `{}`", rec.doc));
-        }
+    /// Counts a document record.
+    fn count(&mut self, rec: &DocumentRecord) {
         let sum = &mut self.summary;
         sum.documents += 1;
         sum.mentions += rec.mentions as u64;

@@ -16,12 +16,14 @@
 //! - DATE value accuracy: among relaxed-matched DATE spans whose gold `value` is set, the share
 //!   whose predicted `value` equals it.
 //!
-//! This module reads and scores; it does not run the pipeline and does not print.
+//! This module reads (`read`: gold and mention files, any line end, every line bounded, bad
+//! spans refused) and scores; it does not run the pipeline and does not print.
 
-use crate::error::{Diagnostic, Error, Result};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+
+mod read;
+pub(crate) use read::load_predictions;
 
 /// The entity types scored when none are given.
 pub(crate) const DEFAULT_TYPES: [&str; 4] = ["PERSON", "ORG", "PLACE", "DATE"];
@@ -168,6 +170,9 @@ pub(crate) struct Scores {
     pub(crate) date_values_correct: usize,
     /// Gold documents with spans but no prediction at all (a sign of mismatched ids).
     pub(crate) docs_without_predictions: usize,
+    /// Gold documents matched to predictions by their id without its file extension
+    /// (`seed` and `seed.txt`): see [`id_key`].
+    pub(crate) ids_matched_without_extension: usize,
     /// Strict false positives (scored predictions whose span is not a gold span of their
     /// type), most frequent first.
     pub(crate) false_positives: Vec<ErrorCount>,
@@ -214,6 +219,10 @@ impl Scores {
             self.docs_without_predictions.into(),
         );
         m.insert(
+            "ids_matched_without_extension".into(),
+            self.ids_matched_without_extension.into(),
+        );
+        m.insert(
             "false_positives".into(),
             serde_json::to_value(&self.false_positives).unwrap_or(Value::Null),
         );
@@ -223,178 +232,6 @@ impl Scores {
         );
         Value::Object(m)
     }
-}
-
-/// Python truthiness of a JSON value (score.py reads `s.get('name', True)`).
-fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|x| x != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-    }
-}
-
-fn diag(path: &str, line: usize, message: String) -> Diagnostic {
-    Diagnostic {
-        path: path.to_string(),
-        line,
-        message,
-    }
-}
-
-fn offset(v: &Value, key: &str) -> std::result::Result<usize, String> {
-    v.get(key)
-        .and_then(Value::as_u64)
-        .map(|x| x as usize)
-        .ok_or_else(|| format!("`{key}` is not a non-negative integer"))
-}
-
-impl Gold {
-    /// Reads a gold JSONL file.
-    pub(crate) fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Self::parse(&path.display().to_string(), &text)
-    }
-
-    #[cfg(test)]
-    /// Parses gold JSONL text (for tests).
-    pub(crate) fn from_jsonl(text: &str) -> Result<Self> {
-        Self::parse("<gold>", text)
-    }
-
-    fn parse(path: &str, text: &str) -> Result<Self> {
-        let mut docs: Vec<GoldDoc> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut diags = Vec::new();
-        for (n, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            match parse_gold_line(line) {
-                Ok(d) => match index.get(&d.id) {
-                    Some(&i) => docs[i] = d,
-                    None => {
-                        index.insert(d.id.clone(), docs.len());
-                        docs.push(d);
-                    }
-                },
-                Err(m) => diags.push(diag(path, n + 1, m)),
-            }
-        }
-        if diags.is_empty() {
-            Ok(Gold { docs })
-        } else {
-            Err(Error::Config(diags))
-        }
-    }
-}
-
-fn parse_gold_line(line: &str) -> std::result::Result<GoldDoc, String> {
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("not valid JSON: {e}"))?;
-    let id = match v.get("id") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => return Err("no string `id`".into()),
-    };
-    let text: Vec<char> = v
-        .get("text")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .chars()
-        .collect();
-    let mut spans = Vec::new();
-    for (i, s) in v
-        .get("spans")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        let bad = |m: String| format!("span {}: {m}", i + 1);
-        let start = offset(s, "start").map_err(bad)?;
-        let end = offset(s, "end").map_err(bad)?;
-        let kind = s
-            .get("type")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("no string `type`".into()))?
-            .to_string();
-        let span_text = match s.get("text").and_then(Value::as_str) {
-            Some(t) => t.to_string(),
-            None => text
-                .get(start.min(text.len())..end.min(text.len()))
-                .map(|c| c.iter().collect())
-                .unwrap_or_default(),
-        };
-        spans.push(GoldSpan {
-            start,
-            end,
-            kind,
-            name: s.get("name").is_none_or(truthy),
-            value: s.get("value").filter(|x| !x.is_null()).cloned(),
-            text: span_text,
-        });
-    }
-    Ok(GoldDoc { id, spans })
-}
-
-/// Reads mention records (`entities.jsonl`, or an output folder holding one). Blank lines are
-/// skipped; a line that is not a record with `doc`, `type`, `start` and `end` is an error
-/// naming its line.
-pub(crate) fn load_predictions(path: &Path) -> Result<Vec<Prediction>> {
-    let file = if path.is_dir() {
-        path.join("entities.jsonl")
-    } else {
-        path.to_path_buf()
-    };
-    let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
-    let name = file.display().to_string();
-    let mut out = Vec::new();
-    let mut diags = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match parse_prediction(line) {
-            Ok(p) => out.push(p),
-            Err(m) => {
-                diags.push(diag(&name, n + 1, m));
-                if diags.len() >= 20 {
-                    break;
-                }
-            }
-        }
-    }
-    if diags.is_empty() {
-        Ok(out)
-    } else {
-        Err(Error::Config(diags))
-    }
-}
-
-fn parse_prediction(line: &str) -> std::result::Result<Prediction, String> {
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("not valid JSON: {e}"))?;
-    let s = |k: &str| {
-        v.get(k)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| format!("no string `{k}`"))
-    };
-    Ok(Prediction {
-        doc: s("doc")?,
-        kind: s("type")?,
-        start: offset(&v, "start")?,
-        end: offset(&v, "end")?,
-        text: v
-            .get("text")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
-        value: v.get("value").filter(|x| !x.is_null()).cloned(),
-    })
 }
 
 fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
@@ -410,12 +247,68 @@ struct Counts {
     relaxed_tp: usize,
 }
 
+/// A document id without its file extension (`seed.txt` and `seed.txt.gz` give `seed`), so
+/// that gold ids written with or without it match the ids of a run on files: a gold id is
+/// matched by its key when no prediction has it exactly and one document has that key.
+pub(crate) fn id_key(id: &str) -> &str {
+    let s = [".gz", ".zst"]
+        .iter()
+        .find_map(|c| id.strip_suffix(c))
+        .unwrap_or(id);
+    match s.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty()
+                && !stem.ends_with('/')
+                && (1..=5).contains(&ext.len())
+                && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            stem
+        }
+        _ => s,
+    }
+}
+
+/// Predictions by document id; a gold id no prediction has is looked up by [`id_key`]
+/// (unless the document found is a gold document of its own). Gives the number of gold
+/// documents matched so.
+fn predictions_by_gold_id<'p>(
+    gold: &Gold,
+    predictions: &'p [Prediction],
+) -> (HashMap<String, Vec<&'p Prediction>>, usize) {
+    let mut by_doc: HashMap<String, Vec<&Prediction>> = HashMap::new();
+    for p in predictions {
+        by_doc.entry(p.doc.clone()).or_default().push(p);
+    }
+    let gold_ids: HashSet<&str> = gold.docs.iter().map(|d| d.id.as_str()).collect();
+    // key -> the one document with it (None: several).
+    let mut by_key: HashMap<&str, Option<&str>> = HashMap::new();
+    for doc in by_doc.keys().filter(|d| !gold_ids.contains(d.as_str())) {
+        by_key
+            .entry(id_key(doc))
+            .and_modify(|v| *v = None)
+            .or_insert(Some(doc.as_str()));
+    }
+    let found: Vec<(String, String)> = gold
+        .docs
+        .iter()
+        .filter(|d| !by_doc.contains_key(&d.id))
+        .filter_map(|d| {
+            let doc = by_key.get(id_key(&d.id)).copied().flatten()?;
+            Some((d.id.clone(), doc.to_string()))
+        })
+        .collect();
+    let matched = found.len();
+    for (gold_id, doc) in found {
+        if let Some(v) = by_doc.get(&doc).cloned() {
+            by_doc.insert(gold_id, v);
+        }
+    }
+    (by_doc, matched)
+}
+
 /// Scores predictions against gold for the given types (see the module docs for the rules).
 pub(crate) fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores {
-    let mut by_doc: HashMap<&str, Vec<&Prediction>> = HashMap::new();
-    for p in predictions {
-        by_doc.entry(p.doc.as_str()).or_default().push(p);
-    }
+    let (by_doc, matched_by_key) = predictions_by_gold_id(gold, predictions);
     let mut counts: Vec<Counts> = vec![Counts::default(); types.len()];
     let (mut checked, mut correct) = (0, 0);
     let mut fp: HashMap<(String, String), usize> = HashMap::new();
@@ -512,6 +405,7 @@ pub(crate) fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> 
         date_values_checked: checked,
         date_values_correct: correct,
         docs_without_predictions: docs_without,
+        ids_matched_without_extension: matched_by_key,
         false_positives: ranked(fp),
         misses: ranked(miss),
     }
@@ -557,7 +451,7 @@ pub(crate) fn format_table(s: &Scores) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+mod library_tests {
     use super::*;
 
     const GOLD: &str = r#"{"id":"d1","text":"Khalimov met Rahmon in Dushanbe in March 2015 and they left.","spans":[{"start":0,"end":8,"type":"PERSON","text":"Khalimov"},{"start":13,"end":19,"type":"PERSON","text":"Rahmon"},{"start":23,"end":31,"type":"PLACE","text":"Dushanbe"},{"start":35,"end":45,"type":"DATE","text":"March 2015","value":"2015-03"},{"start":50,"end":54,"type":"PERSON","text":"they","name":false}]}
