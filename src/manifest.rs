@@ -105,8 +105,13 @@ pub(crate) fn millis(s: f64) -> f64 {
 }
 
 impl Manifest {
-    /// The manifest of a finished extract run.
-    pub(crate) fn of_run(pipeline: &Pipeline, cfg: &ExtractConfig, s: &Summary) -> Self {
+    /// The manifest of a finished extract run that read `inputs` (see `resume::inputs_record`).
+    pub(crate) fn of_run(
+        pipeline: &Pipeline,
+        cfg: &ExtractConfig,
+        s: &Summary,
+        inputs: serde_json::Value,
+    ) -> Self {
         let g = pipeline.gazetteer();
         Manifest {
             complete: true,
@@ -130,7 +135,7 @@ impl Manifest {
                 })
                 .collect(),
             gazex: env!("CARGO_PKG_VERSION").into(),
-            inputs: None,
+            inputs: Some(inputs),
             merged_from: None,
             options: cfg.options.clone(),
             timings: Timings {

@@ -79,35 +79,19 @@ pub(crate) fn extract(
     let dir = dir.filter(|_| !cfg.stdout);
     let checkpoints = Checkpoints::start(dir, &fp, &counting.keys, &cost, done)?;
     let files = (out.entities, out.documents);
-    let writer = RecordWriter::new(
-        files,
-        cfg.stdout,
-        resumed,
-        inputs.renamed,
-        totals,
-        checkpoints,
-    );
+    let writer = RecordWriter::new(files, cfg, resumed, inputs.renamed, totals, checkpoints);
     let scheduler = Scheduler::new(pipeline, cfg, &pool, &counting, &flight, chunking, &cost);
     let written = run_threads(reader, writer, &scheduler, &flight, progress)?;
-    let Written {
-        mut summary,
-        mut totals,
-        streamed,
-    } = written;
+    let (mut summary, mut totals, streamed) = (written.summary, written.totals, written.streamed);
     summary.documents_seconds = t0.elapsed().as_secs_f64();
     (summary.resumed_documents, summary.resumed_bytes) = (done, done_bytes);
     totals += pool.install(|| counting.drain())?;
     if let Some(o) = &out.dir {
         let manifest = |w: Finished| {
-            summary.entities = w.entities;
-            summary.pairs = w.pairs as usize;
+            (summary.entities, summary.pairs) = (w.entities, w.pairs as usize);
             summary.seconds = t0.elapsed().as_secs_f64();
             summary.tables_seconds = summary.seconds - summary.documents_seconds;
-            let inputs = Some(inputs_record(&fp));
-            Manifest {
-                inputs,
-                ..Manifest::of_run(pipeline, cfg, &summary)
-            }
+            Manifest::of_run(pipeline, cfg, &summary, inputs_record(&fp))
         };
         let g = pipeline.gazetteer();
         pool.install(|| counting.finish(o, g, totals, streamed, manifest))?;

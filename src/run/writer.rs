@@ -7,7 +7,7 @@ use super::flow::{CloseGuard, Flight, Reorder};
 use super::ids::DocIds;
 use super::progress::Progress;
 use crate::checkpoint::{self, Header};
-use crate::config::Summary;
+use crate::config::{ExtractConfig, Summary};
 use crate::cooccur::{Keys, Totals};
 use crate::error::{Error, Result};
 use crate::output::Writer;
@@ -107,12 +107,12 @@ pub(super) struct RecordWriter<'a> {
 }
 
 impl<'a> RecordWriter<'a> {
-    /// A writer into `entities` and `documents` (or standard output), continuing from
-    /// `resumed`, with the totals `totals` already counted; `renamed` are the warnings of the
-    /// files whose ids the listing made unique.
+    /// A writer into `entities` and `documents` (or standard output, as `cfg` says),
+    /// continuing from `resumed`, with the totals `totals` already counted; `renamed` are the
+    /// warnings of the files whose ids the listing made unique.
     pub(crate) fn new(
         (entities, documents): (Option<Writer>, Option<Writer>),
-        stdout: bool,
+        cfg: &ExtractConfig,
         resumed: Resumed,
         renamed: HashMap<String, String>,
         totals: Totals,
@@ -125,7 +125,7 @@ impl<'a> RecordWriter<'a> {
             lens: (resumed.entities_len, resumed.documents_len),
             entities,
             documents,
-            stdout,
+            stdout: cfg.stdout,
             ids: DocIds::new(resumed.seen_ids, renamed),
             partial: false,
             line: Vec::new(),
