@@ -14,7 +14,7 @@ Writes
     DIR/mentions/           JSONL part files: the CONTRACT's mention records, byte for byte as the
                             CLI writes them (same keys, same order)
     DIR/mentions_parquet/   the same records as Parquet (doc, id, type, name, text, start, end,
-                            byte_start, byte_end, sentence, value, begin, end_date, relative)
+                            byte_start, byte_end, sentence, value, start_date, end_date, relative)
     DIR/cooccurrence/       one TSV part file with the CONTRACT's header and rows, equal to the
                             CLI's cooccurrence.tsv on the same documents
 
@@ -75,7 +75,7 @@ MENTION_SCHEMA = T.StructType([
     T.StructField("byte_end", T.LongType()),
     T.StructField("sentence", T.LongType()),
     T.StructField("value", T.StringType()),
-    T.StructField("begin", T.StringType()),
+    T.StructField("start_date", T.StringType()),
     T.StructField("end_date", T.StringType()),
     T.StructField("relative", T.BooleanType()),
     T.StructField("_record", T.StringType()),
@@ -84,7 +84,7 @@ ARROW_SCHEMA = pa.schema([
     ("doc", pa.string()), ("_dockey", pa.int64()), ("id", pa.string()), ("type", pa.string()),
     ("name", pa.string()), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
     ("byte_start", pa.int64()), ("byte_end", pa.int64()), ("sentence", pa.int64()),
-    ("value", pa.string()), ("begin", pa.string()), ("end_date", pa.string()),
+    ("value", pa.string()), ("start_date", pa.string()), ("end_date", pa.string()),
     ("relative", pa.bool_()), ("_record", pa.string()),
 ])
 PUBLIC_COLUMNS = [f.name for f in MENTION_SCHEMA.fields if not f.name.startswith("_")]
@@ -241,7 +241,7 @@ def make_partition_fn(binary, extract):
             rows["_dockey"].append(key)
             rec = rec or {}
             for name in ("id", "type", "name", "text", "start", "end", "byte_start", "byte_end",
-                         "sentence", "value", "begin", "end_date"):
+                         "sentence", "value", "start_date", "end_date"):
                 rows[name].append(rec.get(name))
             rows["relative"].append(rec.get("relative", False) if "value" in rec else None)
             rows["_record"].append(record)

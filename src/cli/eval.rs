@@ -99,5 +99,18 @@ fn report(s: &crate::eval::Scores, top: usize) -> String {
     };
     list("False positives", &s.false_positives);
     list("Misses", &s.misses);
+    if !s.wrong_values.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nWrong DATE values (gold span: gold value -> predicted, most frequent first):"
+        );
+        for e in s.wrong_values.iter().take(top) {
+            let text = e.text.replace('\n', " ");
+            let _ = writeln!(o, "  {:>4}  {text}: {} -> {}", e.count, e.gold, e.predicted);
+        }
+        if s.wrong_values.len() > top {
+            let _ = writeln!(o, "  ... and {} more", s.wrong_values.len() - top);
+        }
+    }
     o
 }

@@ -14,7 +14,7 @@
 //!   prediction overlapping one counts neither way, unless it has exactly the span of a scored
 //!   gold span.
 //! - DATE value accuracy: among relaxed-matched DATE spans whose gold `value` is set, the share
-//!   whose predicted `value` equals it.
+//!   whose predicted `value` equals it; the others are listed (`wrong_values`).
 //!
 //! This module reads (`read`: gold and mention files, any line end, every line bounded, bad
 //! spans refused) and scores; it does not run the pipeline and does not print.
@@ -92,16 +92,8 @@ pub(crate) struct Prf {
 impl Prf {
     /// From counts, as score.py computes them.
     pub(crate) fn new(tp: usize, gold: usize, predicted: usize) -> Self {
-        let p = if predicted > 0 {
-            tp as f64 / predicted as f64
-        } else {
-            0.0
-        };
-        let r = if gold > 0 {
-            tp as f64 / gold as f64
-        } else {
-            0.0
-        };
+        let ratio = |a: usize, b: usize| if b > 0 { a as f64 / b as f64 } else { 0.0 };
+        let (p, r) = (ratio(tp, predicted), ratio(tp, gold));
         let f1 = if p + r > 0.0 {
             2.0 * p * r / (p + r)
         } else {
@@ -157,6 +149,19 @@ pub(crate) struct ErrorCount {
     pub(crate) count: usize,
 }
 
+/// A DATE span found with another value than the gold one, and how often.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct ValueError {
+    /// The gold span's text.
+    pub(crate) text: String,
+    /// The gold value.
+    pub(crate) gold: String,
+    /// The predicted value (`null` when the prediction had none).
+    pub(crate) predicted: String,
+    /// Occurrences.
+    pub(crate) count: usize,
+}
+
 /// The result of [`score`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Scores {
@@ -179,6 +184,8 @@ pub(crate) struct Scores {
     /// Strict misses (scored gold spans no prediction of their type has exactly), most
     /// frequent first.
     pub(crate) misses: Vec<ErrorCount>,
+    /// Relaxed-matched DATE spans whose value differs from the gold one, most frequent first.
+    pub(crate) wrong_values: Vec<ValueError>,
 }
 
 impl Scores {
@@ -230,6 +237,10 @@ impl Scores {
             "misses".into(),
             serde_json::to_value(&self.misses).unwrap_or(Value::Null),
         );
+        m.insert(
+            "DATE_value_errors".into(),
+            serde_json::to_value(&self.wrong_values).unwrap_or(Value::Null),
+        );
         Value::Object(m)
     }
 }
@@ -245,6 +256,29 @@ struct Counts {
     pred: usize,
     strict_tp: usize,
     relaxed_tp: usize,
+}
+
+/// DATE values of matched spans: checked, right, wrong ones by (text, gold, predicted).
+#[derive(Default)]
+struct Values {
+    checked: usize,
+    correct: usize,
+    wrong: HashMap<(String, String, String), usize>,
+}
+
+impl Values {
+    fn add(&mut self, s: &GoldSpan, x: &Prediction) {
+        let Some(gv) = &s.value else { return };
+        self.checked += 1;
+        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+        match &x.value {
+            Some(v) if v == gv => self.correct += 1,
+            v => {
+                let v = text(v.as_ref().unwrap_or(&Value::Null));
+                *self.wrong.entry((s.text.clone(), text(gv), v)).or_default() += 1;
+            }
+        }
+    }
 }
 
 /// A document id without its file extension (`seed.txt` and `seed.txt.gz` give `seed`), so
@@ -310,7 +344,7 @@ fn predictions_by_gold_id<'p>(
 pub(crate) fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores {
     let (by_doc, matched_by_key) = predictions_by_gold_id(gold, predictions);
     let mut counts: Vec<Counts> = vec![Counts::default(); types.len()];
-    let (mut checked, mut correct) = (0, 0);
+    let mut values = Values::default();
     let mut fp: HashMap<(String, String), usize> = HashMap::new();
     let mut miss: HashMap<(String, String), usize> = HashMap::new();
     let mut docs_without = 0;
@@ -360,12 +394,7 @@ pub(crate) fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> 
                         used.insert(k);
                         c.relaxed_tp += 1;
                         if *t == "DATE" {
-                            if let Some(gv) = &s.value {
-                                checked += 1;
-                                if x.value.as_ref() == Some(gv) {
-                                    correct += 1;
-                                }
-                            }
+                            values.add(s, x);
                         }
                         break;
                     }
@@ -375,14 +404,14 @@ pub(crate) fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> 
             for x in &p {
                 let k = (x.start, x.end);
                 if !gs.contains(&k) && seen.insert(k) {
-                    *fp.entry((x.text.clone(), t.to_string())).or_default() += 1;
+                    *fp.entry((t.to_string(), x.text.clone())).or_default() += 1;
                 }
             }
             let mut seen = HashSet::new();
             for s in &g {
                 let k = (s.start, s.end);
                 if !psx.contains(&k) && seen.insert(k) {
-                    *miss.entry((s.text.clone(), t.to_string())).or_default() += 1;
+                    *miss.entry((t.to_string(), s.text.clone())).or_default() += 1;
                 }
             }
         }
@@ -402,28 +431,26 @@ pub(crate) fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> 
     Scores {
         types: per_type,
         all: TypeScore::from_counts(all.gold, all.pred, all.strict_tp, all.relaxed_tp),
-        date_values_checked: checked,
-        date_values_correct: correct,
+        date_values_checked: values.checked,
+        date_values_correct: values.correct,
         docs_without_predictions: docs_without,
         ids_matched_without_extension: matched_by_key,
-        false_positives: ranked(fp),
-        misses: ranked(miss),
+        false_positives: ranked(fp, |(kind, text), count| ErrorCount { text, kind, count }),
+        misses: ranked(miss, |(kind, text), count| ErrorCount { text, kind, count }),
+        wrong_values: ranked(values.wrong, |(text, gold, predicted), count| ValueError {
+            text,
+            gold,
+            predicted,
+            count,
+        }),
     }
 }
 
-/// Most frequent first, then by type and text.
-fn ranked(m: HashMap<(String, String), usize>) -> Vec<ErrorCount> {
-    let mut v: Vec<ErrorCount> = m
-        .into_iter()
-        .map(|((text, kind), count)| ErrorCount { text, kind, count })
-        .collect();
-    v.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| a.kind.cmp(&b.kind))
-            .then_with(|| a.text.cmp(&b.text))
-    });
-    v
+/// Most frequent first, then by key.
+fn ranked<K: Ord, T>(m: HashMap<K, usize>, make: impl Fn(K, usize) -> T) -> Vec<T> {
+    let mut v: Vec<(K, usize)> = m.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.into_iter().map(|(k, c)| make(k, c)).collect()
 }
 
 /// A plain-text table of the scores (one line per type, then ALL), like score.py prints it.
@@ -481,6 +508,14 @@ mod library_tests {
         assert_eq!(s.all.strict_tp, 0);
         assert_eq!(s.all.relaxed_tp, 1);
         assert_eq!(s.date_value_accuracy(), Some(0.0));
+        let w = s
+            .wrong_values
+            .first()
+            .map(|w| (w.text.as_str(), w.gold.as_str(), w.predicted.as_str()));
+        assert_eq!(w, Some(("March 2015", "2015-03", "2015")));
+        // The right value: nothing listed.
+        let s = score(&gold, &[p("DATE", 35, 45, Some("2015-03"))], &["DATE"]);
+        assert!(s.wrong_values.is_empty());
         // One prediction overlapping two gold spans matches only one of them (one-to-one).
         let s = score(&gold, &[p("PERSON", 0, 19, None)], &["PERSON"]);
         assert_eq!((s.all.gold, s.all.predicted, s.all.relaxed_tp), (2, 1, 1));

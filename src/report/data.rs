@@ -34,9 +34,12 @@ fn str_of<'a>(v: &'a Value, k: &str) -> &'a str {
     v.get(k).and_then(Value::as_str).unwrap_or("")
 }
 
-/// Year and month of an EDTF value with an explicit year (`2024-03-21`, `2024-03`, `2024`,
-/// `2017/2021` gives its first year); none for `199X`, `XXXX-12-31`, ...
+/// Year and month of an EDTF value with an explicit year, where a timeline places it
+/// (`2024-03-21`, `2024-03`, `2024`; an interval at its first end, `2017/2021` and `2015/..` at
+/// 2015, and one open at the start at its last, `../2020-06` at June 2020); none for `199X`,
+/// `XXXX-12-31`, ...
 pub(crate) fn year_month(value: &str) -> Option<(u32, Option<u32>)> {
+    let value = value.strip_prefix("../").unwrap_or(value);
     let b = value.as_bytes();
     if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
         return None;
@@ -470,6 +473,11 @@ mod tests {
         assert_eq!(year_month("2024"), Some((2024, None)));
         assert_eq!(year_month("2017/2021"), Some((2017, None)));
         assert_eq!(year_month("2023-21"), Some((2023, None)));
+        assert_eq!(year_month("2015/.."), Some((2015, None)));
+        assert_eq!(year_month("2014-03/.."), Some((2014, Some(3))));
+        assert_eq!(year_month("../2020-06"), Some((2020, Some(6))));
+        assert_eq!(year_month("../XXXX-06"), None);
+        assert_eq!(year_month("2017-22"), Some((2017, None)));
         assert_eq!(year_month("199X"), None);
         assert_eq!(year_month("XXXX-12-31"), None);
         assert_eq!(unguard("'-x"), "-x");
