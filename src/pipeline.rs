@@ -1,20 +1,22 @@
 //! Pipeline: the per-document pure function that runs the stages in order (normalize, match,
 //! dates, resolve, sentences) and gives the document's mentions. It shares nothing mutable, so
-//! the caller may run it on many documents in parallel. Files and ordering are the caller's.
+//! the caller may run it on many documents in parallel. Files and ordering are the caller's;
+//! the parts of long texts (see `chunk`) go through the same stages with a [`Hook`] that keeps
+//! what joining them needs.
 
-use crate::dates::{DateFinder, DateMention, DateOptions, DateOrder, PartStart, PartTrace};
+use crate::dates::{DateFinder, DateMention, DateOptions, DateOrder};
 use crate::document::Document;
 use crate::error::Result;
 use crate::gazetteer::{Gazetteer, Matcher};
 use crate::normalize::{fold_into, FoldOptions, Folded};
-use crate::resolve::{find_mentions, merge_with_dates, Span};
+use crate::resolve::{find_mentions, merge_with_dates, Item, Span};
 use crate::sentence::Sentences;
 use std::cell::RefCell;
 use std::collections::HashSet;
 
 /// The entity types that stages other than the gazetteers give (the date stage): with the
 /// types of the loaded rows, every type a run can find (what `--types` may name).
-pub const STAGE_TYPES: &[&str] = &["DATE"];
+pub(crate) const STAGE_TYPES: &[&str] = &["DATE"];
 
 /// What a mention refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +74,7 @@ pub struct PipelineBuilder {
 impl PipelineBuilder {
     /// A name table already built for this gazetteer (a compiled gazetteer's); it is used
     /// when it folds diacritics as the pipeline does, and built again otherwise.
-    pub fn matcher(mut self, m: Option<Matcher>) -> Self {
+    pub(crate) fn matcher(mut self, m: Option<Matcher>) -> Self {
         self.matcher = m;
         self
     }
@@ -172,53 +174,22 @@ impl Pipeline {
     }
 
     /// The compiled matcher.
-    pub fn matcher(&self) -> &Matcher {
+    pub(crate) fn matcher(&self) -> &Matcher {
         &self.matcher
     }
 
     /// Finds the mentions of one document.
     pub fn process(&self, doc: &Document) -> Processed {
-        self.run(
-            &doc.text,
-            doc.date.or(self.doc_date),
-            &PartStart::default(),
-            None,
-        )
+        self.scan(&doc.text, doc.date.or(self.doc_date), &mut Whole)
     }
 
-    /// Scans `text`, one part of a longer document (see `chunk`), as [`Pipeline::process`]
-    /// would scan it alone, keeping what joining parts needs: every mention with local
-    /// offsets, also those of types not emitted; code points and word tokens before byte
-    /// `len`; the sentence starts; every gazetteer and date span before overlaps are settled;
-    /// and what the date scan read of its starting state.
-    pub fn process_part(&self, text: &str, len: usize, start: &PartStart) -> Part {
-        let mut part = Part::default();
-        let p = self.run(text, self.doc_date, start, Some(&mut part));
-        part.mentions = p.mentions;
-        part.chars = CodePoints::default().at(text, len);
-        if self.tokens {
-            part.tokens = Tokens::default().at(text, len);
-        }
-        part
-    }
-
-    /// The unambiguous numeric dates of `text` (day first, month first), for settling the
-    /// order of a document read in parts.
-    pub fn order_votes(&self, text: &str) -> (usize, usize) {
-        self.dates.order_votes(text)
-    }
-
-    /// The order of ambiguous numeric dates of a document whose parts voted `votes`.
-    pub fn settle_order(&self, votes: (usize, usize)) -> DateOrder {
-        crate::dates::settle_order(self.date_order, votes)
-    }
-
-    fn run(
+    /// The stages over `text`, with relative dates resolved against `anchor`; `hook` keeps
+    /// what it needs on the way (see [`Hook`]).
+    pub(crate) fn scan<H: Hook>(
         &self,
         text: &str,
         anchor: Option<jiff::civil::Date>,
-        start: &PartStart,
-        mut part: Option<&mut Part>,
+        hook: &mut H,
     ) -> Processed {
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
@@ -230,14 +201,8 @@ impl Pipeline {
                 order: self.date_order,
                 anchor,
             };
-            // Parts always look for dates, so that neighbouring parts compare alike.
-            let mut dates = if self.want_dates || !spans.is_empty() || part.is_some() {
-                let mut trace = PartTrace::default();
-                let d = self.dates.find_part(text, &date_opts, start, &mut trace);
-                if let Some(x) = part.as_deref_mut() {
-                    x.dates = trace;
-                }
-                d
+            let mut dates = if self.want_dates || !spans.is_empty() || H::KEEP_ALL {
+                hook.dates(&self.dates, text, &date_opts)
             } else {
                 Vec::new()
             };
@@ -248,11 +213,7 @@ impl Pipeline {
                     && d.end <= text.len()
             });
             let ranges: Vec<(usize, usize)> = dates.iter().map(|d| (d.start, d.end)).collect();
-            if let Some(x) = part.as_deref_mut() {
-                x.cover = spans.iter().map(|s| (s.start, s.end)).collect();
-                x.cover.extend_from_slice(&ranges);
-                x.cover.sort_unstable();
-            }
+            hook.spans(spans, &ranges);
             let items = merge_with_dates(spans, &ranges);
             let sentences = Sentences::split(text);
             let mut out = Processed {
@@ -263,30 +224,9 @@ impl Pipeline {
             let mut cp = CodePoints::default();
             let mut tok = Tokens::default();
             for it in items {
-                let (target, wanted) = if it.date {
-                    if !self.want_dates && part.is_none() {
-                        continue;
-                    }
-                    match dates.get(it.index) {
-                        Some(d) => (Target::Date(d.clone()), self.want_dates),
-                        None => continue,
-                    }
-                } else {
-                    let Some(span) = spans.get(it.index) else {
-                        continue;
-                    };
-                    let wanted = self
-                        .want_entry
-                        .get(span.entry as usize)
-                        .copied()
-                        .unwrap_or(false);
-                    if !wanted && part.is_none() {
-                        continue;
-                    }
-                    (Target::Entry(span.entry), wanted)
+                let Some((target, wanted)) = self.target(&it, spans, &dates, H::KEEP_ALL) else {
+                    continue;
                 };
-                let start = cp.at(text, it.start);
-                let end = cp.at(text, it.end);
                 let (token_start, token_end) = if self.tokens {
                     (tok.at(text, it.start), tok.at(text, it.end))
                 } else {
@@ -295,44 +235,101 @@ impl Pipeline {
                 out.mentions.push(Mention {
                     byte_start: it.start,
                     byte_end: it.end,
-                    start,
-                    end,
+                    start: cp.at(text, it.start),
+                    end: cp.at(text, it.end),
                     sentence: sentences.index_of(it.start),
                     token_start,
                     token_end,
                     target,
                 });
-                if let Some(x) = part.as_deref_mut() {
-                    x.wanted.push(wanted);
-                }
+                hook.mention(wanted);
             }
             out.chars = cp.at(text, text.len());
-            if let Some(x) = part {
-                x.sentences = sentences;
-            }
+            hook.sentences(sentences);
             out
         })
     }
+
+    /// What a resolved span refers to and whether its type is emitted; None when it is not
+    /// kept (a type not emitted, unless `keep_all`).
+    fn target(
+        &self,
+        it: &Item,
+        spans: &[Span],
+        dates: &[DateMention],
+        keep_all: bool,
+    ) -> Option<(Target, bool)> {
+        if it.date {
+            if !self.want_dates && !keep_all {
+                return None;
+            }
+            let d = dates.get(it.index)?;
+            return Some((Target::Date(d.clone()), self.want_dates));
+        }
+        let span = spans.get(it.index)?;
+        let wanted = self
+            .want_entry
+            .get(span.entry as usize)
+            .copied()
+            .unwrap_or(false);
+        (wanted || keep_all).then_some((Target::Entry(span.entry), wanted))
+    }
+
+    /// The date finder (for the parts of long texts, see `chunk`).
+    pub(crate) fn date_finder(&self) -> &DateFinder {
+        &self.dates
+    }
+
+    /// The reading of ambiguous numeric dates asked for.
+    pub(crate) fn date_order(&self) -> DateOrder {
+        self.date_order
+    }
+
+    /// The anchor of relative dates in documents without a date of their own.
+    pub(crate) fn doc_date(&self) -> Option<jiff::civil::Date> {
+        self.doc_date
+    }
+
+    /// Whether mentions carry token positions.
+    pub(crate) fn counts_tokens(&self) -> bool {
+        self.tokens
+    }
 }
 
-/// One part of a longer document scanned by [`Pipeline::process_part`]; offsets are local to
-/// the part's text.
-#[derive(Debug, Clone, Default)]
-pub struct Part {
-    /// Every mention, also those of types not emitted, in text order.
-    pub mentions: Vec<Mention>,
-    /// For each mention: whether its type is emitted.
-    pub wanted: Vec<bool>,
-    /// Every gazetteer and date span found, before overlaps were settled, sorted.
-    pub cover: Vec<(usize, usize)>,
-    /// The sentence starts.
-    pub sentences: Sentences,
-    /// Code points before the given length.
-    pub chars: usize,
-    /// Word tokens starting before the given length (0 unless token counting is on).
-    pub tokens: usize,
-    /// What the date scan read of its starting state.
-    pub dates: PartTrace,
+/// What a scan of a text keeps beside its mentions. [`Pipeline::process`], the whole-document
+/// path, keeps nothing more; the long-text path (`chunk`) keeps what joining the parts of a
+/// document needs. The defaults are the whole-document path's.
+pub(crate) trait Hook {
+    /// Keep every mention, also those of types not emitted, and always look for dates.
+    const KEEP_ALL: bool = false;
+
+    /// The dates of `text`.
+    fn dates(&mut self, finder: &DateFinder, text: &str, opts: &DateOptions) -> Vec<DateMention> {
+        finder.find(text, opts)
+    }
+
+    /// Every gazetteer span (`names`) and date span found, before overlaps are settled.
+    fn spans(&mut self, _names: &[Span], _dates: &[(usize, usize)]) {}
+
+    /// The next mention kept, and whether its type is emitted.
+    fn mention(&mut self, _wanted: bool) {}
+
+    /// The sentences of the text.
+    fn sentences(&mut self, _sentences: Sentences) {}
+}
+
+/// The whole-document path: nothing kept beside the mentions.
+struct Whole;
+impl Hook for Whole {}
+
+/// Code points of `text` before byte `byte`.
+pub(crate) fn chars_before(text: &str, byte: usize) -> usize {
+    CodePoints::default().at(text, byte)
+}
+
+/// Word tokens of `text` that start before byte `byte`.
+pub(crate) fn tokens_before(text: &str, byte: usize) -> usize {
+    Tokens::default().at(text, byte)
 }
 
 /// Converts increasing byte offsets to code point offsets incrementally.

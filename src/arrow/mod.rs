@@ -3,15 +3,15 @@
 //! hands gazex its documents and takes its records without touching a row. [`read`] turns
 //! the rows of a stream into documents; [`write`] turns mention records into batches.
 
-pub mod read;
-pub mod write;
+pub(crate) mod read;
+pub(crate) mod write;
 
 use crate::error::{Error, Result};
 use std::io::Write;
 
 /// The format of the mention records that `--stdout` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum StdoutFormat {
+pub(crate) enum StdoutFormat {
     /// JSON Lines, as `entities.jsonl` holds them.
     #[default]
     Jsonl,
@@ -20,7 +20,7 @@ pub enum StdoutFormat {
 }
 
 /// The mention records of a `--stdout` run, written in the format asked for.
-pub enum StdoutRecords<W: Write> {
+pub(crate) enum StdoutRecords<W: Write> {
     /// JSON lines as they come.
     Jsonl(W),
     /// Record batches (boxed: the batch builders are large).
@@ -33,14 +33,14 @@ fn stdout_error(e: std::io::Error) -> Error {
 
 impl StdoutRecords<std::io::Stdout> {
     /// The records of a run on standard output when `on` (`--stdout`), else None.
-    pub fn stdout(on: bool, format: StdoutFormat) -> Result<Option<Self>> {
+    pub(crate) fn stdout(on: bool, format: StdoutFormat) -> Result<Option<Self>> {
         on.then(|| Self::new(format, std::io::stdout())).transpose()
     }
 }
 
 impl<W: Write> StdoutRecords<W> {
     /// Starts writing to `w` (an Arrow stream starts with its schema).
-    pub fn new(format: StdoutFormat, w: W) -> Result<Self> {
+    pub(crate) fn new(format: StdoutFormat, w: W) -> Result<Self> {
         Ok(match format {
             StdoutFormat::Jsonl => StdoutRecords::Jsonl(w),
             StdoutFormat::Arrow => StdoutRecords::Arrow(Box::new(
@@ -51,7 +51,7 @@ impl<W: Write> StdoutRecords<W> {
     }
 
     /// Writes the records of `lines` (JSON lines, each ending in `\n`).
-    pub fn write(&mut self, lines: &[u8]) -> Result<()> {
+    pub(crate) fn write(&mut self, lines: &[u8]) -> Result<()> {
         match self {
             StdoutRecords::Jsonl(w) => w.write_all(lines),
             StdoutRecords::Arrow(w) => w.write_lines(lines),
@@ -61,7 +61,7 @@ impl<W: Write> StdoutRecords<W> {
 
     /// Lets the reader see the records written so far: JSON lines at once, Arrow records
     /// when their batch is full (or at [`StdoutRecords::finish`]).
-    pub fn flush(&mut self) -> Result<()> {
+    pub(crate) fn flush(&mut self) -> Result<()> {
         match self {
             StdoutRecords::Jsonl(w) => w.flush().map_err(stdout_error),
             StdoutRecords::Arrow(_) => Ok(()),
@@ -69,7 +69,7 @@ impl<W: Write> StdoutRecords<W> {
     }
 
     /// Writes what is left (the last batch and the end of an Arrow stream) and flushes.
-    pub fn finish(self) -> Result<()> {
+    pub(crate) fn finish(self) -> Result<()> {
         match self {
             StdoutRecords::Jsonl(mut w) => w.flush(),
             StdoutRecords::Arrow(w) => w.finish().map(drop),

@@ -24,7 +24,7 @@ const MAX_SCHEMA_BYTES: u32 = 16 << 20;
 type Input = Box<dyn Read + Send>;
 
 /// A document that stands for an input that could not be read.
-pub fn skipped(source: String, id: String, why: String) -> Document {
+pub(crate) fn skipped(source: String, id: String, why: String) -> Document {
     Document {
         id,
         source,
@@ -34,7 +34,7 @@ pub fn skipped(source: String, id: String, why: String) -> Document {
 }
 
 /// The documents of one Arrow input, in row order.
-pub struct ArrowDocuments {
+pub(crate) struct ArrowDocuments {
     reader: Option<StreamReader<Input>>,
     columns: Columns,
     batch: Option<RecordBatch>,
@@ -58,7 +58,11 @@ struct Columns {
 
 impl ArrowDocuments {
     /// Opens `input`, named `source` in warnings (`-` for standard input).
-    pub fn new(mut input: Box<dyn BufRead + Send>, source: &str, opts: &ReadOptions) -> Self {
+    pub(crate) fn new(
+        mut input: Box<dyn BufRead + Send>,
+        source: &str,
+        opts: &ReadOptions,
+    ) -> Self {
         let mut docs = ArrowDocuments {
             reader: None,
             columns: Columns::default(),

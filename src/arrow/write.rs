@@ -15,21 +15,22 @@ use std::sync::Arc;
 
 /// The Arrow type of a record field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A string (Utf8).
     Str,
     /// An offset or index (Int64, which Spark reads as `long`).
     Int,
     /// A flag (Boolean).
     Bool,
-    /// A list of strings (List of Utf8).
+    /// A list of strings (List of Utf8), for list fields such as [11]'s `alternatives`.
+    #[allow(dead_code)]
     StrList,
 }
 
 /// The fields of a mention record as Arrow columns, in record order (CONTRACT "Output folder").
 /// A field that a record does not carry (the DATE fields of a name, `relative` when false) is
 /// null in its row. Adding a field to the record is adding its line here.
-pub const MENTION_COLUMNS: &[(&str, Kind)] = &[
+pub(crate) const MENTION_COLUMNS: &[(&str, Kind)] = &[
     ("doc", Kind::Str),
     ("id", Kind::Str),
     ("type", Kind::Str),
@@ -47,10 +48,10 @@ pub const MENTION_COLUMNS: &[(&str, Kind)] = &[
 ];
 
 /// The last column: the record as one JSON line (without its `\n`), as `entities.jsonl` has it.
-pub const RECORD_COLUMN: &str = "record";
+pub(crate) const RECORD_COLUMN: &str = "record";
 
 /// Rows per record batch written (the last one may be shorter).
-pub const BATCH_ROWS: usize = 8192;
+pub(crate) const BATCH_ROWS: usize = 8192;
 
 fn data_type(k: Kind) -> DataType {
     match k {
@@ -62,7 +63,7 @@ fn data_type(k: Kind) -> DataType {
 }
 
 /// The schema of the mention batches: [`MENTION_COLUMNS`], then [`RECORD_COLUMN`].
-pub fn mention_schema() -> SchemaRef {
+pub(crate) fn mention_schema() -> SchemaRef {
     let mut fields: Vec<Field> = MENTION_COLUMNS
         .iter()
         .map(|&(name, k)| Field::new(name, data_type(k), true))
@@ -108,7 +109,7 @@ impl Column {
 }
 
 /// The rows of one record batch being filled.
-pub struct MentionBatch {
+pub(crate) struct MentionBatch {
     schema: SchemaRef,
     columns: Vec<Column>,
     /// Which columns the record being read has set.
@@ -127,7 +128,7 @@ impl Default for MentionBatch {
 
 impl MentionBatch {
     /// An empty batch.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         MentionBatch {
             schema: mention_schema(),
             columns: MENTION_COLUMNS
@@ -142,19 +143,19 @@ impl MentionBatch {
     }
 
     /// Rows so far.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.rows
     }
 
     /// True when no row was added since the last [`MentionBatch::finish`].
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.rows == 0
     }
 
     /// Adds one mention record, a JSON line without its `\n`. A key that is no column is an
     /// error (the record gained a field that [`MENTION_COLUMNS`] lacks); after an error the
     /// batch is not to be used.
-    pub fn push(&mut self, line: &[u8]) -> Result<(), String> {
+    pub(crate) fn push(&mut self, line: &[u8]) -> Result<(), String> {
         let text = std::str::from_utf8(line).map_err(|e| format!("record: {e}"))?;
         self.set.iter_mut().for_each(|s| *s = false);
         let mut de = serde_json::Deserializer::from_str(text);
@@ -174,7 +175,7 @@ impl MentionBatch {
     }
 
     /// The rows added so far as a record batch; the batch starts empty again.
-    pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+    pub(crate) fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
         let mut arrays: Vec<ArrayRef> = self.columns.iter_mut().map(Column::finish).collect();
         arrays.push(Arc::new(self.record.finish()));
         self.rows = 0;
@@ -301,7 +302,7 @@ impl<'de> Visitor<'de> for Cell<'_> {
 /// Writes mention records as an Arrow IPC stream: the schema first (also when no record
 /// follows), batches of [`BATCH_ROWS`] rows, and the end-of-stream marker on
 /// [`MentionWriter::finish`].
-pub struct MentionWriter<W: Write> {
+pub(crate) struct MentionWriter<W: Write> {
     ipc: StreamWriter<W>,
     batch: MentionBatch,
 }
@@ -315,7 +316,7 @@ fn io_error(e: ArrowError) -> std::io::Error {
 
 impl<W: Write> MentionWriter<W> {
     /// Starts the stream (writes the schema).
-    pub fn new(w: W) -> std::io::Result<Self> {
+    pub(crate) fn new(w: W) -> std::io::Result<Self> {
         let batch = MentionBatch::new();
         let ipc = StreamWriter::try_new(w, &batch.schema).map_err(io_error)?;
         Ok(MentionWriter { ipc, batch })
@@ -323,7 +324,7 @@ impl<W: Write> MentionWriter<W> {
 
     /// Adds the records of `lines` (JSON lines, each ending in `\n`), writing every batch that
     /// fills up.
-    pub fn write_lines(&mut self, lines: &[u8]) -> std::io::Result<()> {
+    pub(crate) fn write_lines(&mut self, lines: &[u8]) -> std::io::Result<()> {
         for line in lines.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
             self.batch
                 .push(line)
@@ -341,7 +342,7 @@ impl<W: Write> MentionWriter<W> {
     }
 
     /// Writes the last batch and the end of the stream, and gives the writer back (flushed).
-    pub fn finish(mut self) -> std::io::Result<W> {
+    pub(crate) fn finish(mut self) -> std::io::Result<W> {
         if !self.batch.is_empty() {
             self.write_batch()?;
         }

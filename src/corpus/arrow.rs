@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{stdin, BufRead, BufReader};
 
 /// The documents of the inputs of an `--input-format arrow` run, in order.
-pub struct ArrowInputs {
+pub(crate) struct ArrowInputs {
     entries: std::vec::IntoIter<Entry>,
     current: Option<ArrowDocuments>,
     opts: ReadOptions,
@@ -16,7 +16,7 @@ pub struct ArrowInputs {
 
 impl ArrowInputs {
     /// The documents of `entries`.
-    pub fn new(entries: Vec<Entry>, opts: &ReadOptions) -> Self {
+    pub(crate) fn new(entries: Vec<Entry>, opts: &ReadOptions) -> Self {
         ArrowInputs {
             entries: entries.into_iter(),
             current: None,
@@ -25,7 +25,7 @@ impl ArrowInputs {
     }
 
     /// The next document after skipping `skip` of them (the resume's count), counting down.
-    pub fn next_kept(&mut self, skip: &mut usize) -> Option<Document> {
+    pub(crate) fn next_kept(&mut self, skip: &mut usize) -> Option<Document> {
         loop {
             let d = self.next()?;
             if *skip == 0 {
