@@ -556,6 +556,8 @@ def write_all(spark, first, others):
         futures = [pool.submit(lead)]
         while not sc.statusTracker().getJobIdsForGroup(group) and not futures[0].done():
             time.sleep(0.02)
+        if futures[0].done() and futures[0].exception():  # failed before it began
+            raise futures[0].exception()
         futures += [pool.submit(f) for f in others]
         wait(futures, return_when=FIRST_EXCEPTION)
         failed = [f for f in futures if f.done() and f.exception()]
