@@ -14,6 +14,7 @@
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 mod keyhash;
+pub mod skeleton;
 mod words;
 pub use keyhash::{key_hash, KeyHasher};
 pub use words::{ascii_alnum_run, char_at, is_mark, is_word_char, word_end, word_end_and_hash};

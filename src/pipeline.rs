@@ -7,7 +7,9 @@ use crate::document::Document;
 use crate::error::Result;
 use crate::gazetteer::{Gazetteer, Matcher};
 use crate::normalize::{fold_into, FoldOptions, Folded};
-use crate::resolve::{find_mentions, merge_with_dates, Span};
+use crate::resolve::document::{DocContext, Outcome};
+use crate::resolve::{find_mentions, merge_with_dates, Match, Span};
+pub use crate::resolve::{Cue, Origin, Rules};
 use crate::sentence::Sentences;
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -19,6 +21,9 @@ pub enum Target {
     Entry(u32),
     /// A calendar expression.
     Date(DateMention),
+    /// A word only the document can settle (a surname, an acronym): settled by
+    /// [`settle_document`] before anything is written.
+    Cue(Cue),
 }
 
 /// One entity mention in a document, with offsets in bytes and code points.
@@ -40,6 +45,8 @@ pub struct Mention {
     pub token_end: usize,
     /// The entity.
     pub target: Target,
+    /// Why it names its entity (for an entity mention).
+    pub origin: Origin,
 }
 
 /// The result of processing one document.
@@ -63,9 +70,16 @@ pub struct PipelineBuilder {
     keep_diacritics: bool,
     tokens: bool,
     matcher: Option<Matcher>,
+    rules: Rules,
 }
 
 impl PipelineBuilder {
+    /// The matching rules of issue 11 that are on (all by default).
+    pub fn rules(mut self, r: Rules) -> Self {
+        self.rules = r;
+        self
+    }
+
     /// A name table already built for this gazetteer (a compiled gazetteer's); it is used
     /// when it folds diacritics as the pipeline does, and built again otherwise.
     pub fn matcher(mut self, m: Option<Matcher>) -> Self {
@@ -134,6 +148,7 @@ impl PipelineBuilder {
                 lowercase: true,
                 diacritics: !self.keep_diacritics,
             },
+            rules: self.rules,
         })
     }
 }
@@ -150,6 +165,7 @@ pub struct Pipeline {
     want_dates: bool,
     want_entry: Vec<bool>,
     tokens: bool,
+    rules: Rules,
 }
 
 thread_local! {
@@ -170,6 +186,48 @@ impl Pipeline {
     /// The compiled matcher.
     pub fn matcher(&self) -> &Matcher {
         &self.matcher
+    }
+
+    /// The matching rules in force.
+    pub fn rules(&self) -> Rules {
+        self.rules
+    }
+
+    /// Is a mention of this target emitted (`--types`)? A cue is, until settled.
+    pub fn wants(&self, t: &Target) -> bool {
+        match t {
+            Target::Entry(e) => self.want_entry.get(*e as usize).copied().unwrap_or(false),
+            Target::Date(_) => self.want_dates,
+            Target::Cue(_) => true,
+        }
+    }
+
+    /// The stages after the exact names (issue 11): which spelling matched, variants,
+    /// shared names, cues.
+    fn refine(&self, text: &str, spans: &mut Vec<Span>) {
+        let g = &self.gazetteer;
+        for s in spans.iter_mut() {
+            let name = g
+                .entries
+                .get(s.entry as usize)
+                .and_then(|e| e.names.get(s.origin.alias as usize));
+            if name.is_none_or(|n| text.get(s.start..s.end) != Some(n.as_str())) {
+                s.origin.how = Match::Folded;
+            }
+        }
+        let v = self.matcher.variants();
+        let r = self.rules;
+        if r.variants || r.reorder {
+            let mut found = Vec::new();
+            crate::resolve::variants::find_variants(text, g, v, r, &mut found);
+            crate::resolve::variants::merge(spans, found);
+        }
+        if r.disambiguation {
+            crate::resolve::shared::settle_shared(text, spans, g, v);
+        }
+        if r.short_forms || r.acronyms {
+            crate::resolve::cues::find_cues(text, spans, g, v, r);
+        }
     }
 
     /// Finds the mentions of one document.
@@ -222,6 +280,10 @@ impl Pipeline {
             spans.clear();
             fold_into(text, self.fold, folded);
             find_mentions(text, folded, &self.matcher, spans);
+            self.refine(text, spans);
+            // With cues, the document is settled after every mention is known.
+            let cues = spans.iter().any(|s| s.cue.is_some());
+            let settle = part.is_none() && cues;
             let date_opts = DateOptions {
                 order: self.date_order,
                 anchor,
@@ -259,27 +321,27 @@ impl Pipeline {
             let mut cp = CodePoints::default();
             let mut tok = Tokens::default();
             for it in items {
-                let (target, wanted) = if it.date {
-                    if !self.want_dates && part.is_none() {
+                let (target, wanted, origin) = if it.date {
+                    if !self.want_dates && part.is_none() && !settle {
                         continue;
                     }
                     match dates.get(it.index) {
-                        Some(d) => (Target::Date(d.clone()), self.want_dates),
+                        Some(d) => (Target::Date(d.clone()), self.want_dates, Origin::default()),
                         None => continue,
                     }
                 } else {
                     let Some(span) = spans.get(it.index) else {
                         continue;
                     };
-                    let wanted = self
-                        .want_entry
-                        .get(span.entry as usize)
-                        .copied()
-                        .unwrap_or(false);
-                    if !wanted && part.is_none() {
+                    let target = match &span.cue {
+                        Some(c) => Target::Cue(c.clone()),
+                        None => Target::Entry(span.entry),
+                    };
+                    let wanted = self.wants(&target);
+                    if !wanted && part.is_none() && !settle {
                         continue;
                     }
-                    (Target::Entry(span.entry), wanted)
+                    (target, wanted, span.origin.clone())
                 };
                 let start = cp.at(text, it.start);
                 let end = cp.at(text, it.end);
@@ -297,10 +359,21 @@ impl Pipeline {
                     token_start,
                     token_end,
                     target,
+                    origin,
                 });
                 if let Some(x) = part.as_deref_mut() {
                     x.wanted.push(wanted);
                 }
+            }
+            if settle {
+                settle_document(
+                    &mut DocContext::new(),
+                    text,
+                    0,
+                    &mut out.mentions,
+                    &self.gazetteer,
+                );
+                out.mentions.retain(|m| self.wants(&m.target));
             }
             out.chars = cp.at(text, text.len());
             if let Some(x) = part {
@@ -308,6 +381,46 @@ impl Pipeline {
             }
             out
         })
+    }
+}
+
+/// Settles the cues among `mentions` (in text order; offsets relative to byte `base` of
+/// `text`) with what the document said before (`cx`, updated): short forms and acronyms
+/// become mentions of their entity, the rest is dropped (see `resolve::document`).
+pub fn settle_document(
+    cx: &mut DocContext,
+    text: &str,
+    base: usize,
+    mentions: &mut Vec<Mention>,
+    g: &Gazetteer,
+) {
+    let mut drop = false;
+    for m in mentions.iter_mut() {
+        let surface = m
+            .byte_start
+            .checked_sub(base)
+            .zip(m.byte_end.checked_sub(base))
+            .and_then(|(s, e)| text.get(s..e))
+            .unwrap_or("");
+        let outcome = match &m.target {
+            Target::Entry(e) => cx.settle(surface, Some((*e, &m.origin)), None, g),
+            Target::Cue(c) => cx.settle(surface, None, Some(c), g),
+            Target::Date(_) => continue,
+        };
+        match outcome {
+            Outcome::Keep => {}
+            Outcome::Drop => {
+                m.target = Target::Cue(Cue::Acronym);
+                drop = true;
+            }
+            Outcome::Set(e, o) => {
+                m.target = Target::Entry(e);
+                m.origin = o;
+            }
+        }
+    }
+    if drop {
+        mentions.retain(|m| !matches!(m.target, Target::Cue(_)));
     }
 }
 

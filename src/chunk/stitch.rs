@@ -26,8 +26,9 @@ use super::{ChunkConfig, ChunkDoc, Scanned, Window};
 use crate::cooccur::{Accumulator, CoocOptions, DocParts};
 use crate::dates::{DateEvent, DateRef, PartStart};
 use crate::gazetteer::Gazetteer;
-use crate::pipeline::{Mention, Pipeline, Target};
+use crate::pipeline::{settle_document, Mention, Pipeline, Target};
 use crate::record::{write_mentions_in, DocumentRecord};
+use crate::resolve::document::DocContext;
 use std::sync::Arc;
 
 /// The mentions of one chunk, ready to be written (and the document record after the last).
@@ -123,6 +124,8 @@ struct DocState {
     reference: DateRef,
     warnings: Vec<String>,
     cooc: DocParts,
+    /// The document's short forms and acronyms so far.
+    names: DocContext,
 }
 
 /// Joins scanned chunks in input order; see the module comment.
@@ -170,6 +173,7 @@ impl Stitcher {
                 reference: DateRef::default(),
                 warnings: Vec::new(),
                 cooc: DocParts::default(),
+                names: DocContext::new(),
             });
         }
         let Some(d) = self.doc.as_mut() else { return };
@@ -350,16 +354,27 @@ impl DocState {
         (p, p.max(taken_end))
     }
 
-    /// Counts and moves into the whole document the wanted mentions of a chunk at `base`.
+    /// Settles with the document so far (`text` holds the window from local byte
+    /// `text_at`), then counts and moves into the whole document the wanted mentions of a
+    /// chunk at `base`.
+    #[allow(clippy::too_many_arguments)]
     fn take(
         &mut self,
         mentions: impl Iterator<Item = Mention>,
+        (text, text_at): (&str, usize),
         base: usize,
         frame: &Frame,
         cx: &Context,
         acc: &mut Accumulator,
     ) -> Vec<Mention> {
-        let out: Vec<Mention> = mentions.map(|m| globalize(&m, base, frame)).collect();
+        let mut local: Vec<Mention> = mentions.collect();
+        let g = cx.pipeline.gazetteer();
+        settle_document(&mut self.names, text, text_at, &mut local, g);
+        let out: Vec<Mention> = local
+            .iter()
+            .filter(|m| cx.pipeline.wants(&m.target))
+            .map(|m| globalize(m, base, frame))
+            .collect();
         acc.add_part(&mut self.cooc, &out, cx.pipeline.gazetteer(), cx.cooc);
         self.mentions += out.len();
         out
@@ -377,10 +392,8 @@ impl DocState {
         let picked = a
             .mentions
             .into_iter()
-            .zip(a.wanted)
-            .filter(|(m, w)| *w && m.byte_start >= from && m.byte_start < upto)
-            .map(|(m, _)| m);
-        let mentions = self.take(picked, a.start, &a.frame, cx, acc);
+            .filter(|m| m.byte_start >= from && m.byte_start < upto);
+        let mentions = self.take(picked, (&*a.overlap, a.len), a.start, &a.frame, cx, acc);
         Emit {
             doc: self.doc.clone(),
             window: a.overlap,
@@ -417,9 +430,7 @@ impl DocState {
                 wanted.push(w);
             } else if m.byte_start >= from {
                 taken_end = taken_end.max(m.byte_end);
-                if w {
-                    own.push(m);
-                }
+                own.push(m);
             }
         }
         for e in &part.dates.events {
@@ -455,7 +466,14 @@ impl DocState {
             from,
             taken_end,
         };
-        let mentions = self.take(own.into_iter(), chunk.start, &frame, cx, acc);
+        let mentions = self.take(
+            own.into_iter(),
+            (&*chunk.window, 0),
+            chunk.start,
+            &frame,
+            cx,
+            acc,
+        );
         let emit = Emit {
             doc: chunk.doc,
             window: chunk.window,
@@ -559,8 +577,10 @@ fn first_free(
 fn same_mention(x: &Mention, y: &Mention, off: usize) -> bool {
     x.byte_start == y.byte_start + off
         && x.byte_end == y.byte_end + off
+        && x.origin == y.origin
         && match (&x.target, &y.target) {
             (Target::Entry(a), Target::Entry(b)) => a == b,
+            (Target::Cue(a), Target::Cue(b)) => a == b,
             (Target::Date(a), Target::Date(b)) => {
                 a.value == b.value
                     && a.begin == b.begin

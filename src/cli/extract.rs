@@ -6,6 +6,7 @@ use anyhow::Result;
 use gazex::corpus::InputFormat;
 use gazex::dates::DateOrder;
 use gazex::document::{parse_doc_date, ReadOptions};
+use gazex::pipeline::Rules;
 use gazex::run::{extract_inputs, find_inputs, ExtractConfig};
 use gazex::{Error, Gazetteer, Pipeline};
 use std::collections::HashSet;
@@ -80,6 +81,21 @@ pub struct Args {
     /// Match accents exactly instead of folding them (Khalímov ≠ Khalimov).
     #[arg(long)]
     keep_diacritics: bool,
+    /// Do not match romanisation variants (`Muhtar Jumaev` for `Mukhtar Dzhumaev`).
+    #[arg(long)]
+    no_variants: bool,
+    /// Do not match PERSON names with their last part first (`Umarov Doku`).
+    #[arg(long)]
+    no_reorder: bool,
+    /// Do not match a surname alone after the full name in the same document.
+    #[arg(long)]
+    no_short_forms: bool,
+    /// Do not match acronyms defined in the text (`the Islamic Jihad Union (IJU)`).
+    #[arg(long)]
+    no_acronyms: bool,
+    /// Take the first listed entry for a shared name, and keep places inside person names.
+    #[arg(long)]
+    no_disambiguation: bool,
     /// Follow symbolic links while walking folders.
     #[arg(long)]
     follow: bool,
@@ -228,6 +244,13 @@ pub fn run(a: Args) -> Result<i32> {
     }
     let (types, cooc_types) = (types?, cooc_types?);
     let gazetteer = gazetteer?;
+    let rules = Rules {
+        variants: !a.no_variants,
+        reorder: !a.no_reorder,
+        short_forms: !a.no_short_forms,
+        acronyms: !a.no_acronyms,
+        disambiguation: !a.no_disambiguation,
+    };
     let pipeline = Pipeline::builder()
         .gazetteer(gazetteer)
         .types(types.clone())
@@ -238,6 +261,7 @@ pub fn run(a: Args) -> Result<i32> {
         .doc_date(doc_date)
         .keep_diacritics(a.keep_diacritics)
         .tokens(a.window > 0)
+        .rules(rules)
         .matcher(matcher)
         .build()?;
     let out = match (&a.out, a.stdout) {
@@ -259,6 +283,9 @@ pub fn run(a: Args) -> Result<i32> {
         "window": a.window, "date_order": format!("{:?}", a.date_order).to_lowercase(),
         "max_doc_bytes": a.max_doc_bytes, "keep_diacritics": a.keep_diacritics,
         "builtin": !a.no_builtin,
+        "rules": {"variants": rules.variants, "reorder": rules.reorder,
+            "short_forms": rules.short_forms, "acronyms": rules.acronyms,
+            "disambiguation": rules.disambiguation},
     });
     let cfg = ExtractConfig {
         inputs: a.inputs.clone(),

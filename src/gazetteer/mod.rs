@@ -11,6 +11,7 @@ mod filters;
 mod matcher;
 mod parse;
 mod prefixes;
+pub mod variants;
 
 pub use matcher::{Matcher, Target};
 
