@@ -78,6 +78,10 @@ def main():
         for r in t.to_pylist():
             d = {k: r[k] for k in ("doc", "id", "type", "name", "text", "start", "end",
                                    "byte_start", "byte_end", "sentence")}
+            if r["match"] is not None:
+                d.update(alias=r["alias"], match=r["match"])
+            if r["alternatives"] is not None:
+                d["alternatives"] = r["alternatives"]
             if r["value"] is not None:
                 d.update(value=r["value"], begin=r["begin"], end_date=r["end_date"])
                 if r["relative"]:

@@ -14,7 +14,9 @@ Writes
     DIR/mentions/           JSONL part files: the CONTRACT's mention records, byte for byte as the
                             CLI writes them (same keys, same order)
     DIR/mentions_parquet/   the same records as Parquet (doc, id, type, name, text, start, end,
-                            byte_start, byte_end, sentence, value, begin, end_date, relative)
+                            byte_start, byte_end, sentence, alias, match, alternatives, value,
+                            begin, end_date, relative; alias/match null for DATE, alternatives
+                            null unless the surface also names other entries)
     DIR/cooccurrence/       one TSV part file with the CONTRACT's header and rows, equal to the
                             CLI's cooccurrence.tsv on the same documents
 
@@ -74,6 +76,9 @@ MENTION_SCHEMA = T.StructType([
     T.StructField("byte_start", T.LongType()),
     T.StructField("byte_end", T.LongType()),
     T.StructField("sentence", T.LongType()),
+    T.StructField("alias", T.StringType()),
+    T.StructField("match", T.StringType()),
+    T.StructField("alternatives", T.ArrayType(T.StringType())),
     T.StructField("value", T.StringType()),
     T.StructField("begin", T.StringType()),
     T.StructField("end_date", T.StringType()),
@@ -84,6 +89,7 @@ ARROW_SCHEMA = pa.schema([
     ("doc", pa.string()), ("_dockey", pa.int64()), ("id", pa.string()), ("type", pa.string()),
     ("name", pa.string()), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
     ("byte_start", pa.int64()), ("byte_end", pa.int64()), ("sentence", pa.int64()),
+    ("alias", pa.string()), ("match", pa.string()), ("alternatives", pa.list_(pa.string())),
     ("value", pa.string()), ("begin", pa.string()), ("end_date", pa.string()),
     ("relative", pa.bool_()), ("_record", pa.string()),
 ])
@@ -241,7 +247,8 @@ def make_partition_fn(binary, extract):
             rows["_dockey"].append(key)
             rec = rec or {}
             for name in ("id", "type", "name", "text", "start", "end", "byte_start", "byte_end",
-                         "sentence", "value", "begin", "end_date"):
+                         "sentence", "alias", "match", "alternatives", "value", "begin",
+                         "end_date"):
                 rows[name].append(rec.get(name))
             rows["relative"].append(rec.get("relative", False) if "value" in rec else None)
             rows["_record"].append(record)

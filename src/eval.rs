@@ -23,13 +23,17 @@
 //! let gold = Gold::from_jsonl(concat!(r#"{"id":"d","text":"Khalimov met Rahmon.","spans":["#,
 //!   r#"{"start":0,"end":8,"type":"PERSON"},{"start":13,"end":19,"type":"PERSON"}]}"#)).unwrap();
 //! let pred = vec![Prediction { doc: "d".into(), kind: "PERSON".into(), start: 0, end: 8,
-//!   text: "Khalimov".into(), value: None }];
+//!   text: "Khalimov".into(), value: None, how: Some("exact".into()) }];
 //! let s = score(&gold, &pred, &["PERSON"]);
 //! assert_eq!(s.all.strict.precision, 1.0);
 //! assert_eq!(s.all.strict.recall, 0.5);
+//! assert_eq!((s.kinds[0].kind.as_str(), s.kinds[0].precision), ("exact", 1.0));
 //! ```
 
+mod kinds;
 use crate::error::{Diagnostic, Error, Result};
+use kinds::KindCounts;
+pub use kinds::{format_kinds, KindScore};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -85,6 +89,8 @@ pub struct Prediction {
     pub text: String,
     /// DATE value, if any.
     pub value: Option<Value>,
+    /// The record's `"match"`, if any.
+    pub how: Option<String>,
 }
 
 /// Precision, recall and F1.
@@ -185,6 +191,8 @@ pub struct Scores {
     /// Strict misses (scored gold spans no prediction of their type has exactly), most
     /// frequent first.
     pub misses: Vec<ErrorCount>,
+    /// Precision and recall per kind of match (`"match"` of the records).
+    pub kinds: Vec<KindScore>,
 }
 
 impl Scores {
@@ -231,6 +239,10 @@ impl Scores {
         m.insert(
             "misses".into(),
             serde_json::to_value(&self.misses).unwrap_or(Value::Null),
+        );
+        m.insert(
+            "match_kinds".into(),
+            serde_json::to_value(&self.kinds).unwrap_or(Value::Null),
         );
         Value::Object(m)
     }
@@ -404,6 +416,7 @@ fn parse_prediction(line: &str) -> std::result::Result<Prediction, String> {
             .unwrap_or("")
             .to_string(),
         value: v.get("value").filter(|x| !x.is_null()).cloned(),
+        how: v.get("match").and_then(Value::as_str).map(str::to_string),
     })
 }
 
@@ -431,6 +444,7 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
     let mut fp: HashMap<(String, String), usize> = HashMap::new();
     let mut miss: HashMap<(String, String), usize> = HashMap::new();
     let mut docs_without = 0;
+    let mut kinds = KindCounts::default();
     let no_preds: Vec<&Prediction> = Vec::new();
     for d in &gold.docs {
         let preds = by_doc.get(d.id.as_str()).unwrap_or(&no_preds);
@@ -491,8 +505,11 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
             let mut seen = HashSet::new();
             for x in &p {
                 let k = (x.start, x.end);
-                if !gs.contains(&k) && seen.insert(k) {
-                    *fp.entry((x.text.clone(), t.to_string())).or_default() += 1;
+                if seen.insert(k) {
+                    kinds.add(x.how.as_deref(), gs.contains(&k));
+                    if !gs.contains(&k) {
+                        *fp.entry((x.text.clone(), t.to_string())).or_default() += 1;
+                    }
                 }
             }
             let mut seen = HashSet::new();
@@ -524,6 +541,7 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
         docs_without_predictions: docs_without,
         false_positives: ranked(fp),
         misses: ranked(miss),
+        kinds: kinds.scores(all.gold),
     }
 }
 
@@ -563,5 +581,6 @@ pub fn format_table(s: &Scores) -> String {
         row(&mut out, t, x);
     }
     row(&mut out, "ALL", &s.all);
+    out.push_str(&format_kinds(&s.kinds));
     out
 }

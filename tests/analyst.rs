@@ -87,6 +87,7 @@ fn eval_library_types_and_values() {
         end: e,
         text: String::new(),
         value: v.map(Value::from),
+        how: None,
     };
     // A DATE with the wrong value, one character short: relaxed match, value wrong.
     let s = score(&gold, &[p("DATE", 35, 44, Some("2015"))], &["DATE"]);

@@ -8,6 +8,7 @@
 pub mod compiled;
 mod edges;
 mod filters;
+pub mod hygiene;
 mod matcher;
 mod parse;
 mod prefixes;

@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 /// The list of frequent words: common words, then (after `# capitalised`) words mostly
 /// written capitalised.
 const WORD_LIST: &str = include_str!("common-words.txt");
-const MARK: &str = "# capitalised";
+const MARK: &str = "\n# capitalised\n";
 
 /// The list's two parts: common words, and words mostly written capitalised.
 fn word_parts() -> (&'static str, &'static str) {
@@ -131,6 +131,79 @@ fn list_words(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .flat_map(str::split_whitespace)
+}
+
+/// Titles before a name (folded, without a final period).
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "general",
+    "gen",
+    "colonel",
+    "col",
+    "lieutenant",
+    "lt",
+    "major",
+    "maj",
+    "captain",
+    "capt",
+    "sergeant",
+    "sgt",
+    "commander",
+    "cmdr",
+    "admiral",
+    "marshal",
+    "brigadier",
+    "president",
+    "minister",
+    "senator",
+    "sen",
+    "governor",
+    "gov",
+    "judge",
+    "justice",
+    "professor",
+    "prof",
+    "sheikh",
+    "shaykh",
+    "mullah",
+    "mawlawi",
+    "maulvi",
+    "imam",
+    "emir",
+    "amir",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "lord",
+    "lady",
+    "sir",
+    "ambassador",
+    "secretary",
+    "chairman",
+    "chief",
+    "commissioner",
+    "mayor",
+    "deputy",
+    "rev",
+    "reverend",
+    "father",
+    "sister",
+    "brother",
+    "mufti",
+    "hajji",
+    "haji",
+    "ustaz",
+    "comrade",
+];
+
+/// Is this folded word a title written before names?
+pub fn is_title(folded: &str) -> bool {
+    TITLES.contains(&folded.trim_end_matches('.'))
 }
 
 /// Is this folded word a frequent lower-case English word?
@@ -478,6 +551,14 @@ mod tests {
             h = key_step(h, &s);
         }
         h
+    }
+
+    #[test]
+    fn word_lists_are_read() {
+        assert!(is_common_word("armed") && is_common_word("the"));
+        assert!(!is_common_word("syrian") && !is_common_word("umarov"));
+        assert!(collides("siryan", b"siryan"));
+        assert!(!collides("dushanbe", b"dushanbe"));
     }
 
     #[test]

@@ -61,6 +61,41 @@ fn unguard(s: &str) -> &str {
     }
 }
 
+/// How a mention was written and why it matched: (text, match, alias).
+type Spelling = (String, String, String);
+
+/// Distinct spellings kept per entity for the drill-down.
+const SPELLINGS_PER_ENTITY: usize = 40;
+
+/// Counts the (text, match, alias) of a mention record into an entity's list (bounded).
+fn count_spelling(list: &mut Vec<(Spelling, u64)>, v: &Value) {
+    let how = str_of(v, "match");
+    if how.is_empty() {
+        return;
+    }
+    let key = (
+        str_of(v, "text").to_string(),
+        how.to_string(),
+        str_of(v, "alias").to_string(),
+    );
+    if let Some((_, n)) = list.iter_mut().find(|(k, _)| *k == key) {
+        *n += 1;
+    } else if list.len() < SPELLINGS_PER_ENTITY {
+        list.push((key, 1));
+    }
+}
+
+/// The drill-down's "found as" rows, most frequent first: [text, match, alias, mentions].
+fn spellings_json(list: &mut [(Spelling, u64)]) -> Value {
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Value::Array(
+        list.iter()
+            .take(12)
+            .map(|((t, m, a), n)| json!([t, m, a, n]))
+            .collect(),
+    )
+}
+
 /// Builds the report data of `out_dir`.
 pub fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
     let manifest: Value = std::fs::read_to_string(out_dir.join("manifest.json"))
@@ -200,6 +235,7 @@ pub fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
         3
     };
     let mut docs_of: Vec<Vec<(String, u64)>> = vec![Vec::new(); selected.len()];
+    let mut found_as: Vec<Vec<(Spelling, u64)>> = vec![Vec::new(); selected.len()];
     let mut taken: Vec<usize> = vec![0; selected.len()];
     let mut pending: Vec<Pending> = Vec::new();
     for (_, line) in open_lines(&ent_path)? {
@@ -210,6 +246,7 @@ pub fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
         let Some(&p) = sel_by_id.get(str_of(&v, "id")) else {
             continue;
         };
+        count_spelling(&mut found_as[p], &v);
         let doc = str_of(&v, "doc");
         let list = &mut docs_of[p];
         let same = list.last().is_some_and(|l| l.0 == doc);
@@ -310,6 +347,9 @@ pub fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
             );
             if let Some(a) = attrs.get(&p) {
                 o.insert("attrs".into(), Value::Object(a.clone()));
+            }
+            if !found_as[p].is_empty() {
+                o.insert("found_as".into(), spellings_json(&mut found_as[p]));
             }
             Value::Object(o)
         })

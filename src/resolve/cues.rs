@@ -6,10 +6,13 @@
 //!   a name of two words or more), standing alone: no capitalised word right after it, and
 //!   none right before it unless a title (`General Umarov`) or the first word of a sentence
 //!   that is a common word. An Arabic article joined by a dash is taken in (`al-Baghdadi`). A
-//!   list's own match of the word (a one-word alias, a place) is kept as what it is otherwise.
-//! - `Name (ACR)` and `ACR (Name)`, where the acronym can abbreviate the name
-//!   ([`abbreviates`]) and no list holds it: the acronym is defined there for the name's
-//!   entry (the parenthesis is not part of either span).
+//!   list's own match of the word (a one-word alias, a place) is kept as what it is otherwise;
+//!   a place right after a preposition of place (`in Jackson`) is no cue.
+//! - `Name (ACR)` and `ACR (Name)`, where no list holds the acronym and, unless the name is
+//!   an organisation's (whose acronym may be of its name in another language: `State
+//!   Committee for National Security (GKNB)`), the acronym can abbreviate the name
+//!   ([`abbreviates`]; not `al-Qaeda in Iraq (AQI)` read as `Iraq (AQI)`): the acronym is
+//!   defined there for the name's entry (the parenthesis is not part of either span).
 //! - A word written like an acronym (2 to 10 letters, digits or dashes, capitalised, at least
 //!   two capitals and no more small letters than capitals) that no list holds, outside a run
 //!   of words in capitals: it names what the document defined it for, if anything.
@@ -20,6 +23,12 @@ use crate::gazetteer::variants::{hash_bytes, is_common_word, Variants, KEY_SEED}
 use crate::gazetteer::Gazetteer;
 use crate::normalize::skeleton::{apostrophe_inside, is_dash, skeleton_word, word_at, Word};
 use crate::normalize::{fold, is_word_char, FoldOptions};
+
+/// Prepositions of place: a place name right after one is the place, not a surname.
+const LOCATIVE: &[&str] = &[
+    "in", "at", "to", "from", "near", "into", "outside", "inside", "around", "across", "via",
+    "towards", "toward",
+];
 
 /// Does `tok` look like an acronym?
 pub fn acronym_like(tok: &str) -> bool {
@@ -88,7 +97,7 @@ fn all_caps_word(text: &str, w: Option<(usize, usize)>) -> bool {
 pub fn find_cues(text: &str, spans: &mut Vec<Span>, g: &Gazetteer, v: &Variants, rules: Rules) {
     let mut cues: Vec<Span> = Vec::new();
     if rules.acronyms {
-        definitions(text, spans, &mut cues);
+        definitions(text, spans, g, &mut cues);
     }
     let has_surnames = rules.short_forms && !v.surnames_empty();
     if has_surnames || rules.acronyms {
@@ -123,8 +132,15 @@ pub fn find_cues(text: &str, spans: &mut Vec<Span>, g: &Gazetteer, v: &Variants,
 }
 
 /// `Name (ACR)` and `ACR (Name)` after and around each span.
-fn definitions(text: &str, spans: &[Span], out: &mut Vec<Span>) {
+fn definitions(text: &str, spans: &[Span], g: &Gazetteer, out: &mut Vec<Span>) {
     for s in spans.iter().filter(|s| s.cue.is_none()) {
+        // An organisation's acronym is often of its name in another language (`GKNB`);
+        // for anything else the acronym must abbreviate the name (not `Iraq (AQI)`).
+        let org = g
+            .entries
+            .get(s.entry as usize)
+            .is_some_and(|e| e.kind == "ORG");
+        let fits = |tok: &str, name: &str| org || abbreviates(tok, name);
         let def = |at: usize, end: usize| Span {
             cue: Some(Cue::Defines {
                 entry: s.entry,
@@ -140,7 +156,7 @@ fn definitions(text: &str, spans: &[Span], out: &mut Vec<Span>) {
             let tok = text.get(a..e).unwrap_or("");
             let name = text.get(s.start..s.end).unwrap_or("");
             if acronym_like(tok) && text.get(e..).is_some_and(|r| r.starts_with(')')) {
-                if abbreviates(tok, name) && span_at(spans, a).is_none() {
+                if fits(tok, name) && span_at(spans, a).is_none() {
                     out.push(def(a, e));
                 }
                 continue;
@@ -160,7 +176,7 @@ fn definitions(text: &str, spans: &[Span], out: &mut Vec<Span>) {
             if let Some(a) = start {
                 let tok = b.get(a..).unwrap_or("");
                 let name = text.get(s.start..s.end).unwrap_or("");
-                if acronym_like(tok) && abbreviates(tok, name) && span_at(spans, a).is_none() {
+                if acronym_like(tok) && fits(tok, name) && span_at(spans, a).is_none() {
                     out.push(def(a, b.len()));
                 }
             }
@@ -261,11 +277,19 @@ fn surname(
     let otherwise = match covering {
         None => None,
         Some(s) if s.start == start && s.end == w.end && s.cue.is_none() => {
-            let person = g
+            let kind = g
                 .entries
                 .get(s.entry as usize)
-                .is_some_and(|e| e.kind == "PERSON");
-            if person && persons == [s.entry] {
+                .map_or("", |e| e.kind.as_str());
+            if kind == "PERSON" && persons == [s.entry] {
+                return None;
+            }
+            // `in Jackson`: a place after a preposition of place stays the place.
+            let locative = word_before(text, start).is_some_and(|p| {
+                let f = fold(text.get(p.0..p.1).unwrap_or(""), FoldOptions::default());
+                LOCATIVE.contains(&f.as_str())
+            });
+            if kind == "PLACE" && locative {
                 return None;
             }
             Some(Box::new((s.entry, s.origin.clone())))
@@ -283,7 +307,9 @@ fn surname(
     if let Some(p) = word_before(text, start) {
         let f = fold(text.get(p.0..p.1).unwrap_or(""), FoldOptions::default());
         let sentence_word = is_common_word(&f) && sentence_start(text, p.0);
-        if capital_at(text, p.0) && !is_title(&f) && !sentence_word {
+        // A period after it ends a sentence, unless it abbreviates a title (`Gen.`).
+        let sentence_end = f.ends_with('.');
+        if capital_at(text, p.0) && !is_title(&f) && !sentence_word && !sentence_end {
             return None;
         }
     }

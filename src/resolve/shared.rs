@@ -19,6 +19,7 @@
 //! (`chunk::stitch` joins the chunks where their scans agree).
 
 use super::Span;
+pub use crate::gazetteer::variants::is_title;
 use crate::gazetteer::variants::{is_common_word, Variants};
 use crate::gazetteer::Gazetteer;
 use crate::normalize::skeleton::{is_dash, word_at};
@@ -28,74 +29,6 @@ use crate::normalize::{fold, is_word_char, FoldOptions};
 pub const WINDOW: usize = 4096;
 /// Evidence this close counts double.
 pub const NEAR: usize = 120;
-
-/// Titles before a name (folded, without a final period).
-const TITLES: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "dr",
-    "general",
-    "gen",
-    "colonel",
-    "col",
-    "lieutenant",
-    "lt",
-    "major",
-    "maj",
-    "captain",
-    "capt",
-    "sergeant",
-    "sgt",
-    "commander",
-    "cmdr",
-    "admiral",
-    "marshal",
-    "brigadier",
-    "president",
-    "minister",
-    "senator",
-    "sen",
-    "governor",
-    "gov",
-    "judge",
-    "justice",
-    "professor",
-    "prof",
-    "sheikh",
-    "shaykh",
-    "mullah",
-    "mawlawi",
-    "maulvi",
-    "imam",
-    "emir",
-    "amir",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "lord",
-    "lady",
-    "sir",
-    "ambassador",
-    "secretary",
-    "chairman",
-    "chief",
-    "commissioner",
-    "mayor",
-    "deputy",
-    "rev",
-    "reverend",
-    "father",
-    "sister",
-    "brother",
-    "mufti",
-    "hajji",
-    "haji",
-    "ustaz",
-    "comrade",
-];
 
 /// Words that continue a place's name (designators) or make it an organisation's.
 const PLACE_OR_ORG_WORDS: &[&str] = &[
@@ -201,11 +134,6 @@ const PLACE_OR_ORG_WORDS: &[&str] = &[
     "international",
     "federal",
 ];
-
-/// Is this folded word a title written before names?
-pub fn is_title(folded: &str) -> bool {
-    TITLES.contains(&folded.trim_end_matches('.'))
-}
 
 /// The word that ends right before byte `at` (only spaces or tabs between), with whether
 /// a period ends it (`Gen.`).
