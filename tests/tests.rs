@@ -12,4 +12,5 @@ mod names;
 mod offsets;
 mod reliability;
 mod resume;
+mod rules;
 mod util;

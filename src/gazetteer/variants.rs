@@ -19,18 +19,6 @@ use super::{CasePolicy, Gazetteer};
 use crate::normalize::skeleton::{article, name_words, skeleton_word, Word};
 use crate::normalize::{fold, FoldOptions};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::sync::OnceLock;
-
-/// The list of frequent words: common words, then (after `# capitalised`) words mostly
-/// written capitalised.
-const WORD_LIST: &str = include_str!("common-words.txt");
-const MARK: &str = "\n# capitalised\n";
-
-/// The list's two parts: common words, and words mostly written capitalised.
-fn word_parts() -> (&'static str, &'static str) {
-    WORD_LIST.split_once(MARK).unwrap_or((WORD_LIST, ""))
-}
-const GIVEN_NAMES: &str = include_str!("given-names.txt");
 
 /// What a variant key stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,17 +50,7 @@ pub struct Variants {
     longest: usize,
 }
 
-/// FNV-1a over bytes, continued from `h`.
-#[inline]
-pub fn hash_bytes(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
-/// The hash of a key before its first word.
-pub const KEY_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+pub use crate::normalize::skeleton::{hash_bytes, KEY_SEED};
 
 /// The hash after one more word of a key (its skeleton), from the hash before it.
 #[inline]
@@ -85,52 +63,56 @@ pub fn word_hash(folded: &str) -> u64 {
     hash_bytes(KEY_SEED, folded.as_bytes())
 }
 
-/// The words of the lists, each read both ways: skeleton hash -> hashes of the folded words
-/// that have it (for collisions), built once.
-fn known_skeletons() -> &'static FxHashMap<u64, Vec<u64>> {
-    static MAP: OnceLock<FxHashMap<u64, Vec<u64>>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        let mut m: FxHashMap<u64, Vec<u64>> = FxHashMap::default();
-        let mut buf = Vec::new();
-        let (common, names) = word_parts();
-        let all = list_words(common)
-            .chain(list_words(names))
-            .chain(list_words(GIVEN_NAMES));
-        for w in all {
-            let f = word_hash(&fold(w, FoldOptions::default()));
-            for alt in [false, true] {
-                buf.clear();
-                if !skeleton_word(w, alt, &mut buf) && alt {
-                    continue;
-                }
-                let v = m.entry(hash_bytes(KEY_SEED, &buf)).or_default();
-                if !v.contains(&f) {
-                    v.push(f);
-                }
-            }
+/// The word lists, prepared by `build.rs` (little-endian u64s, sorted): (skeleton hash,
+/// folded word hash) of every word of both lists in both readings; the folded common words'
+/// hashes; the folded given names' hashes.
+static KNOWN_SKELETONS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/known-skeletons.bin"));
+static COMMON_HASHES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/common-words.bin"));
+static GIVEN_HASHES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/given-names.bin"));
+
+/// The `i`-th little-endian u64 of `b` (0 past its end).
+fn u64_at(b: &[u8], i: usize) -> u64 {
+    b.get(i * 8..i * 8 + 8)
+        .and_then(|x| <[u8; 8]>::try_from(x).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// Is `h` in the sorted u64s of `b` (every `stride`-th one)?
+fn first_at_least(b: &[u8], stride: usize, h: u64) -> usize {
+    let n = b.len() / 8 / stride;
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if u64_at(b, mid * stride) < h {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
-        m
-    })
+    }
+    lo
+}
+
+fn sorted_contains(b: &[u8], h: u64) -> bool {
+    u64_at(b, first_at_least(b, 1, h)) == h && b.len() >= 8
 }
 
 /// Is there a frequent word or given name other than `folded` with this skeleton?
 fn collides(folded: &str, skel: &[u8]) -> bool {
-    let own = word_hash(folded);
-    known_skeletons()
-        .get(&hash_bytes(KEY_SEED, skel))
-        .is_some_and(|v| v.iter().any(|&h| h != own))
+    collides_hash(word_hash(folded), skel)
 }
 
-/// The folded common words (for surnames and multi-word short names), built once.
-fn common_words() -> &'static FxHashSet<u64> {
-    static SET: OnceLock<FxHashSet<u64>> = OnceLock::new();
-    SET.get_or_init(|| list_words(word_parts().0).map(word_hash).collect())
-}
-
-fn list_words(text: &str) -> impl Iterator<Item = &str> {
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .flat_map(str::split_whitespace)
+/// [`collides`] for the word of folded hash `own`.
+fn collides_hash(own: u64, skel: &[u8]) -> bool {
+    let sh = hash_bytes(KEY_SEED, skel);
+    let n = KNOWN_SKELETONS.len() / 16;
+    let mut i = first_at_least(KNOWN_SKELETONS, 2, sh);
+    while i < n && u64_at(KNOWN_SKELETONS, i * 2) == sh {
+        if u64_at(KNOWN_SKELETONS, i * 2 + 1) != own {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Titles before a name (folded, without a final period).
@@ -208,7 +190,7 @@ pub fn is_title(folded: &str) -> bool {
 
 /// Is this folded word a frequent lower-case English word?
 pub fn is_common_word(folded: &str) -> bool {
-    common_words().contains(&word_hash(folded))
+    sorted_contains(COMMON_HASHES, word_hash(folded))
 }
 
 /// A word's skeleton as a key word: an Arabic article as `al`, the ezafe `e` as `i`.
@@ -263,14 +245,59 @@ fn may_vary(name: &str, words: &[Word], sk: &[Vec<u8>]) -> bool {
 
 /// Smart case: a name written entirely in capitals, of up to 5 letters (an acronym).
 fn short_capitals(name: &str) -> bool {
-    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-    !letters.is_empty() && letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase())
+    let mut n = 0;
+    for c in name.chars().filter(|c| c.is_alphabetic()) {
+        n += 1;
+        if n > 5 || !c.is_uppercase() {
+            return false;
+        }
+    }
+    n > 0
+}
+
+/// The folded hash of a one-word name (no allocation for ASCII).
+fn folded_hash(word: &str) -> u64 {
+    if word.is_ascii() {
+        let mut h = KEY_SEED;
+        for b in word.bytes() {
+            h = hash_bytes(h, &[b.to_ascii_lowercase()]);
+        }
+        h
+    } else {
+        word_hash(&fold(word, FoldOptions::default()))
+    }
+}
+
+/// The key of a name of one word, the common case (no allocation): true when `name` is one
+/// word (whether or not it gets a key).
+fn one_word_key(name: &str, target: VariantTarget, buf: &mut Vec<u8>, out: &mut Part) -> bool {
+    let t = name.trim();
+    let Some(w) = crate::normalize::skeleton::word_at(t, 0) else {
+        return false;
+    };
+    if w.end != t.len() {
+        return false;
+    }
+    if !w.capital {
+        return true;
+    }
+    buf.clear();
+    skeleton_word(t, false, buf);
+    key_word(buf, false);
+    if buf.len() >= 6 && !collides_hash(folded_hash(t), buf) {
+        out.longest = out.longest.max(1);
+        out.keys
+            .push((key_step(KEY_SEED, buf), VariantTarget { caps: 1, ..target }));
+    }
+    true
 }
 
 /// The keys, surnames and given names of one entry.
 #[derive(Default)]
 struct Part {
-    keys: Vec<(u64, Vec<u64>, VariantTarget)>,
+    keys: Vec<(u64, VariantTarget)>,
+    prefixes: Vec<u64>,
+    longest: usize,
     surnames: Vec<(u64, u32)>,
     given: Vec<u64>,
 }
@@ -281,8 +308,18 @@ fn entry_keys(g: &Gazetteer, i: usize, out: &mut Part) {
         return;
     }
     let person = e.kind == "PERSON";
+    let mut buf = Vec::with_capacity(32);
     for (k, name) in e.names.iter().enumerate() {
         if short_capitals(name) {
+            continue;
+        }
+        let one = VariantTarget {
+            entry: i as u32,
+            name: k as u32,
+            caps: 1,
+            reordered: false,
+        };
+        if one_word_key(name, one, &mut buf, out) {
             continue;
         }
         let Some((sk, words, caps)) = name_key(name) else {
@@ -319,13 +356,14 @@ fn entry_keys(g: &Gazetteer, i: usize, out: &mut Part) {
 
 fn push_key(sk: &[Vec<u8>], t: VariantTarget, out: &mut Part) {
     let mut h = KEY_SEED;
-    let mut prefixes = Vec::with_capacity(sk.len());
-    for s in sk {
+    for (i, s) in sk.iter().enumerate() {
         h = key_step(h, s);
-        prefixes.push(h);
+        if i + 1 < sk.len() {
+            out.prefixes.push(h);
+        }
     }
-    prefixes.pop();
-    out.keys.push((h, prefixes, t));
+    out.longest = out.longest.max(sk.len());
+    out.keys.push((h, t));
 }
 
 /// The surname (last word, not an article or common word, 3 letters or more) and the given
@@ -366,16 +404,11 @@ impl Variants {
         let mut keyed: Vec<(u64, VariantTarget)> = Vec::new();
         let mut surnames: Vec<(u64, u32)> = Vec::new();
         for p in parts {
-            for (h, pre, t) in p.keys {
-                v.longest = v.longest.max(pre.len() + 1);
-                v.prefixes.extend(pre);
-                keyed.push((h, t));
-            }
+            v.longest = v.longest.max(p.longest);
+            v.prefixes.extend(p.prefixes);
+            keyed.extend(p.keys);
             surnames.extend(p.surnames);
             v.given.extend(p.given);
-        }
-        for w in list_words(GIVEN_NAMES) {
-            v.given.insert(word_hash(&fold(w, FoldOptions::default())));
         }
         // Stable by key, so that each key's targets stay in load order.
         keyed.sort_by_key(|&(h, t)| (h, t.entry, t.reordered, t.name));
@@ -434,9 +467,11 @@ impl Variants {
         self.surnames.is_empty()
     }
 
-    /// Is this folded word a given name?
+    /// Is this folded word a given name (of the built-in list, or the first word of a PERSON
+    /// name of the gazetteer)?
     pub fn is_given_name(&self, folded: &str) -> bool {
-        self.given.contains(&word_hash(folded))
+        let h = word_hash(folded);
+        sorted_contains(GIVEN_HASHES, h) || self.given.contains(&h)
     }
 
     /// Most words in a key.
@@ -489,7 +524,7 @@ impl Variants {
         }
         e.u32s(&self.surname_entries);
         e.u64s(&sorted(&self.given));
-        e.len(self.longest);
+        e.u64(self.longest as u64);
     }
 
     /// Reads tables written by [`Variants::encode`]; None when they cannot be.
@@ -517,7 +552,7 @@ impl Variants {
         let surnames = ranges(d)?;
         let surname_entries = d.u32s()?;
         let given = d.u64s()?.into_iter().collect();
-        let longest = d.len()?;
+        let longest = usize::try_from(d.u64()?).ok()?;
         let fits = |m: &FxHashMap<u64, (u32, u32)>, n: usize| {
             m.values().all(|&(a, b)| a <= b && b as usize <= n)
         };
@@ -551,6 +586,24 @@ mod tests {
             h = key_step(h, &s);
         }
         h
+    }
+
+    #[test]
+    fn tables_survive_a_compiled_file() {
+        let v = keys_of(
+            "id\ttype\tname\taliases\n\
+             p:1\tPERSON\tMukhtar Dzhumaev\tAndrew Jackson\n\
+             c:1\tPLACE\tDushanbe\t\n",
+        );
+        let mut e = Enc::default();
+        v.encode(&mut e);
+        let w = Variants::decode(&mut Dec::new(&e.0)).unwrap();
+        assert_eq!(w.len(), v.len());
+        assert_eq!(w.longest(), 2);
+        assert!(w.continues(key(&["Muhtar"])) && !w.get(key(&["Душанбе"])).is_empty());
+        assert!(w.is_given_name("andrew"));
+        // A truncated table is refused, not misread.
+        assert!(Variants::decode(&mut Dec::new(&e.0[..e.0.len() - 1])).is_none());
     }
 
     #[test]

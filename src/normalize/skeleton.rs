@@ -26,6 +26,19 @@
 
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
+/// FNV-1a over bytes, continued from `h`: the hash of skeleton keys and of folded words
+/// (also computed at build time for the word lists, by `build.rs`).
+#[inline]
+pub fn hash_bytes(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The hash of a key before its first word.
+pub const KEY_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
 /// Is `c` an apostrophe or a mark that romanisations write for ayn and hamza?
 pub fn is_apostrophe(c: char) -> bool {
     matches!(
@@ -157,20 +170,30 @@ pub fn name_words(name: &str) -> Option<Vec<Word>> {
 /// Appends the skeleton of `word` to `out`; `alt` takes the other reading of `x` and `j`.
 /// Returns whether the word has a letter read two ways (so that `alt` may differ).
 pub fn skeleton_word(word: &str, alt: bool, out: &mut Vec<u8>) -> bool {
-    let mut a = Vec::with_capacity(word.len() + 4);
-    let two_ways = letters(word, &mut a);
-    let mut b = Vec::with_capacity(a.len() + 4);
-    groups(&a, alt, &mut b);
-    a.clear();
-    glides(&b, &mut a);
-    let start = out.len();
-    for &c in &a {
-        if out.len() > start && out.last() == Some(&c) && c.is_ascii_alphabetic() {
-            continue;
-        }
-        out.push(c);
+    thread_local! {
+        /// Scratch space of the three steps, kept between calls (names are skeletonised by
+        /// the hundred thousand at start-up).
+        static BUFS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
+            const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
     }
-    two_ways
+    BUFS.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let (a, b) = &mut *guard;
+        a.clear();
+        b.clear();
+        let two_ways = letters(word, a);
+        groups(a, alt, b);
+        a.clear();
+        glides(b, a);
+        let start = out.len();
+        for &c in a.iter() {
+            if out.len() > start && out.last() == Some(&c) && c.is_ascii_alphabetic() {
+                continue;
+            }
+            out.push(c);
+        }
+        two_ways
+    })
 }
 
 /// The skeleton of one word as a string (tests and diagnostics).
@@ -196,8 +219,21 @@ pub fn article(skel: &[u8], dash_after: bool) -> bool {
 /// are. Returns whether an `x` or `j` was written.
 fn letters(word: &str, out: &mut Vec<u8>) -> bool {
     let mut two_ways = false;
-    let mut chars = word.chars().peekable();
-    while let Some(c) = chars.next() {
+    for c in word.chars() {
+        if c.is_ascii_alphanumeric() {
+            match c.to_ascii_lowercase() {
+                'x' => {
+                    two_ways = true;
+                    out.push(b'X');
+                }
+                'j' => {
+                    two_ways = true;
+                    out.push(b'J');
+                }
+                l => out.push(l as u8),
+            }
+            continue;
+        }
         if is_apostrophe(c) {
             // Uzbek Latin: oʻ and gʻ are letters of their own; elsewhere ayn or hamza.
             if out.last() == Some(&b'o') {
