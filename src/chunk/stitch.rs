@@ -26,9 +26,8 @@ use super::{ChunkConfig, ChunkDoc, Scanned, Window};
 use crate::cooccur::{Accumulator, CoocOptions, DocParts};
 use crate::dates::{DateEvent, DateRef, PartStart};
 use crate::gazetteer::Gazetteer;
-use crate::pipeline::{settle_document, Mention, Pipeline, Target};
+use crate::pipeline::{settle_document, DocContext, Mention, Pipeline, Target};
 use crate::record::{write_mentions_in, DocumentRecord};
-use crate::resolve::document::DocContext;
 use std::sync::Arc;
 
 /// The mentions of one chunk, ready to be written (and the document record after the last).
@@ -354,28 +353,21 @@ impl DocState {
         (p, p.max(taken_end))
     }
 
-    /// Settles with the document so far (`text` holds the window from local byte
-    /// `text_at`), then counts and moves into the whole document the wanted mentions of a
-    /// chunk at `base`.
-    #[allow(clippy::too_many_arguments)]
+    /// Settles with the document so far (`text`: the window from local byte `at`), then
+    /// counts and moves into the whole document the wanted mentions of a chunk at `base`.
     fn take(
         &mut self,
-        mentions: impl Iterator<Item = Mention>,
-        (text, text_at): (&str, usize),
-        base: usize,
-        frame: &Frame,
+        mut local: Vec<Mention>,
+        (text, at): (&str, usize),
+        (base, frame): (usize, &Frame),
         cx: &Context,
         acc: &mut Accumulator,
     ) -> Vec<Mention> {
-        let mut local: Vec<Mention> = mentions.collect();
         let g = cx.pipeline.gazetteer();
-        settle_document(&mut self.names, text, text_at, &mut local, g);
-        let out: Vec<Mention> = local
-            .iter()
-            .filter(|m| cx.pipeline.wants(&m.target))
-            .map(|m| globalize(m, base, frame))
-            .collect();
-        acc.add_part(&mut self.cooc, &out, cx.pipeline.gazetteer(), cx.cooc);
+        settle_document(&mut self.names, text, at, &mut local, g);
+        local.retain(|m| cx.pipeline.wants(&m.target));
+        let out: Vec<Mention> = local.iter().map(|m| globalize(m, base, frame)).collect();
+        acc.add_part(&mut self.cooc, &out, g, cx.cooc);
         self.mentions += out.len();
         out
     }
@@ -393,7 +385,8 @@ impl DocState {
             .mentions
             .into_iter()
             .filter(|m| m.byte_start >= from && m.byte_start < upto);
-        let mentions = self.take(picked, (&*a.overlap, a.len), a.start, &a.frame, cx, acc);
+        let (text, at) = ((&*a.overlap, a.len), (a.start, &a.frame));
+        let mentions = self.take(picked.collect(), text, at, cx, acc);
         Emit {
             doc: self.doc.clone(),
             window: a.overlap,
@@ -466,14 +459,7 @@ impl DocState {
             from,
             taken_end,
         };
-        let mentions = self.take(
-            own.into_iter(),
-            (&*chunk.window, 0),
-            chunk.start,
-            &frame,
-            cx,
-            acc,
-        );
+        let mentions = self.take(own, (&*chunk.window, 0), (chunk.start, &frame), cx, acc);
         let emit = Emit {
             doc: chunk.doc,
             window: chunk.window,

@@ -117,16 +117,7 @@ impl Matcher {
     /// Compiles all names of `g`; `diacritics` folds accents away in names and texts alike.
     /// Names are folded, and the table's shards built, in parallel on rayon's current pool.
     pub fn new(g: &Gazetteer, diacritics: bool) -> Result<Self> {
-        let (chunks, variants) = rayon::join(
-            || -> Vec<Chunk> {
-                g.entries
-                    .par_chunks(CHUNK)
-                    .enumerate()
-                    .map(|(k, es)| fold_chunk(es, k * CHUNK, diacritics))
-                    .collect()
-            },
-            || Variants::new(g),
-        );
+        let (chunks, variants) = rayon::join(|| fold_all(g, diacritics), || Variants::new(g));
         let fail = || Error::Usage("cannot build the gazetteer name table: too many names".into());
         // One arena of all folded names; each chunk keeps its names and edges, known by
         // (where its text begins in the arena, the overall index of its first name).
@@ -450,6 +441,15 @@ impl Matcher {
     pub fn variants(&self) -> &Variants {
         &self.variants
     }
+}
+
+/// Folds the names of all entries, in chunks in parallel.
+fn fold_all(g: &Gazetteer, diacritics: bool) -> Vec<Chunk> {
+    g.entries
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(k, es)| fold_chunk(es, k * CHUNK, diacritics))
+        .collect()
 }
 
 /// Folds the names of `entries` (the first being entry `first`).
