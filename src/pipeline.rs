@@ -6,6 +6,7 @@ use crate::dates::{DateFinder, DateMention, DateOptions, DateOrder, PartStart, P
 use crate::document::Document;
 use crate::error::Result;
 use crate::gazetteer::{Gazetteer, Matcher};
+use crate::normalize::skeleton::name_starts;
 use crate::normalize::{fold_into, FoldOptions, Folded};
 pub use crate::resolve::document::DocContext;
 use crate::resolve::document::Outcome;
@@ -204,8 +205,8 @@ impl Pipeline {
     }
 
     /// The stages after the exact names (issue 11): which spelling matched, variants,
-    /// shared names, cues.
-    fn refine(&self, text: &str, spans: &mut Vec<Span>) {
+    /// shared names, cues (`whole`: of a whole document, not a part of a longer one).
+    fn refine(&self, text: &str, spans: &mut Vec<Span>, whole: bool) {
         let g = &self.gazetteer;
         for s in spans.iter_mut() {
             let name = g
@@ -218,16 +219,18 @@ impl Pipeline {
         }
         let v = self.matcher.variants();
         let r = self.rules;
+        let words = r.variants || r.reorder || r.short_forms || r.acronyms;
+        let starts = if words { name_starts(text) } else { Vec::new() };
         if r.variants || r.reorder {
             let mut found = Vec::new();
-            crate::resolve::variants::find_variants(text, g, v, r, &mut found);
+            crate::resolve::variants::find_variants(text, (&starts, spans), g, v, r, &mut found);
             crate::resolve::variants::merge(spans, found);
         }
         if r.disambiguation {
             crate::resolve::shared::settle_shared(text, spans, g, v);
         }
         if r.short_forms || r.acronyms {
-            crate::resolve::cues::find_cues(text, spans, g, v, r);
+            crate::resolve::cues::find_cues(text, &starts, spans, (g, v), r, whole);
         }
     }
 
@@ -281,7 +284,7 @@ impl Pipeline {
             spans.clear();
             fold_into(text, self.fold, folded);
             find_mentions(text, folded, &self.matcher, spans);
-            self.refine(text, spans);
+            self.refine(text, spans, part.is_none());
             // With cues, the document is settled after every mention is known.
             let cues = spans.iter().any(|s| s.cue.is_some());
             let settle = part.is_none() && cues;

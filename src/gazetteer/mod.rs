@@ -13,6 +13,7 @@ mod matcher;
 mod parse;
 mod prefixes;
 pub mod variants;
+mod words;
 
 pub use matcher::{Matcher, Target};
 

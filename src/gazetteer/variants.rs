@@ -48,149 +48,33 @@ pub struct Variants {
     given: FxHashSet<u64>,
     /// Most words in a key.
     longest: usize,
+    /// A bit set of the hashes of keys of one word and first words of longer keys (a
+    /// Bloom-style filter: a clear bit says surely no key begins so).
+    first: Vec<u64>,
 }
 
+/// Bits of [`Variants`]'s first-word filter (256 KiB).
+const FIRST_BITS: usize = 1 << 21;
+
+fn first_bit(h: u64) -> usize {
+    (h >> 43) as usize & (FIRST_BITS - 1)
+}
+
+use super::words::{collides, collides_hash, sorted_contains, GIVEN_HASHES};
+pub use super::words::{folded_hash, is_common_hash, is_common_word, is_title, word_hash};
 pub use crate::normalize::skeleton::{hash_bytes, KEY_SEED};
 
 /// The hash after one more word of a key (its skeleton), from the hash before it.
 #[inline]
 pub fn key_step(h: u64, skeleton: &[u8]) -> u64 {
-    hash_bytes(hash_bytes(h, skeleton), b" ")
+    key_mix(h, hash_bytes(KEY_SEED, skeleton))
 }
 
-/// The hash of a folded word, for the given-name set.
-pub fn word_hash(folded: &str) -> u64 {
-    hash_bytes(KEY_SEED, folded.as_bytes())
-}
-
-/// The word lists, prepared by `build.rs` (little-endian u64s, sorted): (skeleton hash,
-/// folded word hash) of every word of both lists in both readings; the folded common words'
-/// hashes; the folded given names' hashes.
-static KNOWN_SKELETONS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/known-skeletons.bin"));
-static COMMON_HASHES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/common-words.bin"));
-static GIVEN_HASHES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/given-names.bin"));
-
-/// The `i`-th little-endian u64 of `b` (0 past its end).
-fn u64_at(b: &[u8], i: usize) -> u64 {
-    b.get(i * 8..i * 8 + 8)
-        .and_then(|x| <[u8; 8]>::try_from(x).ok())
-        .map_or(0, u64::from_le_bytes)
-}
-
-/// Is `h` in the sorted u64s of `b` (every `stride`-th one)?
-fn first_at_least(b: &[u8], stride: usize, h: u64) -> usize {
-    let n = b.len() / 8 / stride;
-    let (mut lo, mut hi) = (0, n);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if u64_at(b, mid * stride) < h {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    lo
-}
-
-fn sorted_contains(b: &[u8], h: u64) -> bool {
-    u64_at(b, first_at_least(b, 1, h)) == h && b.len() >= 8
-}
-
-/// Is there a frequent word or given name other than `folded` with this skeleton?
-fn collides(folded: &str, skel: &[u8]) -> bool {
-    collides_hash(word_hash(folded), skel)
-}
-
-/// [`collides`] for the word of folded hash `own`.
-fn collides_hash(own: u64, skel: &[u8]) -> bool {
-    let sh = hash_bytes(KEY_SEED, skel);
-    let n = KNOWN_SKELETONS.len() / 16;
-    let mut i = first_at_least(KNOWN_SKELETONS, 2, sh);
-    while i < n && u64_at(KNOWN_SKELETONS, i * 2) == sh {
-        if u64_at(KNOWN_SKELETONS, i * 2 + 1) != own {
-            return true;
-        }
-        i += 1;
-    }
-    false
-}
-
-/// Titles before a name (folded, without a final period).
-const TITLES: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "dr",
-    "general",
-    "gen",
-    "colonel",
-    "col",
-    "lieutenant",
-    "lt",
-    "major",
-    "maj",
-    "captain",
-    "capt",
-    "sergeant",
-    "sgt",
-    "commander",
-    "cmdr",
-    "admiral",
-    "marshal",
-    "brigadier",
-    "president",
-    "minister",
-    "senator",
-    "sen",
-    "governor",
-    "gov",
-    "judge",
-    "justice",
-    "professor",
-    "prof",
-    "sheikh",
-    "shaykh",
-    "mullah",
-    "mawlawi",
-    "maulvi",
-    "imam",
-    "emir",
-    "amir",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "lord",
-    "lady",
-    "sir",
-    "ambassador",
-    "secretary",
-    "chairman",
-    "chief",
-    "commissioner",
-    "mayor",
-    "deputy",
-    "rev",
-    "reverend",
-    "father",
-    "sister",
-    "brother",
-    "mufti",
-    "hajji",
-    "haji",
-    "ustaz",
-    "comrade",
-];
-
-/// Is this folded word a title written before names?
-pub fn is_title(folded: &str) -> bool {
-    TITLES.contains(&folded.trim_end_matches('.'))
-}
-
-/// Is this folded word a frequent lower-case English word?
-pub fn is_common_word(folded: &str) -> bool {
-    sorted_contains(COMMON_HASHES, word_hash(folded))
+/// [`key_step`] given the hash of the word's skeleton (`hash_bytes(KEY_SEED, ..)`), so that
+/// a text word's skeleton is hashed once, whatever the keys it may continue.
+#[inline]
+pub fn key_mix(h: u64, word: u64) -> u64 {
+    (h.rotate_left(23) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// A word's skeleton as a key word: an Arabic article as `al`, the ezafe `e` as `i`.
@@ -255,19 +139,6 @@ fn short_capitals(name: &str) -> bool {
     n > 0
 }
 
-/// The folded hash of a one-word name (no allocation for ASCII).
-fn folded_hash(word: &str) -> u64 {
-    if word.is_ascii() {
-        let mut h = KEY_SEED;
-        for b in word.bytes() {
-            h = hash_bytes(h, &[b.to_ascii_lowercase()]);
-        }
-        h
-    } else {
-        word_hash(&fold(word, FoldOptions::default()))
-    }
-}
-
 /// The key of a name of one word, the common case (no allocation): true when `name` is one
 /// word (whether or not it gets a key).
 fn one_word_key(name: &str, target: VariantTarget, buf: &mut Vec<u8>, out: &mut Part) -> bool {
@@ -285,9 +156,10 @@ fn one_word_key(name: &str, target: VariantTarget, buf: &mut Vec<u8>, out: &mut 
     skeleton_word(t, false, buf);
     key_word(buf, false);
     if buf.len() >= 6 && !collides_hash(folded_hash(t), buf) {
+        let h = key_step(KEY_SEED, buf);
         out.longest = out.longest.max(1);
-        out.keys
-            .push((key_step(KEY_SEED, buf), VariantTarget { caps: 1, ..target }));
+        out.firsts.push(h);
+        out.keys.push((h, VariantTarget { caps: 1, ..target }));
     }
     true
 }
@@ -297,6 +169,8 @@ fn one_word_key(name: &str, target: VariantTarget, buf: &mut Vec<u8>, out: &mut 
 struct Part {
     keys: Vec<(u64, VariantTarget)>,
     prefixes: Vec<u64>,
+    /// The hash of each key's first word.
+    firsts: Vec<u64>,
     longest: usize,
     surnames: Vec<(u64, u32)>,
     given: Vec<u64>,
@@ -358,6 +232,9 @@ fn push_key(sk: &[Vec<u8>], t: VariantTarget, out: &mut Part) {
     let mut h = KEY_SEED;
     for (i, s) in sk.iter().enumerate() {
         h = key_step(h, s);
+        if i == 0 {
+            out.firsts.push(h);
+        }
         if i + 1 < sk.len() {
             out.prefixes.push(h);
         }
@@ -403,9 +280,11 @@ impl Variants {
         let mut v = Variants::default();
         let mut keyed: Vec<(u64, VariantTarget)> = Vec::new();
         let mut surnames: Vec<(u64, u32)> = Vec::new();
+        let mut firsts: Vec<u64> = Vec::new();
         for p in parts {
             v.longest = v.longest.max(p.longest);
             v.prefixes.extend(p.prefixes);
+            firsts.extend(p.firsts);
             keyed.extend(p.keys);
             surnames.extend(p.surnames);
             v.given.extend(p.given);
@@ -419,6 +298,7 @@ impl Variants {
             r.1 = n + 1;
             v.targets.push(t);
         }
+        v.fill_first(firsts.into_iter());
         surnames.sort_unstable();
         surnames.dedup();
         for (h, e) in surnames {
@@ -445,10 +325,26 @@ impl Variants {
         self.prefixes.contains(&h)
     }
 
-    /// Can a key begin with a word of this skeleton hash (`key_step(KEY_SEED, ..)`)?
+    /// Can a key begin with a word of this skeleton hash (`key_step(KEY_SEED, ..)`)? False
+    /// means surely not (one bit read); true is checked by [`Variants::get`] and
+    /// [`Variants::continues`].
     #[inline]
     pub fn may_begin(&self, h: u64) -> bool {
-        self.keys.contains_key(&h) || self.prefixes.contains(&h)
+        let i = first_bit(h);
+        self.first
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// Fills the first-word filter from the keys and prefixes of one word.
+    fn fill_first(&mut self, one_word: impl Iterator<Item = u64>) {
+        self.first = vec![0u64; FIRST_BITS / 64];
+        for h in one_word {
+            let i = first_bit(h);
+            if let Some(w) = self.first.get_mut(i / 64) {
+                *w |= 1 << (i % 64);
+            }
+        }
     }
 
     /// The PERSON entries whose surname has this skeleton hash (`hash_bytes(KEY_SEED, ..)`).
@@ -470,7 +366,11 @@ impl Variants {
     /// Is this folded word a given name (of the built-in list, or the first word of a PERSON
     /// name of the gazetteer)?
     pub fn is_given_name(&self, folded: &str) -> bool {
-        let h = word_hash(folded);
+        self.is_given_hash(word_hash(folded))
+    }
+
+    /// [`Variants::is_given_name`] of a word's [`folded_hash`].
+    pub fn is_given_hash(&self, h: u64) -> bool {
         sorted_contains(GIVEN_HASHES, h) || self.given.contains(&h)
     }
 
@@ -525,6 +425,7 @@ impl Variants {
         e.u32s(&self.surname_entries);
         e.u64s(&sorted(&self.given));
         e.u64(self.longest as u64);
+        e.u64s(&self.first);
     }
 
     /// Reads tables written by [`Variants::encode`]; None when they cannot be.
@@ -553,18 +454,23 @@ impl Variants {
         let surname_entries = d.u32s()?;
         let given = d.u64s()?.into_iter().collect();
         let longest = usize::try_from(d.u64()?).ok()?;
+        let first = d.u64s()?;
         let fits = |m: &FxHashMap<u64, (u32, u32)>, n: usize| {
             m.values().all(|&(a, b)| a <= b && b as usize <= n)
         };
-        (fits(&keys, targets.len()) && fits(&surnames, surname_entries.len())).then_some(Variants {
-            keys,
-            targets,
-            prefixes,
-            surnames,
-            surname_entries,
-            given,
-            longest,
-        })
+        let sized = first.len() * 64 == FIRST_BITS;
+        (sized && fits(&keys, targets.len()) && fits(&surnames, surname_entries.len())).then_some(
+            Variants {
+                keys,
+                targets,
+                prefixes,
+                surnames,
+                surname_entries,
+                given,
+                longest,
+                first,
+            },
+        )
     }
 }
 

@@ -21,7 +21,7 @@ use super::shared::{is_title, sentence_start, word_after, word_before};
 use super::{Cue, Rules, Span};
 use crate::gazetteer::variants::{hash_bytes, is_common_word, Variants, KEY_SEED};
 use crate::gazetteer::Gazetteer;
-use crate::normalize::skeleton::{apostrophe_inside, is_dash, skeleton_word, word_at, Word};
+use crate::normalize::skeleton::{is_dash, skeleton_word, Word};
 use crate::normalize::{fold, is_word_char, FoldOptions};
 
 /// Prepositions of place: a place name right after one is the place, not a surname.
@@ -94,14 +94,27 @@ fn all_caps_word(text: &str, w: Option<(usize, usize)>) -> bool {
 }
 
 /// Adds the cues of `text` to `spans` (in text order, not overlapping).
-pub fn find_cues(text: &str, spans: &mut Vec<Span>, g: &Gazetteer, v: &Variants, rules: Rules) {
+///
+/// `whole`: the text is a whole document, so a cue the document cannot settle (an acronym
+/// use without a definition in it) is not even made; a part of a longer text makes them all,
+/// since an earlier part may have defined it.
+pub fn find_cues(
+    text: &str,
+    starts: &[Word],
+    spans: &mut Vec<Span>,
+    (g, v): (&Gazetteer, &Variants),
+    rules: Rules,
+    whole: bool,
+) {
     let mut cues: Vec<Span> = Vec::new();
+    let mut rules = rules;
     if rules.acronyms {
         definitions(text, spans, g, &mut cues);
+        rules.acronyms = !(whole && cues.is_empty());
     }
     let has_surnames = rules.short_forms && !v.surnames_empty();
     if has_surnames || rules.acronyms {
-        words(text, spans, g, v, rules, has_surnames, &mut cues);
+        words(text, starts, spans, (g, v), rules, has_surnames, &mut cues);
     }
     if cues.is_empty() {
         return;
@@ -193,48 +206,25 @@ fn span_at(spans: &[Span], at: usize) -> Option<&Span> {
 /// Surname and acronym cues, word by word.
 fn words(
     text: &str,
+    starts: &[Word],
     spans: &[Span],
-    g: &Gazetteer,
-    v: &Variants,
+    (g, v): (&Gazetteer, &Variants),
     rules: Rules,
     surnames: bool,
     out: &mut Vec<Span>,
 ) {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let mut prev_word = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let c = if b < 0x80 {
-            char::from(b)
-        } else {
-            match text.get(i..).and_then(|t| t.chars().next()) {
-                Some(c) => c,
-                None => {
-                    i += 1;
-                    continue;
-                }
-            }
-        };
-        let len = c.len_utf8();
-        let word = is_word_char(c);
-        let start = word && !prev_word && c.is_uppercase();
-        prev_word = word || (prev_word && apostrophe_inside(text, i));
-        if !start {
-            i += len;
+    let mut done = 0;
+    for &w in starts.iter().filter(|w| w.capital) {
+        if w.start < done {
             continue;
         }
-        let Some(w) = word_at(text, i) else {
-            i += len;
-            continue;
-        };
         let covering = span_at(spans, w.start);
         if surnames {
             if let Some(c) = surname(text, spans, covering, g, v, w) {
                 out.push(c);
             }
         }
-        if rules.acronyms && covering.is_none() {
+        if rules.acronyms && covering.is_none() && second_capital(text, w.start) {
             let (a, e) = token_at(text, w.start);
             let tok = text.get(a..e).unwrap_or("");
             let run = all_caps_word(text, word_before(text, a))
@@ -243,14 +233,17 @@ fn words(
                 let mut s = Span::new(a, e, u32::MAX, super::Match::Acronym, 0);
                 s.cue = Some(Cue::Acronym);
                 out.push(s);
-                i = e.max(w.end);
-                prev_word = true;
-                continue;
+                done = e;
             }
         }
-        i = w.end;
-        prev_word = true;
     }
+}
+
+/// Is one of the two characters after the first of the word at `at` a capital (a cheap
+/// test before [`acronym_like`]: `IJU`, `HuT`)?
+fn second_capital(text: &str, at: usize) -> bool {
+    text.get(at..)
+        .is_some_and(|t| t.chars().skip(1).take(2).any(char::is_uppercase))
 }
 
 /// The surname cue of word `w`, if it is one.

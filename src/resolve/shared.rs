@@ -20,7 +20,7 @@
 
 use super::Span;
 pub use crate::gazetteer::variants::is_title;
-use crate::gazetteer::variants::{is_common_word, Variants};
+use crate::gazetteer::variants::{folded_hash, is_common_hash, is_common_word, Variants};
 use crate::gazetteer::Gazetteer;
 use crate::normalize::skeleton::{is_dash, word_at};
 use crate::normalize::{fold, is_word_char, FoldOptions};
@@ -189,8 +189,11 @@ pub fn sentence_start(text: &str, at: usize) -> bool {
 
 /// Is the one-word PLACE at `s` part of a person's name?
 fn in_person_name(text: &str, s: &Span, spans: &[Span], k: usize, v: &Variants) -> bool {
-    let own = folded(text, (s.start, s.end));
-    if !capitalised(text, s.start) || is_common_word(&own) {
+    if !capitalised(text, s.start) {
+        return false;
+    }
+    let own = folded_hash(text.get(s.start..s.end).unwrap_or(""));
+    if is_common_hash(own) {
         return false;
     }
     if let Some(p) = word_before(text, s.start) {
@@ -206,7 +209,7 @@ fn in_person_name(text: &str, s: &Span, spans: &[Span], k: usize, v: &Variants) 
             }
         }
     }
-    if !v.is_given_name(&own) {
+    if !v.is_given_hash(own) {
         return false;
     }
     let Some(n) = word_after(text, s.end) else {

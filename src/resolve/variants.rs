@@ -12,128 +12,192 @@
 //! contains (`Muhtar Dzhumaev` over the alias `Dzhumaev`).
 
 use super::{Match, Rules, Span};
-use crate::gazetteer::variants::{is_title, key_step, key_word, Variants, KEY_SEED};
+use crate::gazetteer::variants::{hash_bytes, is_title, key_mix, key_word, Variants, KEY_SEED};
 use crate::gazetteer::Gazetteer;
-use crate::normalize::skeleton::{
-    apostrophe_inside, name_words, next_word, skeleton_word, word_at, Word,
-};
-use crate::normalize::{fold, is_word_char, FoldOptions};
+use crate::normalize::skeleton::{name_words, next_word, skeleton_word, Word};
+use crate::normalize::{fold, FoldOptions};
 
-/// The skeleton hashes of a word read both ways (the second when it differs).
-fn readings(text: &str, w: &Word, dash_after: bool) -> [Option<Vec<u8>>; 2] {
-    let word = text.get(w.start..w.end).unwrap_or("");
+/// A text word's skeleton hashes (`hash_bytes(KEY_SEED, ..)`) in both readings, the second
+/// when it differs, and the default one itself when short (it may be an article).
+#[derive(Clone, Copy, Default)]
+struct Readings {
+    a: u64,
+    b: Option<u64>,
+    short: Option<([u8; 3], u8)>,
+}
+
+/// Slots of the per-thread skeleton cache (direct-mapped by the word's hash).
+const CACHE_SLOTS: usize = 1 << 13;
+
+thread_local! {
+    /// Skeletons of the words met, by the hash of their bytes: capitalised words repeat
+    /// (`The`, `United`, `Nations`), and a skeleton costs more than a look-up.
+    static SKELETONS: std::cell::RefCell<Vec<(u64, Readings)>> =
+        std::cell::RefCell::new(vec![(0, Readings::default()); CACHE_SLOTS]);
+}
+
+/// A word's skeleton hashes, cached.
+fn skeletons(word: &str) -> Readings {
+    let h = hash_bytes(KEY_SEED, word.as_bytes()) | 1;
+    let slot = (h >> 32) as usize % CACHE_SLOTS;
+    let hit = SKELETONS.with(|c| {
+        c.borrow()
+            .get(slot)
+            .filter(|(k, _)| *k == h)
+            .map(|(_, r)| *r)
+    });
+    if let Some(r) = hit {
+        return r;
+    }
     let mut a = Vec::with_capacity(word.len() + 4);
     let two = skeleton_word(word, false, &mut a);
-    let fix = |s: &mut Vec<u8>| {
-        key_word(s, dash_after);
-    };
-    fix(&mut a);
     let mut b = None;
     if two {
         let mut alt = Vec::with_capacity(a.len() + 2);
         skeleton_word(word, true, &mut alt);
-        fix(&mut alt);
         if alt != a {
-            b = Some(alt);
+            b = Some(hash_bytes(KEY_SEED, &alt));
         }
     }
-    [Some(a), b]
+    let short = (a.len() <= 3).then(|| {
+        let mut s = [0u8; 3];
+        s[..a.len()].copy_from_slice(&a);
+        (s, a.len() as u8)
+    });
+    let r = Readings {
+        a: hash_bytes(KEY_SEED, &a),
+        b,
+        short,
+    };
+    SKELETONS.with(|c| {
+        if let Some(x) = c.borrow_mut().get_mut(slot) {
+            *x = (h, r);
+        }
+    });
+    r
+}
+
+/// The key-word hashes of a text word read both ways (the second when it differs), an
+/// article as `al` and the ezafe `e` as `i` (`key_word`); and whether it is an article.
+fn readings(text: &str, w: &Word, dash_after: impl FnOnce() -> bool) -> ([Option<u64>; 2], bool) {
+    let r = skeletons(text.get(w.start..w.end).unwrap_or(""));
+    if let Some((s, n)) = r.short {
+        let mut v = s.get(..n as usize).unwrap_or(&[]).to_vec();
+        let article = key_word(&mut v, dash_after());
+        return ([Some(hash_bytes(KEY_SEED, &v)), None], article);
+    }
+    ([Some(r.a), r.b], false)
 }
 
 /// A walk's best key so far: (end of its last word, words, key hash).
 type Hit = (usize, usize, u64);
 
+/// Most words a variant may have.
+const MAX_WORDS: usize = 16;
+
 /// Finds the variant spans of `text` (in text order, not overlapping each other).
-pub fn find_variants(text: &str, g: &Gazetteer, v: &Variants, rules: Rules, out: &mut Vec<Span>) {
+/// `exact` are the exact spans (in text order): a variant that [`merge`] would drop against
+/// them is not even made.
+pub fn find_variants(
+    text: &str,
+    (starts, exact): (&[Word], &[Span]),
+    g: &Gazetteer,
+    v: &Variants,
+    rules: Rules,
+    out: &mut Vec<Span>,
+) {
     if v.is_empty() || !(rules.variants || rules.reorder) {
         return;
     }
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let mut prev_word = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (c, len) = if b < 0x80 {
-            (char::from(b), 1)
-        } else {
-            match text.get(i..).and_then(|t| t.chars().next()) {
-                Some(c) => (c, c.len_utf8()),
-                None => {
-                    i += 1;
-                    continue;
-                }
-            }
-        };
-        let word = is_word_char(c);
-        let start = word && !prev_word && (c.is_uppercase() || matches!(b, b'a' | b'e' | b'u'));
-        prev_word = word || (prev_word && apostrophe_inside(text, i));
-        if !start {
-            i += len;
+    let mut done = 0;
+    for &w in starts {
+        if w.start < done {
             continue;
         }
-        let Some(w) = word_at(text, i) else {
-            i += len;
-            continue;
-        };
-        if let Some(span) = walk(text, g, v, rules, w) {
-            i = span.end;
-            prev_word = true;
+        if let Some(span) = walk(text, (g, v, exact), rules, w) {
+            done = span.end;
             out.push(span);
-        } else {
-            i = w.end;
-            prev_word = true;
         }
     }
 }
 
 /// The longest variant that begins with word `w`, if any.
-fn walk(text: &str, g: &Gazetteer, v: &Variants, rules: Rules, w: Word) -> Option<Span> {
-    let mut words = vec![w];
-    let mut next = next_word(text, w.end);
-    let first = readings(text, &w, next.is_some_and(|n| n.after_dash));
-    if !w.capital && first[0].as_deref() != Some(b"al") {
+fn walk(
+    text: &str,
+    (g, v, exact): (&Gazetteer, &Variants, &[Span]),
+    rules: Rules,
+    w: Word,
+) -> Option<Span> {
+    let mut next: Option<Option<Word>> = None;
+    let (first, article) = readings(text, &w, || {
+        let n = next_word(text, w.end);
+        next = Some(n);
+        n.is_some_and(|n| n.after_dash)
+    });
+    if !w.capital && !article {
         return None;
     }
-    let mut states: Vec<u64> = first
-        .iter()
-        .flatten()
-        .map(|s| key_step(KEY_SEED, s))
-        .filter(|&h| v.may_begin(h))
-        .collect();
+    let mut states = [0u64; 8];
+    let mut ns = 0;
+    for &s in first.iter().flatten() {
+        let h = key_mix(KEY_SEED, s);
+        if v.may_begin(h) {
+            states[ns] = h;
+            ns += 1;
+        }
+    }
+    if ns == 0 {
+        return None;
+    }
+    let mut next = next.unwrap_or_else(|| next_word(text, w.end));
+    let mut words = [w; MAX_WORDS];
+    let mut nw_count = 1;
     let mut best: Option<Hit> = None;
     let mut caps = u32::from(w.capital);
     loop {
-        for &h in &states {
-            if v.get(h).iter().any(|t| t.caps & !caps == 0) {
-                let n = words.len();
-                if best.is_none_or(|(_, bn, _)| n > bn) {
-                    best = Some((words.last()?.end, n, h));
-                }
+        for &h in &states[..ns] {
+            if v.get(h).iter().any(|t| t.caps & !caps == 0) && best.is_none_or(|b| nw_count > b.1) {
+                best = Some((words[nw_count - 1].end, nw_count, h));
             }
         }
-        states.retain(|&h| v.continues(h));
-        let Some(nw) = next.filter(|_| !states.is_empty() && words.len() < 32) else {
+        let mut kept = 0;
+        for i in 0..ns {
+            if v.continues(states[i]) {
+                states[kept] = states[i];
+                kept += 1;
+            }
+        }
+        ns = kept;
+        let Some(nw) = next.filter(|_| ns > 0 && nw_count < MAX_WORDS) else {
             break;
         };
         next = next_word(text, nw.end);
-        let r = readings(text, &nw, next.is_some_and(|n| n.after_dash));
-        if nw.capital && r[0].as_deref() != Some(b"al") {
-            caps |= 1 << words.len();
+        let (r, article) = readings(text, &nw, || next.is_some_and(|n| n.after_dash));
+        if nw.capital && !article {
+            caps |= 1 << nw_count;
         }
-        words.push(nw);
-        let mut grown = Vec::with_capacity(states.len() * 2);
-        for &h in &states {
-            for s in r.iter().flatten() {
-                grown.push(key_step(h, s));
+        words[nw_count] = nw;
+        nw_count += 1;
+        let mut grown = [0u64; 8];
+        let mut ng = 0;
+        for &h in &states[..ns] {
+            for &s in r.iter().flatten() {
+                if ng < grown.len() {
+                    grown[ng] = key_mix(h, s);
+                    ng += 1;
+                }
             }
         }
-        grown.truncate(8);
         states = grown;
+        ns = ng;
     }
     let (end, n, h) = best?;
     // A lone word in short capitals is an acronym, no spelling of a name (`ECLA`).
     let lone = text.get(w.start..w.end).unwrap_or("");
     if n == 1 && lone.chars().count() <= 5 && !lone.chars().any(char::is_lowercase) {
+        return None;
+    }
+    if !beats_exact(exact, w.start, end) {
         return None;
     }
     span_of(text, g, v, rules, &words[..n], end, caps, h)
@@ -234,6 +298,18 @@ fn same_words(text: &str, words: &[Word], name: &str, rotated: bool) -> bool {
             .all(|(w, n)| f(text.get(w.start..w.end).unwrap_or("")) == *n)
 }
 
+/// Does a variant over `start..end` beat the exact spans it overlaps (each strictly inside
+/// it, as [`merge`] wants)?
+fn beats_exact(exact: &[Span], start: usize, end: usize) -> bool {
+    let k = exact.partition_point(|e| e.end <= start);
+    exact
+        .get(k..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|e| e.start < end)
+        .all(|e| e.start >= start && e.end <= end && e.end - e.start < end - start)
+}
+
 /// Adds the variant spans to the exact ones (both in text order): a variant is kept only
 /// where every exact span it overlaps lies strictly inside it, and replaces those.
 pub fn merge(exact: &mut Vec<Span>, variants: Vec<Span>) {
@@ -275,6 +351,7 @@ pub fn merge(exact: &mut Vec<Span>, variants: Vec<Span>) {
 mod tests {
     use super::*;
     use crate::gazetteer::Gazetteer;
+    use crate::normalize::skeleton::name_starts;
 
     const GAZ: &str = "id\ttype\tname\taliases\n\
         person:dzhumaev\tPERSON\tMukhtar Dzhumaev\tDzhumaev\n\
@@ -288,7 +365,7 @@ mod tests {
         let g = Gazetteer::from_tsv("t.tsv", GAZ).unwrap();
         let v = Variants::new(&g);
         let mut out = Vec::new();
-        find_variants(text, &g, &v, rules, &mut out);
+        find_variants(text, (&name_starts(text), &[]), &g, &v, rules, &mut out);
         out.iter()
             .map(|s| {
                 (
