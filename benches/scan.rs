@@ -1,7 +1,8 @@
 //! Criterion benchmarks on the fixed bench inputs (`../shared/bench/`): the bare Aho-Corasick
 //! scan (the cost floor) against the whole gazex pipeline per document, with the same
 //! 153,578-name places gazetteer, on the first 1,000 UN speeches (about 24 MB), one thread.
-//! `dates-only` runs the date stage alone, to show its share of the pipeline's time.
+//! `dates-only` runs the date stage alone, and the run ends by printing its share of the
+//! pipeline's time (`date stage: N% of the pipeline`, rounds interleaved).
 //! Each benchmark asserts what it found, so a fast but wrong change fails.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -9,8 +10,10 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use gazex::{Document, Gazetteer, Pipeline};
+use std::hint::black_box;
 use std::io::BufRead;
 use std::path::Path;
+use std::time::Instant;
 
 fn corpus(n: usize) -> Vec<String> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/ungdc-0.jsonl.zst");
@@ -120,6 +123,65 @@ fn bench(c: &mut Criterion) {
     );
     group.bench_function("dates-only", |b| b.iter(|| assert_eq!(only_dates(), nd)));
     group.finish();
+    share(&docs, &full, &only_dates);
+}
+
+/// The date stage's share of the time, measured in one run (rounds interleaved, medians), so
+/// that machine load hits all alike: of the in-process pipeline (the per-document part of
+/// `gazex extract`), and of the whole `gazex extract -j 1` process on the same documents
+/// (reading, writing and the tables included: the end-to-end figure).
+fn share<A, B>(docs: &[String], full: &dyn Fn() -> A, dates: &dyn Fn() -> B) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let input = dir.path().join("docs.jsonl");
+    let lines: Vec<String> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| serde_json::json!({"id": i.to_string(), "text": t}).to_string())
+        .collect();
+    std::fs::write(&input, lines.join("\n") + "\n").expect("write the documents");
+    let gaz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/bench-places.tsv");
+    let extract = || {
+        let out = dir.path().join("out");
+        let _ = std::fs::remove_dir_all(&out);
+        let ok = std::process::Command::new(env!("CARGO_BIN_EXE_gazex"))
+            .args(["extract", "-j", "1", "--no-builtin", "-q", "-g"])
+            .arg(&gaz)
+            .arg("-o")
+            .arg(&out)
+            .arg(&input)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "gazex extract failed");
+    };
+    let (mut tf, mut td, mut te) = (Vec::new(), Vec::new(), Vec::new());
+    let time = |v: &mut Vec<f64>, f: &dyn Fn()| {
+        let t = Instant::now();
+        f();
+        v.push(t.elapsed().as_secs_f64());
+    };
+    for _ in 0..7 {
+        time(&mut tf, &|| {
+            black_box(full());
+        });
+        time(&mut td, &|| {
+            black_box(dates());
+        });
+        time(&mut te, &extract);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2)
+            .copied()
+            .unwrap_or(0.0)
+            .max(f64::MIN_POSITIVE)
+    };
+    let (f, d, e) = (median(&mut tf), median(&mut td), median(&mut te));
+    eprintln!(
+        "date stage: {d:.3} s = {:.1}% of the pipeline ({f:.3} s) and {:.1}% of end-to-end \
+         `gazex extract -j 1` ({e:.3} s); medians of 7 interleaved rounds",
+        100.0 * d / f,
+        100.0 * d / e
+    );
 }
 
 criterion_group!(benches, bench);

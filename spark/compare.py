@@ -83,7 +83,7 @@ def main():
             if r["alternatives"] is not None:
                 d["alternatives"] = r["alternatives"]
             if r["value"] is not None:
-                d.update(value=r["value"], begin=r["begin"], end_date=r["end_date"])
+                d.update(value=r["value"], start_date=r["start_date"], end_date=r["end_date"])
                 if r["relative"]:
                     d["relative"] = True
             recs[json.dumps(d, ensure_ascii=False, separators=(",", ":"))] += 1

@@ -15,8 +15,8 @@ Writes
                             CLI writes them (same keys, same order)
     DIR/mentions_parquet/   the same records as Parquet (doc, id, type, name, text, start, end,
                             byte_start, byte_end, sentence, alias, match, alternatives, value,
-                            begin, end_date, relative; alias/match null for DATE, alternatives
-                            null unless the surface also names other entries)
+                            start_date, end_date, relative; alias/match null for DATE,
+                            alternatives null unless the surface also names other entries)
     DIR/cooccurrence/       one TSV part file with the CONTRACT's header and rows, equal to the
                             CLI's cooccurrence.tsv on the same documents
 
@@ -80,7 +80,7 @@ MENTION_SCHEMA = T.StructType([
     T.StructField("match", T.StringType()),
     T.StructField("alternatives", T.ArrayType(T.StringType())),
     T.StructField("value", T.StringType()),
-    T.StructField("begin", T.StringType()),
+    T.StructField("start_date", T.StringType()),
     T.StructField("end_date", T.StringType()),
     T.StructField("relative", T.BooleanType()),
     T.StructField("_record", T.StringType()),
@@ -90,7 +90,7 @@ ARROW_SCHEMA = pa.schema([
     ("name", pa.string()), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
     ("byte_start", pa.int64()), ("byte_end", pa.int64()), ("sentence", pa.int64()),
     ("alias", pa.string()), ("match", pa.string()), ("alternatives", pa.list_(pa.string())),
-    ("value", pa.string()), ("begin", pa.string()), ("end_date", pa.string()),
+    ("value", pa.string()), ("start_date", pa.string()), ("end_date", pa.string()),
     ("relative", pa.bool_()), ("_record", pa.string()),
 ])
 PUBLIC_COLUMNS = [f.name for f in MENTION_SCHEMA.fields if not f.name.startswith("_")]
@@ -247,7 +247,7 @@ def make_partition_fn(binary, extract):
             rows["_dockey"].append(key)
             rec = rec or {}
             for name in ("id", "type", "name", "text", "start", "end", "byte_start", "byte_end",
-                         "sentence", "alias", "match", "alternatives", "value", "begin",
+                         "sentence", "alias", "match", "alternatives", "value", "start_date",
                          "end_date"):
                 rows[name].append(rec.get(name))
             rows["relative"].append(rec.get("relative", False) if "value" in rec else None)

@@ -110,14 +110,15 @@ pub fn read(dir: &Path) -> Result<Option<(Header, Saved)>> {
         Err(e) => return Err(Error::io(&p, e)),
     };
     let bad = |m: String| Error::Usage(format!("{}: unreadable checkpoint: {m}", p.display()));
-    let mut r = BufReader::with_capacity(1 << 20, f);
-    let mut line = String::new();
-    r.read_line(&mut line).map_err(|e| Error::io(&p, e))?;
-    let header: Header = serde_json::from_str(&line).map_err(|e| bad(e.to_string()))?;
+    let mut r =
+        crate::lines::Lines::new(BufReader::with_capacity(1 << 20, f), crate::lines::MAX_LINE);
+    let line = r.next().transpose().map_err(|e| Error::io(&p, e))?;
+    let header: Header =
+        serde_json::from_str(&line.unwrap_or_default()).map_err(|e| bad(e.to_string()))?;
     if header.format != FORMAT {
         return Err(bad(format!("format {} (want {FORMAT})", header.format)));
     }
-    let totals = read_totals(&mut r).map_err(bad)?;
+    let totals = read_totals(r.into_inner()).map_err(bad)?;
     Ok(Some((header, totals)))
 }
 
@@ -169,7 +170,7 @@ pub fn write_totals<W: Write>(mut w: W, t: &Totals, interned: &[String]) -> std:
 pub fn read_totals<R: BufRead>(r: R) -> std::result::Result<Saved, String> {
     let mut t = Saved::default();
     let mut ended = false;
-    for (i, line) in r.lines().enumerate() {
+    for (i, line) in crate::lines::Lines::new(r, crate::lines::MAX_LINE).enumerate() {
         let line = line.map_err(|e| e.to_string())?;
         let v: Vec<serde_json::Value> =
             serde_json::from_str(&line).map_err(|e| format!("totals line {}: {e}", i + 1))?;

@@ -5,7 +5,10 @@
 #![deny(clippy::indexing_slicing)]
 
 use jiff::civil::Date;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
+
+mod decode;
+pub(crate) use decode::{bom, Decoder};
 
 /// One document to process.
 #[derive(Debug, Clone, Default)]
@@ -82,6 +85,77 @@ pub fn decompressing<'a, R: Read + Send + 'a>(
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(r)),
         Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(r)?),
     })
+}
+
+/// A stream of lines (JSONL) decoded the way text documents are: a UTF-8 byte order mark is
+/// skipped, and UTF-16 LE/BE after its mark is turned into UTF-8 (bad units become U+FFFD),
+/// so that the lines split after it are the same whatever the encoding.
+pub fn decoded<'a>(mut r: impl Read + Send + 'a) -> std::io::Result<Box<dyn BufRead + Send + 'a>> {
+    let mut head = [0u8; 3];
+    let mut n = 0;
+    while n < head.len() {
+        match r.read(head.get_mut(n..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let got = head.get(..n).unwrap_or_default();
+    let (skip, utf16) = bom(got);
+    let rest = std::io::Cursor::new(got.get(skip..).unwrap_or_default().to_vec()).chain(r);
+    Ok(match utf16 {
+        None => Box::new(BufReader::with_capacity(1 << 20, rest)),
+        Some(le) => Box::new(BufReader::with_capacity(
+            1 << 20,
+            Utf16Reader {
+                inner: rest,
+                decoder: Some(Decoder::new(Some(le))),
+                raw: vec![0; 64 << 10],
+                text: String::new(),
+                at: 0,
+            },
+        )),
+    })
+}
+
+/// UTF-16 bytes read as UTF-8, a block at a time.
+struct Utf16Reader<R> {
+    inner: R,
+    /// None once the input ended.
+    decoder: Option<Decoder>,
+    /// Room for the bytes read.
+    raw: Vec<u8>,
+    /// Decoded text not handed out yet, from byte `at`.
+    text: String,
+    at: usize,
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at >= self.text.len() {
+            let Some(dec) = self.decoder.as_mut() else {
+                return Ok(0);
+            };
+            self.text.clear();
+            self.at = 0;
+            let n = self.inner.read(&mut self.raw)?;
+            if n == 0 {
+                if let Some(d) = self.decoder.take() {
+                    d.finish(&mut self.text, &mut Vec::new());
+                }
+            } else {
+                dec.feed(self.raw.get(..n).unwrap_or_default(), &mut self.text);
+            }
+        }
+        let rest = self.text.as_bytes().get(self.at..).unwrap_or_default();
+        let k = rest.len().min(buf.len());
+        buf.get_mut(..k)
+            .unwrap_or_default()
+            .copy_from_slice(rest.get(..k).unwrap_or_default());
+        self.at += k;
+        Ok(k)
+    }
 }
 
 /// Reads a whole file as one document, decompressing and decoding it.

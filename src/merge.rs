@@ -8,17 +8,19 @@
 
 use crate::cooccur::{EntityCounts, EntityInfo, Keys, Spiller, Totals};
 use crate::error::{Error, Result};
+use crate::lines::{Line, Lines, MAX_LINE};
 use crate::output::OutDir;
 use crate::tables::{
     check_pair_header, entity_attribute_columns, tsv_reader, write_cooccurrence, write_entities,
     EntityLine, EntityTable, PairLine,
 };
 use serde_json::{json, Map, Value};
-use std::collections::HashSet;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+mod disjoint;
 
 /// Options keys that may differ between parts (where the input came from, how it ran).
 const IGNORED_OPTIONS: [&str; 9] = [
@@ -47,16 +49,12 @@ pub struct MergeSummary {
     pub entities: usize,
     /// Distinct pairs.
     pub pairs: u64,
-    /// Document ids found in more than one part (the first 10).
-    pub repeated_ids: Vec<String>,
-    /// How many document ids were found in more than one part.
-    pub repeated: u64,
 }
 
 fn read_manifest(part: &Path) -> Result<Value> {
     let p = part.join("manifest.json");
-    let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
-    serde_json::from_str(&text).map_err(|e| {
+    let text = crate::lines::read_file(&p, crate::lines::MAX_LINE).map_err(|e| Error::io(&p, e))?;
+    serde_json::from_slice(&text).map_err(|e| {
         Error::Usage(format!(
             "{}: not a gazex manifest ({e}): give output folders of `gazex extract`",
             p.display()
@@ -157,56 +155,23 @@ fn bad_table(p: &Path, e: impl std::fmt::Display) -> Error {
     ))
 }
 
-/// Appends `name` of every part to the output, in part order; for `documents.jsonl`, also
-/// notes document ids that appear in more than one part.
-fn concat(
-    parts: &[PathBuf],
-    out: &OutDir,
-    name: &str,
-    ids: Option<&mut MergeSummary>,
-) -> Result<crate::output::Writer> {
+/// Appends `name` of every part to the output, in part order (each line bounded).
+fn concat(parts: &[PathBuf], out: &OutDir, name: &str) -> Result<crate::output::Writer> {
     let mut w = out.open(name)?;
-    let mut ids = ids;
-    let mut seen: HashSet<String> = HashSet::new();
     let mut line = Vec::new();
     for part in parts {
         let p = part.join(name);
-        let mut r = BufReader::with_capacity(1 << 20, open(&p)?);
-        let mut part_ids: Vec<String> = Vec::new();
-        loop {
-            line.clear();
-            let n = r
-                .read_until(b'\n', &mut line)
-                .map_err(|e| Error::io(&p, e))?;
-            if n == 0 {
-                break;
+        let f = BufReader::with_capacity(1 << 20, open(&p)?);
+        let mut lines = Lines::new(f, MAX_LINE);
+        while let Some(kind) = lines.next_into(&mut line).map_err(|e| Error::io(&p, e))? {
+            if kind == Line::TooLong {
+                return Err(bad_table(
+                    &p,
+                    format!("line {} is too long", lines.number()),
+                ));
             }
-            if !line.ends_with(b"\n") {
-                line.push(b'\n');
-            }
+            line.push(b'\n');
             w.write_all(&line)?;
-            if ids.is_some() {
-                #[derive(serde::Deserialize)]
-                struct Doc {
-                    doc: String,
-                }
-                if let Ok(d) = serde_json::from_slice::<Doc>(&line) {
-                    part_ids.push(d.doc);
-                }
-            }
-        }
-        if let Some(s) = ids.as_deref_mut() {
-            // Repeats within a part were already flagged by its run.
-            let mine: HashSet<String> = part_ids.into_iter().collect();
-            for id in &mine {
-                if seen.contains(id) {
-                    s.repeated += 1;
-                    if s.repeated_ids.len() < 10 {
-                        s.repeated_ids.push(id.clone());
-                    }
-                }
-            }
-            seen.extend(mine);
         }
     }
     Ok(w)
@@ -316,6 +281,7 @@ pub fn merge(
 ) -> Result<MergeSummary> {
     let t0 = Instant::now();
     let manifests = check_parts(parts)?;
+    disjoint::check_disjoint(parts)?;
     if let Ok(o) = out.canonicalize() {
         for p in parts {
             if p.canonicalize().ok().as_deref() == Some(o.as_path()) {
@@ -331,8 +297,8 @@ pub fn merge(
         parts: parts.len(),
         ..MergeSummary::default()
     };
-    let ent = concat(parts, &dir, "entities.jsonl", None)?;
-    let docs = concat(parts, &dir, "documents.jsonl", Some(&mut summary))?;
+    let ent = concat(parts, &dir, "entities.jsonl")?;
+    let docs = concat(parts, &dir, "documents.jsonl")?;
     let mut totals = Totals::with_spill(Some(Spiller::new(dir.path(), spill_pairs)));
     let mut loaded = Loaded::default();
     let columns = load_tables(parts, &manifests, &mut totals, &mut loaded)?;
@@ -385,6 +351,8 @@ pub fn merge(
             json!({"seconds": (t0.elapsed().as_secs_f64() * 1000.0).round() / 1000.0}),
         );
         obj.insert("complete".into(), json!(true));
+        // What one part's run read is not what the merged folder holds.
+        obj.remove("inputs");
     }
     let mut w = dir.open("manifest.json")?;
     let text = serde_json::to_vec_pretty(&m).map_err(|e| Error::Usage(e.to_string()))?;

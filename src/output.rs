@@ -9,7 +9,9 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+mod folder;
 mod streamed;
+pub use folder::{remove_derived, DERIVED};
 pub use streamed::Streamed;
 
 /// The files of an output folder.
@@ -20,6 +22,15 @@ pub const FILES: [&str; 5] = [
     "cooccurrence.tsv",
     "manifest.json",
 ];
+
+/// Is `name` a file gazex writes in an output folder (or the README that says what the
+/// folder is for, as `output/` has in the repository)?
+fn is_gazex_name(name: &str) -> bool {
+    FILES.contains(&name)
+        || DERIVED.contains(&name)
+        || name.starts_with(".gazex-")
+        || name == "README.md"
+}
 
 /// An output folder being written.
 #[derive(Debug)]
@@ -46,11 +57,7 @@ impl OutDir {
             // A README that says what the folder is for (as `output/` has in the repository)
             // does not make it a used output folder.
             non_empty |= name != "README.md";
-            if !FILES.contains(&name.as_str())
-                && !name.starts_with(".gazex-")
-                && name != "graph"
-                && name != "README.md"
-            {
+            if !is_gazex_name(&name) {
                 other.push(name);
             }
         }
@@ -72,8 +79,10 @@ impl OutDir {
             dir: dir.to_path_buf(),
         };
         // An old manifest must not claim completeness while we write, and an old checkpoint
-        // must not be resumed into this run.
+        // must not be resumed into this run; a report or graph of the old run would describe
+        // another run than the folder's.
         out.mark_incomplete()?;
+        remove_derived(dir).map_err(|e| Error::io(dir, e))?;
         for e in std::fs::read_dir(dir)
             .map_err(|e| Error::io(dir, e))?
             .flatten()
@@ -104,11 +113,7 @@ impl OutDir {
             .flatten()
         {
             let name = e.file_name().to_string_lossy().into_owned();
-            if !FILES.contains(&name.as_str())
-                && !name.starts_with(".gazex-")
-                && name != "graph"
-                && name != "README.md"
-            {
+            if !is_gazex_name(&name) {
                 other.push(name);
             }
         }
@@ -124,7 +129,7 @@ impl OutDir {
             dir: dir.to_path_buf(),
         };
         let m = dir.join("manifest.json");
-        let manifest = std::fs::read(&m)
+        let manifest = crate::lines::read_file(&m, crate::lines::MAX_LINE)
             .ok()
             .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
             .filter(|v| v.get("complete") == Some(&serde_json::Value::Bool(true)));

@@ -16,6 +16,10 @@ use crate::sentence::Sentences;
 use std::cell::RefCell;
 use std::collections::HashSet;
 
+/// The entity types that stages other than the gazetteers give (the date stage): with the
+/// types of the loaded rows, every type a run can find (what `--types` may name).
+pub const STAGE_TYPES: &[&str] = &["DATE"];
+
 /// What a mention refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {

@@ -6,9 +6,9 @@
 //! then for an entity mention `"alias"` (the list's spelling the match derives from),
 //! `"match"` (`exact`, `folded`, `variant`, `reordered`, `short_form`, `acronym`) and, when
 //! the surface also names other entries, `"alternatives": [ids]`;
-//! a DATE mention adds `"value"` (EDTF), `"begin"` and `"end_date"` (first and last calendar day,
-//! `YYYY-MM-DD`, or null when unknown) and `"relative": true` when resolved against an anchor.
-//! (`end` already holds the span's code point end, so the date's last day is `end_date`.)
+//! a DATE mention adds `"value"` (EDTF), `"start_date"` and `"end_date"` (first and last calendar
+//! day, `YYYY-MM-DD`, or null where the interval is open or the year unknown) and
+//! `"relative": true` when resolved against an anchor (the document date or an earlier date).
 
 use crate::document::Document;
 use crate::gazetteer::Gazetteer;
@@ -37,7 +37,7 @@ struct MentionRecord<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    begin: Option<Option<String>>,
+    start_date: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     end_date: Option<Option<String>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -120,8 +120,8 @@ pub fn write_mentions_in(
             how: entry.map(|_| m.origin.how.as_str()),
             alternatives,
             value: date.map(|d| d.value.as_str()),
-            begin: date.map(|d| d.begin.map(|x| x.to_string())),
-            end_date: date.map(|d| d.end_day.map(|x| x.to_string())),
+            start_date: date.map(|d| d.start_date.map(|x| x.to_string())),
+            end_date: date.map(|d| d.end_date.map(|x| x.to_string())),
             relative: date.is_some_and(|d| d.relative),
         };
         if serde_json::to_writer(&mut *out, &rec).is_ok() {

@@ -8,6 +8,7 @@ use crate::checkpoint;
 use crate::checkpoint::Saved;
 use crate::cooccur::spill::RUN_PREFIX;
 use crate::error::{Error, Result};
+use crate::lines::{Lines, MAX_LINE};
 use crate::output::{OutDir, Writer};
 use crate::pipeline::Pipeline;
 use crate::run::{ExtractConfig, Summary};
@@ -64,6 +65,131 @@ pub(crate) fn fingerprint_diff(old: &serde_json::Value, new: &serde_json::Value)
     what.join(", ")
 }
 
+/// What a finished run records of its inputs in `manifest.json` (`"inputs"`), so that a later
+/// `--resume` can tell whether it was given the same: the paths as given, how they were read,
+/// and the fingerprint of the files listed (sizes and times).
+pub(crate) fn inputs_record(fp: &serde_json::Value) -> serde_json::Value {
+    json!({
+        "paths": fp.get("inputs"),
+        "input_format": fp.get("input_format"),
+        "follow": fp.get("follow"),
+        "listing": fp.get("listing"),
+    })
+}
+
+/// Checks that a `--resume` on the complete run of `dir` (its manifest `m`) was given what that
+/// run was: the same options, gazetteers and inputs (`fp` is this resume's fingerprint).
+/// Anything else is refused, naming what changed: the resume would do nothing, and whatever
+/// was added would never be read.
+pub(crate) fn check_complete(
+    dir: &std::path::Path,
+    m: &serde_json::Value,
+    fp: &serde_json::Value,
+) -> Result<()> {
+    let mut what = Vec::new();
+    if m.get("options") != fp.get("options") {
+        what.push("the options differ".to_string());
+    }
+    if m.get("gazetteer_fingerprint") != fp.get("gazetteers") {
+        what.push("the gazetteers differ".to_string());
+    }
+    let now = inputs_record(fp);
+    match m.get("inputs") {
+        None => what.push(
+            "the folder does not record its inputs (a merged run, or one made by an older gazex)"
+                .into(),
+        ),
+        Some(was) if *was != now => what.push(inputs_diff(was, &now)),
+        Some(_) => {}
+    }
+    if what.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{}: holds a complete run, but {}: nothing to resume; run without --resume (and with --force, or another -o) to read these inputs",
+        dir.display(),
+        what.join(", ")
+    )))
+}
+
+/// A `--resume` on the complete run of `dir` (its manifest `m`): checked against this
+/// command ([`check_complete`]), the clean-up a kill may have left undone finished, and the
+/// run's counts given back (`already_complete`).
+pub(crate) fn already_complete(
+    dir: &std::path::Path,
+    o: &OutDir,
+    m: &serde_json::Value,
+    fp: &serde_json::Value,
+) -> Result<Summary> {
+    check_complete(dir, m, fp)?;
+    // Killed between the manifest and the clean-up: finish the clean-up.
+    checkpoint::remove(o.path());
+    crate::cooccur::spill::remove_runs(o.path());
+    let n = |k: &str| {
+        m.get("counts")
+            .and_then(|c| c.get(k))
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+    };
+    Ok(Summary {
+        documents: n("documents"),
+        mentions: n("mentions"),
+        warned_documents: n("documents_with_warnings"),
+        warnings: n("warnings"),
+        bytes: n("bytes"),
+        entities: usize::try_from(n("entities")).unwrap_or(usize::MAX),
+        pairs: usize::try_from(n("pairs")).unwrap_or(usize::MAX),
+        resumed_documents: n("documents"),
+        already_complete: true,
+        ..Summary::default()
+    })
+}
+
+/// Says how the inputs of a finished run (`was`) and of this command (`now`) differ.
+fn inputs_diff(was: &serde_json::Value, now: &serde_json::Value) -> String {
+    let paths = |v: &serde_json::Value| -> Vec<String> {
+        v.get("paths")
+            .and_then(|p| p.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (a, b) = (paths(was), paths(now));
+    let added: Vec<&str> = b
+        .iter()
+        .filter(|p| !a.contains(p))
+        .map(String::as_str)
+        .collect();
+    let gone: Vec<&str> = a
+        .iter()
+        .filter(|p| !b.contains(p))
+        .map(String::as_str)
+        .collect();
+    let mut what = Vec::new();
+    if !added.is_empty() {
+        what.push(format!("input(s) added: {}", added.join(", ")));
+    }
+    if !gone.is_empty() {
+        what.push(format!("input(s) left out: {}", gone.join(", ")));
+    }
+    if what.is_empty() && a != b {
+        what.push("the inputs are in another order".into());
+    }
+    if what.is_empty() && was.get("listing") != now.get("listing") {
+        what.push(
+            "the input files changed since (sizes, times, or files added or removed in a folder)"
+                .into(),
+        );
+    }
+    if what.is_empty() {
+        what.push("the inputs are read otherwise (--input-format or --follow)".into());
+    }
+    what.join(", ")
+}
+
 /// Prepares a resume: reads the checkpoint, checks it belongs to this run, reopens the
 /// streamed files at the checkpointed lengths and rebuilds the set of document ids seen.
 pub(crate) fn resume_from(o: &OutDir, fp: &serde_json::Value) -> Result<(Start, Writer, Writer)> {
@@ -102,10 +228,16 @@ pub(crate) fn resume_from(o: &OutDir, fp: &serde_json::Value) -> Result<(Start, 
     let mut seen_ids = HashSet::new();
     let path = o.temp("documents.jsonl");
     let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-    let r = std::io::BufReader::with_capacity(1 << 20, f);
+    let mut r = Lines::new(std::io::BufReader::with_capacity(1 << 20, f), MAX_LINE);
+    let mut line = Vec::new();
     let mut lines = 0u64;
-    for line in std::io::BufRead::split(r, b'\n').take(h.units as usize) {
-        let line = line.map_err(|e| Error::io(&path, e))?;
+    while lines < h.units {
+        if r.next_into(&mut line)
+            .map_err(|e| Error::io(&path, e))?
+            .is_none()
+        {
+            break;
+        }
         lines += 1;
         let doc = serde_json::from_slice::<serde_json::Value>(&line)
             .ok()

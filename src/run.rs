@@ -23,7 +23,6 @@ use crate::pipeline::Pipeline;
 use crate::record::{write_mentions, DocumentRecord};
 use crate::resume::{fingerprint, resume_from, Start};
 use crate::tables::{write_cooccurrence, write_entities, EntityTable};
-use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,11 +31,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod flow;
+mod ids;
 mod progress;
 mod summary;
 mod workers;
 use flow::{Batches, CloseGuard, Flight, InOrder, Reorder};
-pub use progress::{NoProgress, Progress};
+pub use progress::{eta, NoProgress, Progress};
 pub use summary::Summary;
 use workers::Workers;
 
@@ -113,7 +113,7 @@ pub fn extract(
         pipeline,
         cfg,
         progress,
-        find_inputs(&cfg.inputs, cfg.follow),
+        find_inputs(&cfg.inputs, cfg.follow, cfg.out.as_deref()),
     )
 }
 
@@ -139,6 +139,8 @@ pub fn extract_inputs(
         entries,
         bytes: total,
         listing,
+        renamed,
+        ..
     } = inputs?;
     let g = pipeline.gazetteer();
     let fp = fingerprint(pipeline, cfg, &listing);
@@ -149,36 +151,7 @@ pub fn extract_inputs(
         Some(d) if cfg.resume => {
             let (o, complete) = OutDir::resume(d)?;
             if let Some(m) = complete {
-                let same = m.get("options") == Some(&cfg.options)
-                    && m.get("gazetteer_fingerprint") == Some(&json!(g.fingerprint()));
-                if !same {
-                    return Err(Error::Usage(format!(
-                        "{}: holds a complete run with other options or gazetteers: nothing to resume (use --force to start again)",
-                        d.display()
-                    )));
-                }
-                // Killed between the manifest and the clean-up: finish the clean-up.
-                checkpoint::remove(o.path());
-                remove_runs(o.path());
-                let c = m.get("counts");
-                let n = |k: &str| {
-                    c.and_then(|c| c.get(k))
-                        .and_then(|v| v.as_u64())
-                        .unwrap_or(0)
-                };
-                return Ok(Summary {
-                    documents: n("documents"),
-                    mentions: n("mentions"),
-                    warned_documents: n("documents_with_warnings"),
-                    warnings: n("warnings"),
-                    bytes: n("bytes"),
-                    entities: n("entities") as usize,
-                    pairs: n("pairs") as usize,
-                    resumed_documents: n("documents"),
-                    already_complete: true,
-                    seconds: t0.elapsed().as_secs_f64(),
-                    ..Summary::default()
-                });
+                return crate::resume::already_complete(d, &o, &m, &fp);
             }
             let (s, e, dw) = resume_from(&o, &fp)?;
             start = s;
@@ -245,6 +218,7 @@ pub fn extract_inputs(
         .collect();
     let checkpoint_cost_ms = AtomicU64::new(0);
     let resumed_documents = start.units;
+    let resumed_bytes = start.summary.bytes;
     let Start {
         units: start_units,
         summary: start_summary,
@@ -310,7 +284,9 @@ pub fn extract_inputs(
             let (mut ent_len, mut doc_len) = (entities_len, documents_len);
             let stdout = std::io::stdout();
             let (mut ent_w, mut doc_w) = (ent_w, doc_w);
-            let mut seen_ids = seen_ids;
+            let mut ids = ids::DocIds::new(seen_ids, renamed);
+            // Records of a document read in chunks were written before its last chunk.
+            let mut partial = false;
             let mut line = Vec::new();
             // However the writer ends, nothing more is let in.
             let _close = CloseGuard {
@@ -327,7 +303,11 @@ pub fn extract_inputs(
                     let (unit, unit_bytes) = (usize::from(msg.checkpoint.is_none()), msg.bytes);
                     let mut n = 0;
                     let mut b = 0;
-                    for r in msg.results {
+                    for mut r in msg.results {
+                        if let Some(rec) = r.record.as_mut() {
+                            ids.admit(rec, &mut r.mentions_json, !partial);
+                        }
+                        partial = r.record.is_none();
                         if cfg.stdout {
                             stdout
                                 .lock()
@@ -339,10 +319,6 @@ pub fn extract_inputs(
                         b += r.progress;
                         let Some(mut rec) = r.record else { continue };
                         let rec = &mut rec;
-                        if !seen_ids.insert(rec.doc.clone()) {
-                            rec.warnings
-                                .push(format!("duplicate document id `{}`", rec.doc));
-                        }
                         sum.documents += 1;
                         sum.mentions += rec.mentions as u64;
                         sum.bytes += rec.bytes;
@@ -521,6 +497,7 @@ pub fn extract_inputs(
     summary.documents_seconds = t0.elapsed().as_secs_f64();
     totals += pool.install(|| drain(&accs, &spiller));
     summary.resumed_documents = resumed_documents;
+    summary.resumed_bytes = resumed_bytes;
     if let Some(o) = &out {
         // The streamed files reach the disk while the tables are computed.
         let streamed: Vec<Writer> = ent_w.take().into_iter().chain(doc_w.take()).collect();
@@ -560,7 +537,10 @@ pub fn extract_inputs(
         summary.seconds = t0.elapsed().as_secs_f64();
         summary.tables_seconds = summary.seconds - summary.documents_seconds;
         let mut m = o.open("manifest.json")?;
-        let manifest = crate::output::manifest(pipeline, cfg, &summary);
+        let mut manifest = crate::output::manifest(pipeline, cfg, &summary);
+        if let Some(m) = manifest.as_object_mut() {
+            m.insert("inputs".into(), crate::resume::inputs_record(&fp));
+        }
         let text = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Usage(e.to_string()))?;
         m.write_all(&text)?;
         m.write_all(b"\n")?;
@@ -568,6 +548,11 @@ pub fn extract_inputs(
         checkpoint::remove(o.path());
         remove_runs(o.path());
         checkpoint::sync_dir(o.path());
+    } else {
+        // No folder: the tables are counted all the same, for the summary.
+        let (entities, pairs) = pool.install(|| summary::count_tables(g, &keys, totals))?;
+        summary.entities = entities;
+        summary.pairs = pairs;
     }
     summary.seconds = t0.elapsed().as_secs_f64();
     progress.finish();

@@ -48,13 +48,13 @@ pub fn unescape_cell(s: &str) -> &str {
     }
 }
 
-/// A TSV reader for gazex's tables (header row, no quoting surprises).
-pub fn tsv_reader<R: std::io::Read>(r: R) -> csv::Reader<R> {
+/// A TSV reader for gazex's tables (header row, no quoting surprises, every line bounded).
+pub fn tsv_reader<R: std::io::Read>(r: R) -> csv::Reader<crate::lines::Bounded<R>> {
     csv::ReaderBuilder::new()
         .delimiter(b'\t')
         .has_headers(true)
         .flexible(false)
-        .from_reader(r)
+        .from_reader(crate::lines::Bounded::new(r, crate::lines::MAX_LINE))
 }
 
 /// Formats an npmi value as the tables write it (6 decimals, never `-0.000000`).

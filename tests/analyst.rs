@@ -94,6 +94,14 @@ fn eval_library_types_and_values() {
     assert_eq!(s.all.strict_tp, 0);
     assert_eq!(s.all.relaxed_tp, 1);
     assert_eq!(s.date_value_accuracy(), Some(0.0));
+    let w = s
+        .wrong_values
+        .first()
+        .map(|w| (w.text.as_str(), w.gold.as_str(), w.predicted.as_str()));
+    assert_eq!(w, Some(("March 2015", "2015-03", "2015")));
+    // The right value: nothing listed.
+    let s = score(&gold, &[p("DATE", 35, 45, Some("2015-03"))], &["DATE"]);
+    assert!(s.wrong_values.is_empty());
     // One prediction overlapping two gold spans matches only one of them (one-to-one).
     let s = score(&gold, &[p("PERSON", 0, 19, None)], &["PERSON"]);
     assert_eq!((s.all.gold, s.all.predicted, s.all.relaxed_tp), (2, 1, 1));

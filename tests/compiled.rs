@@ -1,6 +1,7 @@
 //! `gazex gazetteer compile`: a compiled gazetteer gives the same outputs as its sources, is
 //! compiled again when a source changes, and is refused with a clear message where it
-//! cannot stand (other gazetteers beside it, built-ins differing, damage, `check`).
+//! cannot stand (other gazetteers beside it, --no-builtin on a file with the built-ins,
+//! damage, `check`).
 
 use crate::util::{gazex, same_outputs, tmp, write};
 use predicates::prelude::*;
@@ -170,7 +171,16 @@ fn misuse_and_damage_exit_2_with_a_reason() {
     let gzc = d.path().join("g.gzc");
     compile(&["--no-builtin"], &src, &gzc);
     let o = d.path().join("o");
-    extract(&[], &gzc, &input, &o)
+    // A file with the built-ins in, and --no-builtin: the flag contradicts the file (one
+    // compiled without them is followed as it is, with or without the flag).
+    let with = d.path().join("with.gzc");
+    let own = write(
+        d.path(),
+        "own.tsv",
+        "id\ttype\tname\taliases\ntest:anna\tPERSON\tAnna Karenina\t\n",
+    );
+    compile(&[], &own, &with);
+    extract(&["--no-builtin"], &with, &input, &o)
         .code(2)
         .stderr(predicate::str::contains("--no-builtin"));
     gazex()

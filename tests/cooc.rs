@@ -355,7 +355,7 @@ fn csv_cells(p: &Path, delim: u8) -> Vec<Vec<String>> {
 }
 
 fn export(out: &Path, format: &str, extra: &[&str]) -> PathBuf {
-    let dest = out.join(format!("graph-{format}"));
+    let dest = out.join("graph").join(format!("test-{format}"));
     gazex()
         .args(["export", "-q", "--format", format, "-o"])
         .arg(&dest)
@@ -561,11 +561,11 @@ fn export_keeps_the_top_pairs_and_those_in_enough_documents() {
     let nodes = csv_cells(&dest.join("nodes.csv"), b',');
     let ends: BTreeSet<&String> = edges[1..].iter().flat_map(|r| [&r[0], &r[1]]).collect();
     assert_eq!(nodes.len() - 1, ends.len());
-    // The default destination is OUT_DIR/graph/.
+    // The default destination is OUT_DIR/graph/FORMAT/.
     gazex()
         .args(["export", "-q", "--format", "graphml"])
         .arg(&out)
         .assert()
         .success();
-    assert!(out.join("graph/graph.graphml").is_file());
+    assert!(out.join("graph/graphml/graph.graphml").is_file());
 }

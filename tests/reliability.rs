@@ -265,9 +265,11 @@ fn bad_jsonl_lines_are_warned_and_skipped() {
     assert!(found(&ents, "ok1", "Kaluga"));
     let ok1 = jsonl(&d.path().join("out0/documents.jsonl"))
         .into_iter()
-        .filter(|v| v["doc"] == "ok1")
+        .filter(|v| v["doc"] == "ok1" || v["doc"] == "ok1#2")
         .collect::<Vec<_>>();
     assert_eq!(ok1.len(), 2);
+    // Ids are unique within a run: the second `ok1` is `ok1#2`, with a warning.
+    assert_eq!(ok1[1]["doc"], "ok1#2");
     assert!(ok1[1]["warnings"]
         .to_string()
         .contains("duplicate document id"));

@@ -6,6 +6,8 @@ mod chunks;
 mod cli;
 mod compiled;
 mod cooc;
+mod edges;
+mod first_minutes;
 mod gold;
 mod matching;
 mod names;

@@ -1,6 +1,7 @@
 //! Date extraction: any text, both orders, with or without an anchor. Invariants: spans are
 //! non-empty, on char boundaries, sorted and non-overlapping; values are non-empty EDTF-like
-//! strings; begin <= end day; relative values only with an anchor.
+//! strings; start_date <= end_date; an open end (`../`, `/..`) has no date on that side; a
+//! relative value needs an anchor or an earlier mention with a known year to resolve against.
 #![no_main]
 
 use gazex::dates::{DateFinder, DateOptions, DateOrder};
@@ -26,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let found = finder.find(&text, &opts);
     let mut last = 0;
+    let mut known_year_before = false;
     for d in &found {
         assert!(d.start < d.end && d.end <= text.len(), "{d:?}");
         assert!(d.start >= last, "overlap or disorder: {d:?}");
@@ -44,11 +46,18 @@ fuzz_target!(|data: &[u8]| {
             "not an EDTF value: {:?}",
             d.value
         );
-        if let (Some(b), Some(e)) = (d.begin, d.end_day) {
-            assert!(b <= e, "begin after end: {d:?}");
+        if let (Some(b), Some(e)) = (d.start_date, d.end_date) {
+            assert!(b <= e, "start_date after end_date: {d:?}");
         }
-        if d.relative {
-            assert!(anchor.is_some(), "relative without an anchor: {d:?}");
+        if d.value.starts_with("../") {
+            assert!(d.start_date.is_none(), "open start with a start_date: {d:?}");
         }
+        if d.value.ends_with("/..") {
+            assert!(d.end_date.is_none(), "open end with an end_date: {d:?}");
+        }
+        if d.relative && anchor.is_none() {
+            assert!(known_year_before, "relative without an anchor or an earlier year: {d:?}");
+        }
+        known_year_before |= d.start_date.is_some() || d.end_date.is_some();
     }
 });

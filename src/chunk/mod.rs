@@ -14,7 +14,6 @@
 
 #![deny(clippy::indexing_slicing)]
 
-mod decode;
 mod read;
 mod stitch;
 mod window;

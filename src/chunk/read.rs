@@ -5,10 +5,10 @@
 //! and the `--max-doc-bytes` cut are exactly those of `document::read_limited` and
 //! `document::decode_into` on the whole.
 
-use super::decode::{bom, Decoder};
 use super::window::{Pool, Window};
 use super::{Chunk, ChunkConfig, ChunkDoc, DocEnd};
 use crate::document::Document;
+use crate::document::{bom, Decoder};
 use std::io::Read;
 use std::sync::Arc;
 

@@ -569,8 +569,8 @@ fn same_mention(x: &Mention, y: &Mention, off: usize) -> bool {
             (Target::Cue(a), Target::Cue(b)) => a == b,
             (Target::Date(a), Target::Date(b)) => {
                 a.value == b.value
-                    && a.begin == b.begin
-                    && a.end_day == b.end_day
+                    && a.start_date == b.start_date
+                    && a.end_date == b.end_date
                     && a.relative == b.relative
             }
             _ => false,

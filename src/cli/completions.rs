@@ -4,7 +4,6 @@
 
 use anyhow::Result;
 use clap::CommandFactory;
-use std::io::Write;
 
 /// Print a shell completion script.
 #[derive(Debug, clap::Args)]
@@ -57,11 +56,6 @@ pub fn man(a: ManArgs) -> Result<i32> {
 }
 
 fn write_out(buf: &[u8]) -> Result<i32> {
-    let mut o = std::io::stdout().lock();
-    match o.write_all(buf).and_then(|_| o.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(gazex::Error::io("<stdout>", e).into())
-        }
-        _ => Ok(0),
-    }
+    super::out::stdout(buf)?;
+    Ok(0)
 }

@@ -40,42 +40,77 @@ pub fn run(a: Args) -> Result<i32> {
     }
     let types: Vec<&str> = types.iter().map(String::as_str).collect();
     let s = score(&gold, &preds, &types);
-    if a.json {
-        println!("{}", s.to_json());
-        return Ok(0);
-    }
-    print!("{}", format_table(&s));
-    match s.date_value_accuracy() {
-        Some(acc) => println!(
+    let text = if a.json {
+        format!("{}\n", s.to_json())
+    } else {
+        report(&s, a.top)
+    };
+    // Into a closed pipe: status 0, quietly; into a full disk: status 1, naming it.
+    super::out::stdout(text.as_bytes())?;
+    Ok(0)
+}
+
+/// The scores as text: the table, DATE value accuracy, notes on ids, the frequent errors.
+fn report(s: &gazex::eval::Scores, top: usize) -> String {
+    use std::fmt::Write;
+    let mut o = format_table(s);
+    let _ = match s.date_value_accuracy() {
+        Some(acc) => writeln!(
+            o,
             "DATE value accuracy {acc:.3} ({} of {} matched DATE spans with a gold value)",
             s.date_values_correct, s.date_values_checked
         ),
-        None => println!("DATE value accuracy: no matched DATE span has a gold value"),
+        None => writeln!(
+            o,
+            "DATE value accuracy: no matched DATE span has a gold value"
+        ),
+    };
+    if s.ids_matched_without_extension > 0 {
+        let _ = writeln!(
+            o,
+            "note: {} gold documents matched by their id without the file extension (`seed` = `seed.txt`)",
+            s.ids_matched_without_extension
+        );
     }
     if s.docs_without_predictions > 0 {
-        println!(
-            "warning: {} gold documents with spans have no prediction at all (do the document ids match?)",
+        let _ = writeln!(
+            o,
+            "warning: {} gold documents with spans have no prediction at all (do the document ids match? gold ids must be the `doc` of the records: the file name for text files, the id field for JSONL)",
             s.docs_without_predictions
         );
     }
-    let list = |title: &str, v: &[gazex::eval::ErrorCount]| {
+    let mut list = |title: &str, v: &[gazex::eval::ErrorCount]| {
         if v.is_empty() {
             return;
         }
-        println!("\n{title} (strict, most frequent first):");
-        for e in v.iter().take(a.top) {
-            println!(
+        let _ = writeln!(o, "\n{title} (strict, most frequent first):");
+        for e in v.iter().take(top) {
+            let _ = writeln!(
+                o,
                 "  {:>4}  {:<7} {}",
                 e.count,
                 e.kind,
                 e.text.replace('\n', " ")
             );
         }
-        if v.len() > a.top {
-            println!("  ... and {} more", v.len() - a.top);
+        if v.len() > top {
+            let _ = writeln!(o, "  ... and {} more", v.len() - top);
         }
     };
     list("False positives", &s.false_positives);
     list("Misses", &s.misses);
-    Ok(0)
+    if !s.wrong_values.is_empty() {
+        let _ = writeln!(
+            o,
+            "\nWrong DATE values (gold span: gold value -> predicted, most frequent first):"
+        );
+        for e in s.wrong_values.iter().take(top) {
+            let text = e.text.replace('\n', " ");
+            let _ = writeln!(o, "  {:>4}  {text}: {} -> {}", e.count, e.gold, e.predicted);
+        }
+        if s.wrong_values.len() > top {
+            let _ = writeln!(o, "  ... and {} more", s.wrong_values.len() - top);
+        }
+    }
+    o
 }

@@ -1,8 +1,10 @@
 //! `gazex export --format <graphml|gexf|neo4j|csv> [-o <DEST>] <OUT_DIR>`: write the
 //! co-occurrence network of an output folder for graph tools, into DEST (default
-//! `OUT_DIR/graph/`): `graph.graphml`, `graph.gexf`, `nodes.csv` + `edges.csv` (Gephi), or
-//! `nodes.csv` + `relationships.csv` (neo4j-admin import).
+//! `OUT_DIR/graph/FORMAT/`, one folder per format so that no export replaces another's files):
+//! `graph.graphml`, `graph.gexf`, `nodes.csv` + `edges.csv` (Gephi), or `nodes.csv` +
+//! `relationships.csv` (neo4j-admin import).
 
+use super::out::note;
 use anyhow::Result;
 use gazex::export::{export, ExportOptions, Format as ExportFormat};
 use std::path::PathBuf;
@@ -27,7 +29,7 @@ pub struct Args {
     /// The graph format.
     #[arg(long, value_enum)]
     format: Format,
-    /// Destination folder [default: OUT_DIR/graph].
+    /// Destination folder [default: OUT_DIR/graph/FORMAT].
     #[arg(short = 'o', long = "out")]
     dest: Option<PathBuf>,
     /// Keep only pairs found in at least N documents.
@@ -48,7 +50,11 @@ pub fn run(a: Args) -> Result<i32> {
         Format::Neo4j => ExportFormat::Neo4j,
         Format::Csv => ExportFormat::Csv,
     };
-    let dest = a.dest.clone().unwrap_or_else(|| a.out_dir.join("graph"));
+    let dest = match &a.dest {
+        Some(d) => d.clone(),
+        None => a.out_dir.join("graph").join(format.name()),
+    };
+    super::guard::folder(&dest, "-o", true, &[a.out_dir.as_path()])?;
     let opts = ExportOptions {
         min_documents: a.min_documents,
         top: a.top,
@@ -56,7 +62,7 @@ pub fn run(a: Args) -> Result<i32> {
     let s = export(&a.out_dir, format, &dest, opts)?;
     if !a.quiet {
         let files: Vec<String> = s.files.iter().map(|f| f.display().to_string()).collect();
-        eprintln!(
+        note!(
             "gazex: {} nodes, {} edges -> {}",
             s.nodes,
             s.edges,

@@ -1,6 +1,7 @@
 //! `gazex extract [OPTIONS] <INPUT>...`: read documents, find entities, write the output
 //! folder (CONTRACT "Command line"). Turns the flags into a `Pipeline` and an `ExtractConfig`.
 
+use super::out::note;
 use super::progress::Bar;
 use anyhow::Result;
 use gazex::corpus::InputFormat;
@@ -180,12 +181,14 @@ pub fn run(a: Args) -> Result<i32> {
             Ok(_) => {}
         }
     }
-    if let Some(o) = &a.out {
-        if o.exists() && !o.is_dir() {
-            problems.push(format!(
-                "{}: output path exists and is not a folder: pick another --out",
-                o.display()
-            ));
+    let out = match (&a.out, a.stdout) {
+        (Some(o), _) => Some(o.clone()),
+        (None, false) => Some(PathBuf::from("output")),
+        (None, true) => None,
+    };
+    if let Some(o) = &out {
+        if let Err(e) = super::guard::folder(o, "--out", false, &[]) {
+            problems.push(e.to_string());
         }
     }
     let types = type_set(&a.types, "--types");
@@ -202,21 +205,24 @@ pub fn run(a: Args) -> Result<i32> {
         .build_global();
     // The inputs are found (folders walked, files sized) while the gazetteer compiles.
     let finding = {
-        let (inputs, follow) = (a.inputs.clone(), a.follow);
-        std::thread::spawn(move || find_inputs(&inputs, follow))
+        let (inputs, follow, o) = (a.inputs.clone(), a.follow, out.clone());
+        std::thread::spawn(move || find_inputs(&inputs, follow, o.as_deref()))
     };
     // A compiled gazetteer brings its name table; it stands alone.
     let compiled = a
         .gazetteers
         .iter()
         .any(|p| gazex::gazetteer::compiled::is_compiled(p));
+    // A compiled file says itself whether the built-ins are in.
+    let mut builtin = !a.no_builtin;
     let (gazetteer, matcher) = if !compiled {
-        (Gazetteer::load(&a.gazetteers, !a.no_builtin), None)
+        (Gazetteer::load(&a.gazetteers, builtin), None)
     } else if let [one] = a.gazetteers.as_slice() {
-        match gazex::gazetteer::compiled::load(one, !a.no_builtin) {
-            Ok((g, m, rebuilt)) => {
+        match gazex::gazetteer::compiled::load(one, a.no_builtin) {
+            Ok((g, m, rebuilt, with_builtin)) => {
+                builtin = with_builtin;
                 if rebuilt && !a.quiet {
-                    eprintln!(
+                    note!(
                         "gazex: {}: a source changed since it was compiled: compiled again",
                         one.display()
                     );
@@ -244,6 +250,13 @@ pub fn run(a: Args) -> Result<i32> {
     }
     let (types, cooc_types) = (types?, cooc_types?);
     let gazetteer = gazetteer?;
+    for w in &gazetteer.warnings {
+        note!("gazex: {w}");
+    }
+    check_types(
+        &gazetteer,
+        &[("--types", &types), ("--cooc-types", &cooc_types)],
+    )?;
     let rules = Rules {
         variants: !a.no_variants,
         reorder: !a.no_reorder,
@@ -264,11 +277,6 @@ pub fn run(a: Args) -> Result<i32> {
         .rules(rules)
         .matcher(matcher)
         .build()?;
-    let out = match (&a.out, a.stdout) {
-        (Some(o), _) => Some(o.clone()),
-        (None, false) => Some(PathBuf::from("output")),
-        (None, true) => None,
-    };
     let sorted = |s: &Option<HashSet<String>>| {
         s.as_ref().map(|s| {
             let mut v: Vec<_> = s.iter().cloned().collect();
@@ -282,7 +290,7 @@ pub fn run(a: Args) -> Result<i32> {
         "doc_date": a.doc_date, "types": sorted(&types), "cooc_types": sorted(&cooc_types),
         "window": a.window, "date_order": format!("{:?}", a.date_order).to_lowercase(),
         "max_doc_bytes": a.max_doc_bytes, "keep_diacritics": a.keep_diacritics,
-        "builtin": !a.no_builtin,
+        "builtin": builtin,
         "rules": {"variants": rules.variants, "reorder": rules.reorder,
             "short_forms": rules.short_forms, "acronyms": rules.acronyms,
             "disambiguation": rules.disambiguation},
@@ -326,39 +334,87 @@ pub fn run(a: Args) -> Result<i32> {
             "internal error: the input walk stopped".into(),
         ))
     });
+    if let Ok(f) = &found {
+        for w in &f.warnings {
+            note!("gazex: warning: {w}");
+        }
+    }
     let s = extract_inputs(&pipeline, &cfg, &bar, found)?;
     // The process ends next: freeing every gazetteer row one by one would only delay it.
     std::mem::forget(pipeline);
-    if !a.quiet && s.already_complete {
-        eprintln!(
-            "gazex: {} already holds a complete run with these options: nothing to resume",
-            out.as_ref()
-                .map(|o| o.display().to_string())
-                .unwrap_or_default()
-        );
-        return Ok(0);
-    }
-    if !a.quiet && s.resumed_documents > 0 {
-        eprintln!(
-            "gazex: resumed after {} documents done before the interruption",
-            s.resumed_documents
-        );
-    }
     if !a.quiet {
-        let mb = s.bytes as f64 / 1e6;
-        eprintln!(
-            "gazex: {} documents ({:.1} MB), {} mentions of {} entities, {} pairs, {} warnings in {} documents; {:.2} s ({:.1} MB/s){}",
-            s.documents,
-            mb,
-            s.mentions,
-            s.entities,
-            s.pairs,
-            s.warnings,
-            s.warned_documents,
-            s.seconds,
-            mb / s.seconds.max(1e-9),
-            out.map(|o| format!(" -> {}", o.display())).unwrap_or_default()
-        );
+        summary(&s, out.as_deref());
     }
     Ok(0)
+}
+
+/// Refuses entity types that nothing loaded can produce (`PERSN` for `PERSON`), naming the
+/// types that exist: those of the gazetteers' rows, and DATE.
+fn check_types(g: &Gazetteer, flags: &[(&str, &Option<HashSet<String>>)]) -> Result<(), Error> {
+    let known: std::collections::BTreeSet<&str> = g
+        .entries
+        .iter()
+        .map(|e| e.kind.as_str())
+        .chain(gazex::pipeline::STAGE_TYPES.iter().copied())
+        .collect();
+    let mut problems = Vec::new();
+    for (flag, set) in flags {
+        let mut unknown: Vec<&str> = set
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .filter(|t| !known.contains(t))
+            .collect();
+        unknown.sort_unstable();
+        if !unknown.is_empty() {
+            problems.push(format!(
+                "{flag}: no loaded gazetteer or stage gives the type(s) {}: the types are {}",
+                unknown.join(", "),
+                known.iter().copied().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Usage(problems.join("\n")))
+    }
+}
+
+/// `N thing` or `N things`.
+fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The line on standard error at the end of a run.
+fn summary(s: &gazex::run::Summary, out: Option<&std::path::Path>) {
+    let shown = out.map(|o| o.display().to_string()).unwrap_or_default();
+    if s.already_complete {
+        note!("gazex: {shown} already holds a complete run of these inputs with these options: nothing to resume");
+        return;
+    }
+    if s.resumed_documents > 0 {
+        note!(
+            "gazex: resumed after {} done before the interruption",
+            count(s.resumed_documents, "document", "documents")
+        );
+    }
+    // The rate counts what this process read, not what the interrupted run had.
+    let mb = s.bytes as f64 / 1e6;
+    let read = s.bytes.saturating_sub(s.resumed_bytes) as f64 / 1e6;
+    note!(
+        "gazex: {} ({:.1} MB), {} of {}, {}, {} in {}; {:.2} s ({:.1} MB/s){}",
+        count(s.documents, "document", "documents"),
+        mb,
+        count(s.mentions, "mention", "mentions"),
+        count(s.entities as u64, "entity", "entities"),
+        count(s.pairs as u64, "pair", "pairs"),
+        count(s.warnings, "warning", "warnings"),
+        count(s.warned_documents, "document", "documents"),
+        s.seconds,
+        read / s.seconds.max(1e-9),
+        out.map(|o| format!(" -> {}", o.display()))
+            .unwrap_or_default()
+    );
 }

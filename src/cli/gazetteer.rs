@@ -4,6 +4,7 @@
 //! convert other lists (OFAC SDN, spaCy patterns, CSV, GeoNames) into the gazetteer format,
 //! and compile gazetteers into one file that loads fast.
 
+use super::out::note;
 use anyhow::{Context, Result};
 use gazex::gazetteer::{CasePolicy, Entry};
 use gazex::import::{self, Format};
@@ -47,7 +48,7 @@ pub enum Command {
         /// The compiled file to write.
         #[arg(short = 'o', long = "out")]
         out: PathBuf,
-        /// Leave the built-in gazetteers out (then `extract` must be given --no-builtin too).
+        /// Leave the built-in gazetteers out (recorded in the file: `extract` follows it).
         #[arg(long)]
         no_builtin: bool,
         /// No summary line.
@@ -123,12 +124,22 @@ fn compile(paths: &[PathBuf], out: &Path, builtin: bool, quiet: bool) -> Result<
         )
         .into());
     }
+    if super::out::is_stream(out) {
+        return Err(gazex::Error::Usage(format!(
+            "-o {}: not a regular file: a compiled gazetteer is a file to load again",
+            out.display()
+        ))
+        .into());
+    }
+    let sources: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    super::guard::file(out, "-o", &[], &sources, &sources)?;
     let t = std::time::Instant::now();
     let g = gazex::gazetteer::compiled::compile(paths, builtin, out)?;
+    warn_all(&g);
     if !quiet {
         let names: usize = g.entries.iter().map(|e| e.names.len()).sum();
         let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
-        eprintln!(
+        note!(
             "gazex: compiled {} entries ({} names) from {} files into {} ({:.1} MB) in {:.2} s",
             g.entries.len(),
             names,
@@ -185,8 +196,16 @@ fn names_index(g: &Gazetteer) -> HashMap<String, Vec<usize>> {
     by_name
 }
 
+/// Shows the warnings of loading `g` (on standard error).
+fn warn_all(g: &Gazetteer) {
+    for w in &g.warnings {
+        note!("gazex: {w}");
+    }
+}
+
 fn check(paths: &[PathBuf], with_builtin: bool, quiet: bool) -> Result<i32> {
     let g = Gazetteer::load(paths, with_builtin)?;
+    warn_all(&g);
     let at = |e: &Entry| format!("{}:{}", g.sources[e.file].path, e.line);
     let mut warnings: Vec<(usize, usize, String)> = Vec::new();
     let mut amb: Vec<_> = names_index(&g)
@@ -258,14 +277,14 @@ fn check(paths: &[PathBuf], with_builtin: bool, quiet: bool) -> Result<i32> {
         }
     }
     warnings.sort_by_key(|w| (w.0, w.1));
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     if !quiet {
         for (_, _, w) in &warnings {
-            if writeln!(out, "{w}").is_err() {
-                return Ok(0);
-            }
+            out.push_str(w);
+            out.push('\n');
         }
     }
+    use std::fmt::Write as _;
     let _ = writeln!(
         out,
         "ok: {} entries in {} files; warnings: {} ambiguous names, {} common words, {} very short names, {} names carrying more than a name",
@@ -276,11 +295,13 @@ fn check(paths: &[PathBuf], with_builtin: bool, quiet: bool) -> Result<i32> {
         n_short,
         n_extra
     );
+    super::out::stdout(out.as_bytes())?;
     Ok(0)
 }
 
 fn stats(paths: &[PathBuf], longest: usize) -> Result<i32> {
     let g = Gazetteer::load(paths, paths.is_empty())?;
+    warn_all(&g);
     let mut by_type: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut by_file: Vec<usize> = vec![0; g.sources.len()];
     for e in &g.entries {
@@ -344,7 +365,7 @@ fn stats(paths: &[PathBuf], longest: usize) -> Result<i32> {
             out.push_str(&format!("{c}\t{id}\t{n}\n"));
         }
     }
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    super::out::stdout(out.as_bytes())?;
     Ok(0)
 }
 
@@ -370,21 +391,39 @@ fn import_list(a: ImportArgs) -> Result<i32> {
         }
     }
     let to_stdout = a.out.as_os_str() == "-";
-    let summary = if to_stdout {
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        import::import(format, &a.input, &mut out, "<stdout>", &opts)?
+    let summary = if super::out::is_stream(&a.out) {
+        let name = if to_stdout {
+            "<stdout>".into()
+        } else {
+            a.out.display().to_string()
+        };
+        let mut out = std::io::BufWriter::new(super::out::open_stream(&a.out)?);
+        let s = import::import(format, &a.input, &mut out, &name, &opts)?;
+        out.flush().map_err(|e| gazex::Error::io(&name, e))?;
+        s
     } else {
+        let read: Vec<&Path> = [a.input.as_path()]
+            .into_iter()
+            .filter(|p| p.as_os_str() != "-")
+            .collect();
+        super::guard::file(&a.out, "-o", &[], &read, &[])?;
         let tmp = tmp_path(&a.out);
         let file = std::fs::File::create(&tmp)
             .map_err(|e| gazex::Error::io(&tmp, e))
             .with_context(|| "cannot write the gazetteer")?;
         let mut out = std::io::BufWriter::new(file);
         let name = a.out.display().to_string();
-        let s = import::import(format, &a.input, &mut out, &name, &opts);
+        let s = import::import(format, &a.input, &mut out, &name, &opts).and_then(|s| {
+            out.flush().map_err(|e| gazex::Error::io(&tmp, e))?;
+            Ok(s)
+        });
         drop(out);
+        let s = s.and_then(|s| {
+            std::fs::rename(&tmp, &a.out).map_err(|e| gazex::Error::io(&a.out, e))?;
+            Ok(s)
+        });
         match s {
             Ok(s) => {
-                std::fs::rename(&tmp, &a.out).map_err(|e| gazex::Error::io(&a.out, e))?;
                 // The output must load: a failure here is a bug of the importer.
                 Gazetteer::load(std::slice::from_ref(&a.out), false)
                     .context("the imported gazetteer does not load (please report this)")?;
@@ -401,7 +440,7 @@ fn import_list(a: ImportArgs) -> Result<i32> {
         .iter()
         .map(|(t, n)| format!("{n} {t}"))
         .collect();
-    eprintln!(
+    note!(
         "imported {} entries ({}) with {} names into {}",
         summary.entries,
         types.join(", "),
@@ -413,10 +452,10 @@ fn import_list(a: ImportArgs) -> Result<i32> {
         }
     );
     for (why, n) in &summary.skipped {
-        eprintln!("skipped {n}: {why}");
+        note!("skipped {n}: {why}");
     }
     for w in &summary.warnings {
-        eprintln!("warning: {w}");
+        note!("warning: {w}");
     }
     Ok(0)
 }

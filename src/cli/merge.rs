@@ -3,6 +3,7 @@
 //! (CONTRACT "Command line"). Parts made with different gazetteers or options are refused
 //! (exit 2).
 
+use super::out::note;
 use anyhow::Result;
 use std::path::PathBuf;
 
@@ -24,17 +25,12 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<i32> {
+    let parts: Vec<&std::path::Path> = a.parts.iter().map(PathBuf::as_path).collect();
+    super::guard::folder(&a.out, "-o", false, &parts)?;
     let spill = gazex::cooccur::CoocOptions::from_env().spill_pairs;
     let s = gazex::merge::merge(&a.parts, &a.out, a.force, spill)?;
-    if s.repeated > 0 {
-        eprintln!(
-            "gazex: warning: {} document ids appear in more than one part (e.g. {}): parts should hold disjoint documents",
-            s.repeated,
-            s.repeated_ids.join(", ")
-        );
-    }
     if !a.quiet {
-        eprintln!(
+        note!(
             "gazex: merged {} parts: {} documents, {} mentions of {} entities, {} pairs -> {}",
             s.parts,
             s.documents,

@@ -6,9 +6,13 @@ mod eval;
 mod export;
 mod extract;
 mod gazetteer;
+mod guard;
 mod merge;
+mod out;
 mod progress;
 mod report;
+
+use out::note;
 
 use clap::{Parser, Subcommand};
 
@@ -47,9 +51,18 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            let shown = e.print();
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    // Help into a closed pipe is fine; into a full disk it is a failure.
+                    match shown {
+                        Err(w) if w.kind() != std::io::ErrorKind::BrokenPipe => {
+                            note!("gazex: error: cannot write standard output: {w}");
+                            1
+                        }
+                        _ => 0,
+                    }
+                }
                 _ => 2,
             };
         }
@@ -70,17 +83,16 @@ pub fn main() -> i32 {
     }
 }
 
-/// Prints an error and gives its exit status.
+/// Prints an error and gives its exit status: 0 for a closed standard output (the reader
+/// stopped: nothing is wrong), 2 for usage and configuration, 1 for the rest.
 fn report(e: &anyhow::Error) -> i32 {
+    if out::closed_pipe(e) {
+        return 0;
+    }
     if let Some(ge) = e.downcast_ref::<gazex::Error>() {
-        if let gazex::Error::Io { source, .. } = ge {
-            if source.kind() == std::io::ErrorKind::BrokenPipe {
-                return 0;
-            }
-        }
-        eprintln!("gazex: error: {ge}");
+        note!("gazex: error: {ge}");
         return if ge.is_usage() { 2 } else { 1 };
     }
-    eprintln!("gazex: error: {e:#}");
+    note!("gazex: error: {e:#}");
     1
 }

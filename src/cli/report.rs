@@ -2,6 +2,8 @@
 //! folder (run summary, top entities, co-occurrence network, timeline of dates, entity
 //! drill-down with snippets). Works offline; see `gazex::report` for what it holds.
 
+use super::guard;
+use super::out::note;
 use anyhow::Result;
 use gazex::report::{build, page, Options};
 use std::path::PathBuf;
@@ -16,7 +18,8 @@ pub struct Args {
     out: Option<PathBuf>,
     /// The run's inputs (files or folders, as given to extract), to quote snippets from when
     /// the sources recorded in documents.jsonl are not at hand (e.g. a run on standard input).
-    #[arg(long = "docs")]
+    /// One path per --docs; repeat it for several.
+    #[arg(long = "docs", value_name = "PATH")]
     docs: Vec<PathBuf>,
     /// Entities in the network (those found in most documents).
     #[arg(long, default_value_t = 300)]
@@ -36,6 +39,17 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<i32> {
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| a.out_dir.join("report.html"));
+    if !super::out::is_stream(&out) {
+        let docs: Vec<&std::path::Path> = a.docs.iter().map(PathBuf::as_path).collect();
+        let read: Vec<&std::path::Path> = std::iter::once(a.out_dir.as_path())
+            .chain(docs.iter().copied())
+            .collect();
+        guard::file(&out, "-o", &["report.html"], &read, &docs)?;
+    }
     let opts = Options {
         max_nodes: a.max_nodes,
         max_edges: a.max_edges,
@@ -58,7 +72,7 @@ pub fn run(a: Args) -> Result<i32> {
         .and_then(serde_json::Value::as_u64)
         .unwrap_or(0);
     if missing > 0 {
-        eprintln!(
+        note!(
             "note: the texts of {missing} quoted documents were not found (JSONL and standard-input documents are not recorded by path): snippets show the mention alone; pass the run's inputs with --docs to quote them"
         );
     }
@@ -72,22 +86,21 @@ pub fn run(a: Args) -> Result<i32> {
         format!("gazex report: {name}")
     });
     let html = page(&title, &data);
-    let out = a.out.unwrap_or_else(|| a.out_dir.join("report.html"));
-    if out.as_os_str() == "-" {
-        use std::io::Write;
-        let mut o = std::io::stdout().lock();
-        if let Err(e) = o.write_all(html.as_bytes()).and_then(|_| o.flush()) {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                return Err(gazex::Error::io("<stdout>", e).into());
-            }
-        }
+    if super::out::is_stream(&out) {
+        super::out::to_stream(&out, html.as_bytes())?;
         return Ok(0);
     }
     let mut tmp = out.clone().into_os_string();
     tmp.push(".gazex-tmp");
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, html.as_bytes()).map_err(|e| gazex::Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, &out).map_err(|e| gazex::Error::io(&out, e))?;
-    eprintln!("wrote {} ({} KB)", out.display(), html.len().div_ceil(1024));
+    let written = std::fs::write(&tmp, html.as_bytes())
+        .map_err(|e| gazex::Error::io(&tmp, e))
+        .and_then(|()| std::fs::rename(&tmp, &out).map_err(|e| gazex::Error::io(&out, e)));
+    if let Err(e) = written {
+        // A full disk leaves no temporary file behind.
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.into());
+    }
+    note!("wrote {} ({} KB)", out.display(), html.len().div_ceil(1024));
     Ok(0)
 }

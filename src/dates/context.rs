@@ -1,147 +1,57 @@
-//! The look around a parsed head: range continuations (`– present`, `– May 2023`, `between X and Y`,
-//! `from X to Y`), the modifiers written before it (`early`, `mid-`, `the end of`, `summer of`,
-//! `Q3`, `the first half of`), and the context rules that decide whether a bare year or a month
-//! alone is a date at all (`in 2015`, `a 2020 report`, but not `2000 troops` or `Article 2015`).
+//! The look around a parsed head: the modifiers written before it (`early`, `mid-`, `the end
+//! of`, `summer of`, `Q3`, `the first half of`), and the context rules that decide whether a
+//! bare year or a month alone is a date at all (`in 2015`, `a 2020 report`, `Russia's 2014
+//! annexation`, but not `2000 troops` or `Article 2015`). Ranges and open intervals are
+//! `intervals`'.
 
-use super::lexicon::{self as lx};
-use super::parse::{point_at, Cand, Core, Ctx, Expr, Part, Pt, Rel};
+use super::expr::{Cand, Core, Ctx, Expr, Lone, Part, Pt, Rel};
+use super::intervals;
+use super::lexicon::{self as lx, Unit};
 use super::scan::{self, Lexer, K};
-
-/// Whether a head still needs context to count as a date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Lone {
-    No,
-    /// A bare four-digit number.
-    Year,
-    /// A month name alone.
-    Month,
-}
-
-/// The previous word is `between` or `from` (a day pair `5 and 7 March` may follow).
-pub(crate) fn ranged_by_prev_word(text: &str, start: usize) -> bool {
-    scan::prev_word(text, start).is_some_and(|(_, w)| lx::is(w, "between") || lx::is(w, "from"))
-}
 
 /// The previous word labels a number: `Article 2015`, `model 1800`.
 pub(crate) fn labelled_number(text: &str, start: usize) -> bool {
     scan::prev_word(text, start).is_some_and(|(_, w)| lx::number_label(w))
 }
 
-fn key(p: &Pt, end: bool) -> (i32, u8, u8) {
-    let m = p.m.unwrap_or(if end { 12 } else { 1 });
-    let d = p.d.unwrap_or(if end { 31 } else { 1 });
-    (p.y.unwrap_or(0), m, d)
-}
-
-/// Joins the two ends of a range, sharing a year written once (`2 February – 28 February 1982`).
-pub(crate) fn combine(mut a: Pt, mut b: Pt) -> Option<(Pt, Pt)> {
-    if a.m.is_some() && b.m.is_none() && b.y.is_none() {
-        return None;
+/// Where a day starts once the weekday written before it is taken in: `Tue, 5 June 2018`,
+/// `Thurs. 19 December` (a full weekday name heads its own parse).
+pub(crate) fn weekday_before(text: &str, start: usize, cx: &Ctx) -> usize {
+    let mut at = start;
+    if let Some((p, ',' | '.')) = scan::prev_char(text, start) {
+        at = p;
     }
-    match (a.y, b.y) {
-        (None, Some(y)) => {
-            a.y = Some(y);
-            if key(&a, false) > key(&b, true) {
-                a.y = Some(y - 1);
-            }
+    match scan::prev_word(text, at) {
+        Some((ws, w))
+            if ws >= cx.min_start && (lx::weekday_abbrev(w) || lx::weekday(w).is_some()) =>
+        {
+            ws
         }
-        (Some(y), None) => {
-            b.y = Some(y);
-            if key(&a, false) > key(&b, true) {
-                b.y = Some(y + 1);
-            }
-        }
-        _ => {}
-    }
-    (key(&a, false) <= key(&b, true)).then_some((a, b))
-}
-
-fn cand(core: Core) -> Cand {
-    Cand {
-        start: core.start,
-        end: core.end,
-        expr: core.expr,
+        _ => start,
     }
 }
 
-/// Completes a head: range continuations, modifiers, and the context check of lone heads.
-pub(crate) fn finish(text: &str, lx: &mut Lexer, mut core: Core, cx: &Ctx) -> Option<Cand> {
-    // `24 February 2022 – present`, `March–May 2023`, `Dec. '22 — May 2023`.
-    if let Expr::Pt(p1) = core.expr {
-        if let Some(sep) = lx.get(core.next).filter(|t| t.k == K::Dash && !t.nl) {
-            let _ = sep;
-            let present = lx.get(core.next + 1).filter(|t| {
-                t.k == K::Word && !t.nl && (lx::is(lx.s(*t), "present") || lx::is(lx.s(*t), "now"))
-            });
-            if let (Some(t), true) = (present, p1.y.is_some()) {
-                core = Core::new(core.start, t.e, Expr::Open(p1), core.next + 2, Lone::No);
-            } else if let Some((p2, n, e)) = point_at(lx, core.next + 1, cx.max_year) {
-                if let Some((a, b)) = combine(p1, p2) {
-                    core = Core::new(core.start, e, Expr::Range(a, b), n, Lone::No);
-                }
-            }
+/// Completes a head: range continuations, the prepositions of a range, modifiers, and the
+/// context check of lone heads.
+pub(crate) fn finish(text: &str, lx: &mut Lexer, core: Core, cx: &Ctx) -> Option<Cand> {
+    let mut core = intervals::continue_range(lx, core, cx);
+    let year_stands = core.lone == Lone::Year && year_ok(text, lx, &core, cx);
+    if year_stands {
+        if let Some(r) = intervals::year_to(text, lx, &core, cx) {
+            core = r;
         }
     }
-    // `the years 1947 to 1949`: a year range with `to` when the first year stands as a year.
-    if let (Lone::Year, Expr::Pt(p1)) = (core.lone, core.expr.clone()) {
-        let to = lx.get(core.next).filter(|t| {
-            t.k == K::Word && !t.nl && (lx::is(lx.s(*t), "to") || lx::is(lx.s(*t), "through"))
-        });
-        if to.is_some() && !ranged_by_prev_word(text, core.start) && year_ok(text, lx, &core, cx) {
-            if let Some((p2, n, e)) = point_at(lx, core.next + 1, cx.max_year) {
-                if p2.m.is_none()
-                    && p2.y > p1.y
-                    && p2.y.zip(p1.y).is_some_and(|(b, a)| b - a <= 100)
-                {
-                    core = Core::new(core.start, e, Expr::Range(p1, p2), n, Lone::No);
-                }
-            }
-        }
-    }
-    // `between 2017 and 2021`, `from 2001 to 2009`: one span with the preposition.
-    if let Some((ps, pw)) = scan::prev_word(text, core.start) {
-        let between = lx::is(pw, "between");
-        let from = lx::is(pw, "from");
-        if (between || from) && ps >= cx.min_start {
-            if let Expr::Range(_, _) = core.expr {
-                let inner = text.get(core.start..core.end).unwrap_or("");
-                if inner.contains(" and ") || inner.contains(" to ") {
-                    core.start = ps;
-                    return Some(cand(core));
-                }
-            }
-            if let Expr::Pt(p1) = core.expr {
-                if let Some(j) = lx.get(core.next).filter(|t| !t.nl) {
-                    let js = lx.s(j);
-                    let ok = if between {
-                        lx::is(js, "and")
-                    } else {
-                        ["to", "until", "till", "through"]
-                            .iter()
-                            .any(|x| lx::is(js, x))
-                    };
-                    if ok {
-                        if let Some((p2, _, e)) = point_at(lx, core.next + 1, cx.max_year) {
-                            if let Some((a, b)) = combine(p1, p2) {
-                                return Some(Cand {
-                                    start: ps,
-                                    end: e,
-                                    expr: Expr::Range(a, b),
-                                });
-                            }
-                        }
-                    }
-                }
-            }
-        }
+    if let Some(c) = intervals::prefixed(text, lx, &core, cx) {
+        return Some(c);
     }
     if let Some(c) = modifiers(text, &core, cx) {
         return Some(c);
     }
     match core.lone {
-        Lone::No => Some(cand(core)),
-        Lone::Year => year_ok(text, lx, &core, cx).then(|| cand(core)),
+        Lone::No => Some(core.cand()),
+        Lone::Year => year_stands.then(|| core.cand()),
         Lone::Month => lone_month(text, lx, core, cx),
+        Lone::Abbrev => None,
     }
 }
 
@@ -179,20 +89,6 @@ fn part_of_word(w: &str) -> Option<Part> {
     }
 }
 
-fn season_word(w: &str) -> Option<u8> {
-    if lx::is(w, "spring") {
-        Some(21)
-    } else if lx::is(w, "summer") {
-        Some(22)
-    } else if lx::is(w, "autumn") || lx::is(w, "fall") {
-        Some(23)
-    } else if lx::is(w, "winter") {
-        Some(24)
-    } else {
-        None
-    }
-}
-
 /// `Q3` / `H1` written as one word.
 fn quarter_code(w: &str) -> Option<(u8, u8)> {
     let b = w.as_bytes();
@@ -220,11 +116,14 @@ fn quarter_words(ord: &str, unit: &str) -> Option<(u8, u8)> {
     }
 }
 
-/// `early 1990s`, `mid-2023`, `the end of March`, `the summer of 2017`, `Q3 2024`, `the first half of 2023`.
-fn modifiers(text: &str, core: &Core, cx: &Ctx) -> Option<Cand> {
+/// `early 1990s`, `mid-2023`, `the end of March`, `the end of that year`, `late summer 2017`,
+/// `the summer of 2017`, `Q3 2024`, `the first half of 2023`.
+pub(crate) fn modifiers(text: &str, core: &Core, cx: &Ctx) -> Option<Cand> {
     let partable = match &core.expr {
         Expr::Pt(p) => p.d.is_none(),
-        Expr::Decade(_) | Expr::Century(_) => true,
+        Expr::Decade(_) | Expr::Century(_) | Expr::Season(..) => true,
+        Expr::Rel(Rel::Ref(u, _, false)) => matches!(u, Unit::Month | Unit::Year),
+        Expr::Rel(Rel::Season(..) | Rel::AnchorSeason(..) | Rel::Current(_)) => true,
         _ => false,
     };
     if !partable {
@@ -247,7 +146,7 @@ fn modifiers(text: &str, core: &Core, cx: &Ctx) -> Option<Cand> {
         return mk(ps, Expr::Part(p, Box::new(core.expr.clone())));
     }
     if year_only {
-        if let Some(s) = season_word(pw) {
+        if let Some(s) = lx::season(pw) {
             return mk(ps, Expr::Season(y, s));
         }
         if let Some((a, b)) = quarter_code(pw) {
@@ -260,7 +159,7 @@ fn modifiers(text: &str, core: &Core, cx: &Ctx) -> Option<Cand> {
             return mk(ps2, Expr::Part(p, Box::new(core.expr.clone())));
         }
         if year_only {
-            if let Some(s) = season_word(pw2) {
+            if let Some(s) = lx::season(pw2) {
                 return mk(ps2, Expr::Season(y, s));
             }
             let (ps3, pw3) = scan::prev_word(text, ps2)?;
@@ -322,29 +221,8 @@ fn year_ok(text: &str, lx: &mut Lexer, core: &Core, cx: &Ctx) -> bool {
             }
         }
     }
-    if let Some((_, w)) = pw {
-        if lx::number_label(w) {
-            return false;
-        }
-        // `between 1990 and 2000 people`: the pair counts something.
-        if lx::is(w, "between") || lx::is(w, "from") {
-            let counted = lx.get(core.next + 1).is_some_and(|n| n.k == K::Num)
-                && lx
-                    .get(core.next + 2)
-                    .is_some_and(|n| n.k == K::Word && lx::count_noun(lx.s(n)));
-            if counted {
-                return false;
-            }
-        }
-        if lx::year_preposition(w) {
-            let weak =
-                lx::is(w, "of") || lx::is(w, "for") || lx::is(w, "as") || lx::is(w, "around");
-            return if weak {
-                (1800..=cx.max_year).contains(&y)
-            } else {
-                y >= 1000
-            };
-        }
+    if let Some(ok) = pw.and_then(|(ps, w)| by_word_before(text, lx, core, (ps, w), y, cx)) {
+        return ok;
     }
     if !(1900..=cx.max_year).contains(&y) {
         return false;
@@ -359,10 +237,13 @@ fn year_ok(text: &str, lx: &mut Lexer, core: &Core, cx: &Ctx) -> bool {
         return false;
     }
     let next_word = next.filter(|n| n.k == K::Word && !n.nl);
-    if let Some((_, w)) = pw {
-        if lx::determiner(w) {
-            return next_word.is_some();
-        }
+    // `the 1989 withdrawal`, `Uzbekistan's 2005 crackdown`, `the militants' 2014 offensive`.
+    let possessive = matches!(pc, Some('\'' | '\u{2019}'))
+        || pw.is_some_and(|(s, w)| {
+            w == "s" && matches!(scan::char_before(text, s), Some('\'' | '\u{2019}'))
+        });
+    if possessive || pw.is_some_and(|(_, w)| lx::determiner(w)) {
+        return next_word.is_some();
     }
     if pc == Some('(') && next.is_some_and(|n| lx.s(n) == ")") {
         return true;
@@ -379,6 +260,50 @@ fn year_ok(text: &str, lx: &mut Lexer, core: &Core, cx: &Ctx) -> bool {
     // Sentence-initial `2015 saw ...`.
     let sentence_start = pc.is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | ':' | ';'));
     sentence_start && next_word.is_some()
+}
+
+/// What the word before a bare number says of it, if anything: `in 2015`, `since at least
+/// 2014`, `up to 2021` make it a year; `Article 2015`, `between 1990 and 2000 people` do not.
+fn by_word_before(
+    text: &str,
+    lx: &mut Lexer,
+    core: &Core,
+    (ps, w): (usize, &str),
+    y: i32,
+    cx: &Ctx,
+) -> Option<bool> {
+    if lx::is(w, "least") {
+        let opened =
+            intervals::opening_word(text, core.start).is_some_and(|(_, o)| lx::year_preposition(o));
+        if opened {
+            return Some(y >= 1000);
+        }
+    }
+    if lx::is(w, "to") && scan::prev_is(text, ps, &["up"]) {
+        return Some((1800..=cx.max_year).contains(&y));
+    }
+    if lx::number_label(w) {
+        return Some(false);
+    }
+    // `between 1990 and 2000 people`: the pair counts something.
+    if lx::is(w, "between") || lx::is(w, "from") {
+        let counted = lx.get(core.next + 1).is_some_and(|n| n.k == K::Num)
+            && lx
+                .get(core.next + 2)
+                .is_some_and(|n| n.k == K::Word && lx::count_noun(lx.s(n)));
+        if counted {
+            return Some(false);
+        }
+    }
+    if lx::year_preposition(w) {
+        let weak = lx::is_any(w, &["of", "for", "as", "around"]);
+        return Some(if weak {
+            (1800..=cx.max_year).contains(&y)
+        } else {
+            y >= 1000
+        });
+    }
+    None
 }
 
 /// Is a month alone a date here? `in February`, `since November`, `last December`.
@@ -413,7 +338,7 @@ fn lone_month(text: &str, lx: &mut Lexer, core: Core, cx: &Ctx) -> Option<Cand> 
         }
     }
     if continues_list(text, core.start, cx) {
-        return Some(cand(core));
+        return Some(core.cand());
     }
     let (_, w) = scan::prev_word(text, core.start)?;
     let ok = [
@@ -440,7 +365,7 @@ fn lone_month(text: &str, lx: &mut Lexer, core: Core, cx: &Ctx) -> Option<Cand> 
     ]
     .iter()
     .any(|x| lx::is(w, x));
-    (ok && !(lx::is(w, "and") && m == 5)).then(|| cand(core))
+    (ok && !(lx::is(w, "and") && m == 5)).then(|| core.cand())
 }
 
 /// A weekday alone (`on Monday`, `last Friday`): only with an anchor.

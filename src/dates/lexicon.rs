@@ -159,6 +159,107 @@ pub(crate) fn is(w: &str, lower_word: &str) -> bool {
     w.eq_ignore_ascii_case(lower_word)
 }
 
+/// Case-insensitive equality with one of some lowercase ASCII words.
+pub(crate) fn is_any(w: &str, lower_words: &[&str]) -> bool {
+    lower_words.iter().any(|x| w.eq_ignore_ascii_case(x))
+}
+
+/// Words that begin a clause (pronouns, articles): `two weeks after that, the police ...`.
+pub(crate) fn clause_start(w: &str) -> bool {
+    let mut buf = [0u8; 16];
+    matches!(
+        lower(w, &mut buf),
+        Some(
+            b"the"
+                | b"a"
+                | b"an"
+                | b"he"
+                | b"she"
+                | b"it"
+                | b"they"
+                | b"we"
+                | b"i"
+                | b"you"
+                | b"his"
+                | b"her"
+                | b"its"
+                | b"their"
+                | b"our"
+                | b"there"
+                | b"this"
+                | b"these"
+                | b"those"
+                | b"police"
+                | b"officials"
+                | b"authorities"
+                | b"militants"
+        )
+    )
+}
+
+/// A season: its EDTF code (spring 21, summer 22, autumn/fall 23, winter 24).
+pub(crate) fn season(w: &str) -> Option<u8> {
+    let mut buf = [0u8; 16];
+    Some(match lower(w, &mut buf)? {
+        b"spring" => 21,
+        b"summer" => 22,
+        b"autumn" | b"fall" => 23,
+        b"winter" => 24,
+        _ => return None,
+    })
+}
+
+/// Nouns that a season word qualifies without dating anything: `the spring offensive`,
+/// `winter clothing`.
+pub(crate) fn season_noun(w: &str) -> bool {
+    let mut buf = [0u8; 16];
+    matches!(
+        lower(w, &mut buf),
+        Some(
+            b"offensive"
+                | b"offensives"
+                | b"campaign"
+                | b"campaigns"
+                | b"fighting"
+                | b"season"
+                | b"seasons"
+                | b"camp"
+                | b"camps"
+                | b"clothing"
+                | b"clothes"
+                | b"uniforms"
+                | b"gear"
+                | b"months"
+                | b"holiday"
+                | b"holidays"
+                | b"break"
+                | b"session"
+                | b"sessions"
+                | b"school"
+                | b"term"
+                | b"semester"
+                | b"palace"
+                | b"residence"
+                | b"solstice"
+                | b"storm"
+                | b"storms"
+                | b"harvest"
+                | b"pastures"
+                | b"quarters"
+                | b"olympics"
+                | b"games"
+                | b"crops"
+                | b"sowing"
+                | b"wheat"
+                | b"rains"
+                | b"weather"
+                | b"conditions"
+                | b"roads"
+                | b"passes"
+        )
+    )
+}
+
 /// Words before a number that make it a year: `in 2015`, `since 2018`, `by 2022`.
 pub(crate) fn year_preposition(w: &str) -> bool {
     let mut buf = [0u8; 16];
@@ -320,7 +421,6 @@ pub(crate) fn count_noun(w: &str) -> bool {
             | b"households"
             | b"members"
             | b"officers"
-            | b"police"
             | b"personnel"
             | b"staff"
             | b"workers"

@@ -1,19 +1,32 @@
 //! Dates: finds calendar expressions in report prose (`21 March 2024`, `in 2015`, `the 1990s`,
-//! `between 2017 and 2021`, `the same year`) and normalises them to EDTF / ISO 8601 values with the
-//! first and last calendar day they cover. This module owns the public API and the scan loop; the
-//! byte prefilter and lexer are in `scan`, the grammar in `parse`, `context` and `relative`, word
-//! lists in `lexicon`, and values in `resolve`. It does not know about gazetteers or records.
+//! `between 2017 and 2021`, `since March 2014`, `that summer`, `four days later`) and normalises
+//! them to EDTF / ISO 8601 values with the first and last calendar day they cover. This module
+//! owns the public API and the scan loop. The stages, each a module: `scan` (byte prefilter and
+//! lexer), `parse` (heads) with `points`, `numeric`, `relative` and `seasons` (the shapes),
+//! `context` (modifiers and whether a bare year or month is a date), `intervals` (ranges and
+//! open intervals), `expr` (the shared vocabulary), `lexicon` (word lists), and `resolve` with
+//! `calendar` and `order` (values, the narrative's year, day-month order). It does not know
+//! about gazetteers or records.
 
+mod calendar;
 mod context;
+mod expr;
+mod intervals;
 mod lexicon;
 mod numeric;
+mod order;
 mod parse;
 mod points;
 mod relative;
 mod resolve;
 mod scan;
+mod seasons;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_narrative;
+#[cfg(test)]
+mod tests_report;
 
 /// How an ambiguous numeric date such as `03/04/2024` is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -41,20 +54,22 @@ pub struct DateMention {
     pub start: usize,
     /// Byte offset one past the last byte of the expression.
     pub end: usize,
-    /// EDTF / ISO 8601 value: `2024-03-21`, `2024-03`, `199X`, `2017/2021`, `XXXX-03-22`, `2015/..`.
+    /// EDTF / ISO 8601 value: `2024-03-21`, `2024-03`, `199X`, `2017/2021`, `XXXX-03-22`,
+    /// `2015/..`, `../2020-06`, `2017-22`.
     pub value: String,
-    /// First calendar day the value covers, when known.
-    pub begin: Option<jiff::civil::Date>,
-    /// Last calendar day the value covers, when known.
-    pub end_day: Option<jiff::civil::Date>,
-    /// True when the value was resolved against an anchor.
+    /// First calendar day the value covers; `None` when open at the start or the year is unknown.
+    pub start_date: Option<jiff::civil::Date>,
+    /// Last calendar day the value covers; `None` when open at the end or the year is unknown.
+    pub end_date: Option<jiff::civil::Date>,
+    /// True when the value was resolved against an anchor: the document date, or an earlier
+    /// date of the same text (`In 2017 ... on 14 August`, `four days later`).
     pub relative: bool,
 }
 
 /// The reading of ambiguous numeric dates in a text whose unambiguous ones voted `votes`
 /// (day first, month first): the majority, else `order`.
 pub fn settle_order(order: DateOrder, votes: (usize, usize)) -> DateOrder {
-    resolve::settle(order, votes)
+    order::settle(order, votes)
 }
 
 /// The most recent explicit date of a text at some point, which anaphora (`the same year`,
@@ -97,7 +112,7 @@ pub struct PartTrace {
 /// The compiled date finder; build once, share across threads.
 #[derive(Debug)]
 pub struct DateFinder {
-    grammar: parse::Grammar,
+    grammar: numeric::Grammar,
     prefilter: scan::Prefilter,
     /// Unambiguous numeric dates of a document, read when an ambiguous one must be settled.
     order_probe: Option<regex::Regex>,
@@ -113,9 +128,9 @@ impl DateFinder {
     /// Compiles the patterns.
     pub fn new() -> Self {
         DateFinder {
-            grammar: parse::Grammar::new(),
+            grammar: numeric::Grammar::new(),
             prefilter: scan::Prefilter::new(),
-            order_probe: regex::Regex::new(r"\b(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2})\b").ok(),
+            order_probe: order::probe(),
         }
     }
 
@@ -145,7 +160,7 @@ impl DateFinder {
         } else {
             text.len() - text.trim_start().len()
         };
-        let mut cx = parse::Ctx {
+        let mut cx = expr::Ctx {
             min_start: 0,
             doc_start,
             anchored: opts.anchor.is_some(),
@@ -180,14 +195,15 @@ impl DateFinder {
             if let Some(v) = resolved {
                 cx.min_start = c.end;
                 cx.last_end = Some(c.end);
-                out.push(DateMention {
+                let m = DateMention {
                     start: c.start,
                     end: c.end,
                     value: v.value,
-                    begin: v.begin,
-                    end_day: v.end,
+                    start_date: v.start,
+                    end_date: v.end,
                     relative: v.relative,
-                });
+                };
+                push_joined(text, &mut out, m);
             }
         }
         trace.settled = res.probed_order();
@@ -199,6 +215,42 @@ impl DateFinder {
     pub fn order_votes(&self, text: &str) -> (usize, usize) {
         self.order_probe
             .as_ref()
-            .map_or((0, 0), |re| resolve::order_votes(re, text))
+            .map_or((0, 0), |re| order::votes(re, text))
+    }
+}
+
+/// Pushes `m`, or joins it with the mention before it when one range holds both (`between late
+/// 2014 and mid-2015`: `2014/2015`, from the first one's first day to the second one's last).
+fn push_joined(text: &str, out: &mut Vec<DateMention>, m: DateMention) {
+    let floor = out
+        .len()
+        .checked_sub(2)
+        .and_then(|i| out.get(i))
+        .map_or(0, |p| p.end);
+    let value = |x: &DateMention| calendar::Value {
+        value: x.value.clone(),
+        start: x.start_date,
+        end: x.end_date,
+        relative: x.relative,
+    };
+    let range = out.last().and_then(|prev| {
+        let plain = !prev.value.contains('/') && !m.value.contains('/');
+        let start = intervals::joined(text, (prev.start, prev.end), m.start, floor)?;
+        let r = calendar::pair(value(prev), value(&m)).filter(|_| plain)?;
+        Some(DateMention {
+            start,
+            end: m.end,
+            value: r.value,
+            start_date: r.start,
+            end_date: r.end,
+            relative: r.relative,
+        })
+    });
+    match range {
+        Some(r) => {
+            out.pop();
+            out.push(r);
+        }
+        None => out.push(m),
     }
 }

@@ -1,100 +1,17 @@
 //! The expression grammar: from a candidate position found by `scan`, reads forward over tokens
-//! (and, through `context`, a few words back) and returns the unresolved expression with its byte
-//! span: full dates, month-year, day-month, numeric dates (anchored `regex` patterns on a small
-//! window), year and day ranges, decades, centuries, holidays, quarters and relative words. It
-//! checks calendar validity only loosely (day 1-31, month 1-12); `resolve` applies the calendar.
+//! (and, through `context` and `intervals`, a few words back) and returns the unresolved
+//! expression with its byte span: full dates, month-year, day-month, numeric dates, year and day
+//! ranges, decades, centuries, and (through `relative`) holidays, seasons, quarters and relative
+//! words; the words of an open interval (`since`, `until`, `onwards`) are added last. It checks
+//! calendar validity only loosely (day 1-31, month 1-12); `resolve` applies the calendar.
 
-use super::context::{self, Lone};
-use super::lexicon::{self as lx, Unit};
-use super::numeric::numeric;
-pub(crate) use super::numeric::Grammar;
-pub(crate) use super::points::{day_at, month_at, point_at, with_year, year_at};
+use super::context;
+use super::expr::{Cand, Core, Ctx, Expr, Lone, Pt};
+use super::intervals;
+use super::lexicon::{self as lx};
+use super::numeric::{numeric, Grammar};
+use super::points::{day_at, month_at, point_at, with_year, year_at};
 use super::scan::{self, Lexer, Trigger, K};
-
-/// A calendar point of year, month or day precision; a missing year is filled from an anchor or
-/// written `XXXX`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Pt {
-    pub y: Option<i32>,
-    pub m: Option<u8>,
-    pub d: Option<u8>,
-}
-
-/// Early / mid / late part of a period (first, middle, last third).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Part {
-    Early,
-    Mid,
-    Late,
-}
-
-/// Relative expressions, resolved in `resolve` against the anchor or the previous date of the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Rel {
-    /// yesterday (-1), today (0), tomorrow (+1): anchor.
-    Day(i32),
-    /// last/this/next year|month|week: anchor.
-    Unit(Unit, i32),
-    /// Monday..Sunday (0..6) with -1 last, 0 on, +1 next: anchor.
-    Weekday(u8, i8),
-    /// last/this/next July: anchor, else `XXXX-07`.
-    Month(u8, i8),
-    /// `two years ago`: anchor.
-    Ago(Unit, i32),
-    /// `same year` (0), `the following year` (+1), `three days later` (+3, exact shift = true):
-    /// the previous date of the text.
-    Ref(Unit, i32, bool),
-    /// New Year's Eve (12, 31), Christmas (12, 25): year from the text, else anchor, else `XXXX`.
-    Holiday(u8, u8),
-}
-
-/// An unresolved expression.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Expr {
-    Pt(Pt),
-    /// `03/04/2024`: day/month order decided by the document (a, b as written).
-    Ambig {
-        a: u8,
-        b: u8,
-        y: i32,
-    },
-    /// First year of a decade: 1990 for `1990s`.
-    Decade(i32),
-    /// First two digits of a century's years: 20 for `the 21st century`.
-    Century(i32),
-    /// Year and EDTF season code 21..24.
-    Season(i32, u8),
-    /// Year and first and last month: quarters and halves.
-    Months(i32, u8, u8),
-    Range(Pt, Pt),
-    /// Open end: `24 February 2022 – present`.
-    Open(Pt),
-    Part(Part, Box<Expr>),
-    Rel(Rel),
-}
-
-/// A parsed candidate: byte span and expression.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Cand {
-    pub start: usize,
-    pub end: usize,
-    pub expr: Expr,
-}
-
-/// What the grammar needs to know of the document and of the scan so far.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Ctx {
-    /// End of the previous mention: nothing may start before it.
-    pub min_start: usize,
-    /// Byte offset of the first non-space character of the document (header dates).
-    pub doc_start: usize,
-    /// An anchor date is known.
-    pub anchored: bool,
-    /// Latest year accepted for a bare number in a weak context.
-    pub max_year: i32,
-    /// End of the previous mention (lists: `in 1911 and 1913`).
-    pub last_end: Option<usize>,
-}
 
 /// Parses the candidate at `pos`.
 pub(crate) fn parse_at(
@@ -104,7 +21,7 @@ pub(crate) fn parse_at(
     trig: Trigger,
     cx: &Ctx,
 ) -> Option<Cand> {
-    match trig {
+    let c = match trig {
         Trigger::Digit => digit_head(g, text, pos, cx),
         Trigger::Word => word_head(text, pos, cx),
         Trigger::Apostrophe => {
@@ -113,34 +30,13 @@ pub(crate) fn parse_at(
             if t1.k == K::Num && t1.nd == 2 && t1.decade_s && !t1.sp {
                 let c = if t1.v <= 10 { 2000 } else { 1900 };
                 let core = Core::new(pos, t1.e, Expr::Decade(c + t1.v as i32), 2, Lone::No);
-                return context::finish(text, &mut lx, core, cx);
+                context::finish(text, &mut lx, core, cx)
+            } else {
+                None
             }
-            None
         }
-    }
-}
-
-/// A head parse before the look-back: span, expression, next token index, and whether it still needs
-/// context to count as a date.
-#[derive(Debug, Clone)]
-pub(crate) struct Core {
-    pub start: usize,
-    pub end: usize,
-    pub expr: Expr,
-    pub next: usize,
-    pub lone: Lone,
-}
-
-impl Core {
-    pub(crate) fn new(start: usize, end: usize, expr: Expr, next: usize, lone: Lone) -> Self {
-        Core {
-            start,
-            end,
-            expr,
-            next,
-            lone,
-        }
-    }
+    }?;
+    Some(intervals::open(text, c, cx))
 }
 
 fn digit_head(g: &Grammar, text: &str, pos: usize, cx: &Ctx) -> Option<Cand> {
@@ -214,23 +110,14 @@ fn day_head(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
         return context::finish(text, lx, core, cx);
     }
     let (d1, _, _) = day_at(lx, 0)?;
+    // `19–20 September`, `4 and 5 March`, `22 to 23 March`, `the night of 22/23 March`.
     let joiner = t1.k == K::Dash
-        || (t1.k == K::Word && lx::is(lx.s(t1), "and"))
-        || (t1.k == K::Word && lx::is(lx.s(t1), "to") && context::ranged_by_prev_word(text, t0.s));
+        || (t1.k == K::Word && lx::is_any(lx.s(t1), &["and", "to", "till", "until", "through"]))
+        || (t1.k == K::Slash && !t1.sp && lx.get(2).is_some_and(|t| !t.sp));
     if joiner {
         if let Some((d2, j, _)) = day_at(lx, 2) {
             if let Some((m, k, e, _)) = month_at(lx, j) {
-                let (p2, n, e2) = with_year(
-                    lx,
-                    Pt {
-                        y: None,
-                        m: Some(m),
-                        d: Some(d2),
-                    },
-                    k,
-                    e,
-                    cx.max_year,
-                );
+                let (p2, n, e2) = with_year(lx, Pt::day(None, m, d2), k, e, cx.max_year);
                 if d1 < d2 {
                     let p1 = Pt { d: Some(d1), ..p2 };
                     let core = Core::new(t0.s, e2, Expr::Range(p1, p2), n, Lone::No);
@@ -241,7 +128,8 @@ fn day_head(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
     }
     let (pt, n, e) = point_at(lx, 0, cx.max_year)?;
     pt.d?;
-    context::finish(text, lx, Core::new(t0.s, e, Expr::Pt(pt), n, Lone::No), cx)
+    let start = context::weekday_before(text, t0.s, cx);
+    context::finish(text, lx, Core::new(start, e, Expr::Pt(pt), n, Lone::No), cx)
 }
 
 /// `1990s`, `1992-1997`, `1992–97`, `2023/24`, `2024-03`, and a bare year (needs context).
@@ -279,10 +167,7 @@ fn year_head(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
                     cx,
                 );
             }
-            let pt = Pt {
-                y: Some(v),
-                ..Pt::default()
-            };
+            let pt = Pt::year(v);
             return context::finish(
                 text,
                 lx,
@@ -311,11 +196,7 @@ fn year_head(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
             }
             let w = t2.v as i32;
             if t2.nd == 2 && sep.k == K::Dash && (1..=12).contains(&w) && w <= v % 100 && !sep.sp {
-                let pt = Pt {
-                    y: Some(v),
-                    m: Some(w as u8),
-                    d: None,
-                };
+                let pt = Pt::month(Some(v), w as u8);
                 return context::finish(
                     text,
                     lx,
@@ -333,16 +214,7 @@ fn year_head(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
                 end_year - v <= 100
             };
             if end_year > v && span_ok && end_year <= 2099 {
-                let (p1, p2) = (
-                    Pt {
-                        y: Some(v),
-                        ..Pt::default()
-                    },
-                    Pt {
-                        y: Some(end_year),
-                        ..Pt::default()
-                    },
-                );
+                let (p1, p2) = (Pt::year(v), Pt::year(end_year));
                 return context::finish(
                     text,
                     lx,
@@ -353,10 +225,7 @@ fn year_head(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
             return None;
         }
     }
-    let pt = Pt {
-        y: Some(v),
-        ..Pt::default()
-    };
+    let pt = Pt::year(v);
     context::finish(
         text,
         lx,
@@ -403,6 +272,9 @@ fn word_head(text: &str, pos: usize, cx: &Ctx) -> Option<Cand> {
             cx,
         );
     }
+    if lx::season(w).is_some() {
+        return super::seasons::season(text, &mut lx, cx);
+    }
     super::relative::word(text, &mut lx, cx)
 }
 
@@ -415,17 +287,7 @@ fn month_head(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
         if let (Some(sep), Some((d2, k, e2))) = (lx.get(j), day_at(lx, j + 1)) {
             let joiner = sep.k == K::Dash || (sep.k == K::Word && lx::is(lx.s(sep), "and"));
             if joiner && d1 < d2 {
-                let (p2, n, e3) = with_year(
-                    lx,
-                    Pt {
-                        y: None,
-                        m: Some(m),
-                        d: Some(d2),
-                    },
-                    k,
-                    e2,
-                    cx.max_year,
-                );
+                let (p2, n, e3) = with_year(lx, Pt::day(None, m, d2), k, e2, cx.max_year);
                 let p1 = Pt { d: Some(d1), ..p2 };
                 return context::finish(
                     text,
@@ -435,39 +297,15 @@ fn month_head(text: &str, lx: &mut Lexer, cx: &Ctx) -> Option<Cand> {
                 );
             }
         }
-        let (pt, n, e2) = with_year(
-            lx,
-            Pt {
-                y: None,
-                m: Some(m),
-                d: Some(d1),
-            },
-            j,
-            e1,
-            cx.max_year,
-        );
+        let (pt, n, e2) = with_year(lx, Pt::day(None, m, d1), j, e1, cx.max_year);
         return context::finish(text, lx, Core::new(t0.s, e2, Expr::Pt(pt), n, Lone::No), cx);
     }
     if let Some((y, n, e2)) = year_at(lx, i, cx.max_year) {
-        let pt = Pt {
-            y: Some(y),
-            m: Some(m),
-            d: None,
-        };
+        let pt = Pt::month(Some(y), m);
         return context::finish(text, lx, Core::new(t0.s, e2, Expr::Pt(pt), n, Lone::No), cx);
     }
-    if !full {
-        return None;
-    }
-    let pt = Pt {
-        y: None,
-        m: Some(m),
-        d: None,
-    };
-    context::finish(
-        text,
-        lx,
-        Core::new(t0.s, e, Expr::Pt(pt), i, Lone::Month),
-        cx,
-    )
+    // A month alone needs context; an abbreviation alone only starts a range (`Jan. – April`).
+    let lone = if full { Lone::Month } else { Lone::Abbrev };
+    let core = Core::new(t0.s, e, Expr::Pt(Pt::month(None, m)), i, lone);
+    context::finish(text, lx, core, cx)
 }

@@ -2,9 +2,9 @@
 //! number, a month name (with its abbreviation dot), a year (`2024`, `'24`, `of 2024`), and a whole
 //! point (`Tue, 5 June 2018`, `March 21, 2024`, `2015`).
 
+use super::expr::Pt;
 use super::lexicon::{self as lx};
-use super::parse::Pt;
-use super::scan::{Lexer, K};
+use super::scan::{Lexer, Tok, K};
 
 /// A day number 1-31 at token `i` (optionally ordinal): (day, next index, end byte).
 pub(crate) fn day_at(lx: &mut Lexer, i: usize) -> Option<(u8, usize, usize)> {
@@ -45,6 +45,7 @@ pub(crate) fn month_at(lx: &mut Lexer, i: usize) -> Option<(u8, usize, usize, bo
 }
 
 /// A year after a month or day: `2024`, `'24`, optionally after a comma or `of`: (year, next, end).
+/// A noun of counting after it does not make it a count: `On 5 March 2000 troops ...`.
 pub(crate) fn year_at(lx: &mut Lexer, i: usize, max_year: i32) -> Option<(i32, usize, usize)> {
     let mut i = i;
     let t = lx.get(i)?;
@@ -77,9 +78,6 @@ pub(crate) fn year_at(lx: &mut Lexer, i: usize, max_year: i32) -> Option<(i32, u
             && matches!(n.k, K::Dot | K::Comma)
             && lx.get(i + 2).is_some_and(|x| x.k == K::Num && !x.sp)
         {
-            return None;
-        }
-        if n.k == K::Word && lx::count_noun(lx.s(n)) {
             return None;
         }
     }
@@ -120,33 +118,15 @@ pub(crate) fn point_at(lx: &mut Lexer, i: usize, max_year: i32) -> Option<(Pt, u
             j
         };
         let (m, k, e, _) = month_at(lx, j)?;
-        let pt = Pt {
-            y: None,
-            m: Some(m),
-            d: Some(d),
-        };
+        let pt = Pt::day(None, m, d);
         return Some(with_year(lx, pt, k, e, max_year));
     }
     if let Some((m, j, e, _)) = month_at(lx, i) {
         if let Some((d, k, e2)) = day_at(lx, j) {
-            let pt = Pt {
-                y: None,
-                m: Some(m),
-                d: Some(d),
-            };
+            let pt = Pt::day(None, m, d);
             return Some(with_year(lx, pt, k, e2, max_year));
         }
-        return Some(with_year(
-            lx,
-            Pt {
-                y: None,
-                m: Some(m),
-                d: None,
-            },
-            j,
-            e,
-            max_year,
-        ));
+        return Some(with_year(lx, Pt::month(None, m), j, e, max_year));
     }
     let t = lx.get(i)?;
     let counted = lx
@@ -160,15 +140,7 @@ pub(crate) fn point_at(lx: &mut Lexer, i: usize, max_year: i32) -> Option<(Pt, u
         && !counted
         && (1000..=2099).contains(&t.v)
     {
-        return Some((
-            Pt {
-                y: Some(t.v as i32),
-                m: None,
-                d: None,
-            },
-            i + 1,
-            t.e,
-        ));
+        return Some((Pt::year(t.v as i32), i + 1, t.e));
     }
     None
 }
@@ -187,4 +159,25 @@ pub(crate) fn with_year(
         }
         None => (pt, i, end),
     }
+}
+
+/// The token closes a clause (or there is none): a comma, a full stop, `;`, `:`, `)`, a line
+/// break.
+pub(crate) fn closes(lx: &Lexer, t: Option<Tok>) -> bool {
+    match t {
+        None => true,
+        Some(t) => t.nl || matches!(t.k, K::Comma | K::Dot) || matches!(lx.s(t), ";" | ":" | ")"),
+    }
+}
+
+/// Token `i` ends the phrase before it: the clause closes, or a new one begins (a capitalised
+/// word, an article or pronoun, a possessive `'s`): `after that, the police ...`, `that spring,
+/// they ...`, but not `after that attack`, `fears that spring from`.
+pub(crate) fn clause_after(lx: &mut Lexer, i: usize) -> bool {
+    let t = lx.get(i);
+    closes(lx, t)
+        || t.is_some_and(|t| {
+            t.k == K::Apos
+                || (t.k == K::Word && (lx::is_capitalised(lx.s(t)) || lx::clause_start(lx.s(t))))
+        })
 }

@@ -1,25 +1,21 @@
-//! Values: turns a parsed expression into its EDTF value and first/last calendar day, using `jiff`
-//! for every calendar fact (month lengths, leap years, weekday arithmetic). It owns the state that
-//! runs through one document: the anchor (document date), the reading of ambiguous numeric dates,
-//! and the most recent explicit date, against which `the same year` or `three days later` resolve.
+//! Values: turns a parsed expression into its EDTF value and first/last calendar day
+//! (`calendar`), with the state that runs through one document: the anchor (the document date),
+//! the order of ambiguous numeric dates (`order`), and the reference, the most recent explicit
+//! date of the text. A date written without its year takes the reference's year (`In 2017 ...
+//! on 14 August` is 2017-08-14), else the anchor's, else `XXXX`; `four days later`, `the same
+//! year` and `the last day of that month` resolve against the reference, and give nothing
+//! without one; they do not move it (only a date the text writes out, or one resolved from the
+//! anchor such as `last year`, does).
 
+use super::calendar::{self as cal, Value};
+use super::expr::{Expr, Pt, Rel};
 use super::lexicon::Unit;
-use super::parse::{Expr, Part, Pt, Rel};
+use super::order;
 use super::DateOrder;
 use jiff::civil::Date;
-use jiff::Span;
 use regex::Regex;
 
-/// A resolved value: EDTF string, first and last day, relative flag.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Value {
-    pub value: String,
-    pub begin: Option<Date>,
-    pub end: Option<Date>,
-    pub relative: bool,
-}
-
-/// The last explicit date of the text, for anaphora.
+/// The most recent explicit date of the text, with the precision it was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RefPt {
     y: i32,
@@ -27,13 +23,53 @@ pub(crate) struct RefPt {
     d: Option<u8>,
 }
 
+impl RefPt {
+    fn of(p: &Pt, at: Option<Date>) -> Option<Self> {
+        let at = at?;
+        Some(RefPt {
+            y: i32::from(at.year()),
+            m: p.m,
+            d: p.d,
+        })
+    }
+
+    /// The precision a value's days show: one day, one whole month, or a year.
+    fn shape(v: &Value) -> Option<Self> {
+        let (b, e) = (v.start?, v.end?);
+        let y = i32::from(b.year());
+        let (m, d) = (Some(b.month() as u8), Some(b.day() as u8));
+        Some(if b == e {
+            RefPt { y, m, d }
+        } else if b == b.first_of_month() && e == b.last_of_month() {
+            RefPt { y, m, d: None }
+        } else {
+            RefPt {
+                y,
+                m: None,
+                d: None,
+            }
+        })
+    }
+
+    fn year(y: i32) -> Self {
+        RefPt {
+            y,
+            m: None,
+            d: None,
+        }
+    }
+}
+
+/// A value and the reference it leaves (none: the reference stays as it was).
+type Resolved = (Value, Option<RefPt>);
+
 /// Per-document resolution state.
 pub(crate) struct Resolver<'a> {
     anchor: Option<Date>,
     order: DateOrder,
     order_settled: bool,
     last: Option<RefPt>,
-    numeric: Option<&'a Regex>,
+    probe: Option<&'a Regex>,
     /// The order was settled from the text (not given).
     probed: bool,
     /// The last resolution read `last` / assigned it (for `PartTrace`).
@@ -41,132 +77,14 @@ pub(crate) struct Resolver<'a> {
     set_last: bool,
 }
 
-/// Counts the unambiguous numeric dates of `text` read day first and month first.
-pub(crate) fn order_votes(re: &Regex, text: &str) -> (usize, usize) {
-    let (mut dmy, mut mdy) = (0, 0);
-    for c in re.captures_iter(text) {
-        let a = c
-            .get(1)
-            .and_then(|m| m.as_str().parse::<u32>().ok())
-            .unwrap_or(0);
-        let b = c
-            .get(2)
-            .and_then(|m| m.as_str().parse::<u32>().ok())
-            .unwrap_or(0);
-        if a > 12 && b <= 12 {
-            dmy += 1;
-        } else if b > 12 && a <= 12 {
-            mdy += 1;
-        }
-    }
-    (dmy, mdy)
-}
-
-/// The order of ambiguous numeric dates given the votes of a text: the majority, else `order`.
-pub(crate) fn settle(order: DateOrder, (dmy, mdy): (usize, usize)) -> DateOrder {
-    if dmy > mdy {
-        DateOrder::Dmy
-    } else if mdy > dmy {
-        DateOrder::Mdy
-    } else {
-        order
-    }
-}
-
-fn date(y: i32, m: u8, d: u8) -> Option<Date> {
-    Date::new(
-        i16::try_from(y).ok()?,
-        i8::try_from(m).ok()?,
-        i8::try_from(d).ok()?,
-    )
-    .ok()
-}
-
-fn add_days(d: Date, n: i64) -> Option<Date> {
-    d.checked_add(Span::new().try_days(n).ok()?).ok()
-}
-
-fn add_months(d: Date, n: i64) -> Option<Date> {
-    d.checked_add(Span::new().try_months(n).ok()?).ok()
-}
-
-fn day_value(d: Date, relative: bool) -> Value {
-    Value {
-        value: format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
-        begin: Some(d),
-        end: Some(d),
-        relative,
-    }
-}
-
-/// EDTF text of a point; `XXXX` for a missing year.
-fn fmt_pt(p: &Pt) -> Option<String> {
-    let y = match p.y {
-        Some(y) => format!("{y:04}"),
-        None => "XXXX".to_string(),
-    };
-    Some(match (p.m, p.d) {
-        (Some(m), Some(d)) => format!("{y}-{m:02}-{d:02}"),
-        (Some(m), None) => format!("{y}-{m:02}"),
-        (None, None) if p.y.is_some() => y,
-        _ => return None,
-    })
-}
-
-/// First and last day of a point with a year; `None` for an impossible date.
-fn bounds(p: &Pt) -> Option<(Date, Date)> {
-    let y = p.y?;
-    match (p.m, p.d) {
-        (Some(m), Some(d)) => date(y, m, d).map(|x| (x, x)),
-        (Some(m), None) => date(y, m, 1).map(|x| (x, x.last_of_month())),
-        (None, None) => date(y, 1, 1).map(|x| (x, x.last_of_year())),
-        _ => None,
-    }
-}
-
-/// A point without a year must still be a possible day (29 February is, in a leap year).
-fn possible(p: &Pt) -> bool {
-    match (p.m, p.d) {
-        (Some(m), Some(d)) => date(2000, m, d).is_some(),
-        (Some(m), None) => (1..=12).contains(&m),
-        _ => false,
-    }
-}
-
-/// Narrows `[b, e]` to its first, middle or last third: by whole months when the period is whole
-/// months in a multiple of three (a year: January-April, May-August, September-December), else by days.
-fn narrow(b: Date, e: Date, part: Part) -> Option<(Date, Date)> {
-    let months = (i32::from(e.year()) - i32::from(b.year())) * 12 + i32::from(e.month())
-        - i32::from(b.month())
-        + 1;
-    if b.day() == 1 && e == e.last_of_month() && months >= 3 && months % 3 == 0 {
-        let t = i64::from(months / 3);
-        let k = match part {
-            Part::Early => 0,
-            Part::Mid => 1,
-            Part::Late => 2,
-        };
-        let first = add_months(b, k * t)?;
-        let last = add_months(first, t - 1)?.last_of_month();
-        return Some((first, last));
-    }
-    let n = i64::from(b.until(e).ok()?.get_days()) + 1;
-    let t = n / 3;
-    Some(match part {
-        Part::Early => (b, add_days(b, t - 1)?),
-        Part::Mid => (add_days(b, t)?, add_days(b, 2 * t - 1)?),
-        Part::Late => (add_days(b, 2 * t)?, e),
-    })
-}
-
 impl<'a> Resolver<'a> {
-    pub(crate) fn new(anchor: Option<Date>, order: DateOrder, numeric: Option<&'a Regex>) -> Self {
+    pub(crate) fn new(anchor: Option<Date>, order: DateOrder, probe: Option<&'a Regex>) -> Self {
         Resolver {
             anchor,
             order,
             order_settled: false,
             last: None,
-            numeric,
+            probe,
             probed: false,
             read_last: false,
             set_last: false,
@@ -207,107 +125,103 @@ impl<'a> Resolver<'a> {
     fn order(&mut self, text: &str) -> DateOrder {
         if !self.order_settled {
             self.order_settled = true;
-            if let Some(re) = self.numeric {
-                self.order = settle(self.order, order_votes(re, text));
+            if let Some(re) = self.probe {
+                self.order = order::settle(self.order, order::votes(re, text));
                 self.probed = true;
             }
         }
         self.order
     }
 
+    /// The reference, read (recorded for `PartTrace`).
+    fn read(&mut self) -> Option<RefPt> {
+        self.read_last = true;
+        self.last
+    }
+
+    /// The year of the narrative: the reference's, else the anchor's.
+    fn story_year(&mut self) -> Option<i32> {
+        self.read()
+            .map(|l| l.y)
+            .or(self.anchor.map(|a| i32::from(a.year())))
+    }
+
     /// Resolves one expression; `None` drops the candidate (impossible date, nothing to anchor to).
     pub(crate) fn resolve(&mut self, expr: &Expr, text: &str) -> Option<Value> {
-        let v = self.value(expr, text)?;
-        if let (Some(b), Some(e)) = (v.begin, v.end) {
+        let (v, r) = self.value(expr, text)?;
+        if let (Some(b), Some(e)) = (v.start, v.end) {
             if b > e {
                 return None;
             }
         }
-        self.remember(expr, &v);
+        if let Some(r) = r {
+            self.last = Some(r);
+            self.set_last = true;
+        }
         Some(v)
     }
 
-    fn remember(&mut self, expr: &Expr, v: &Value) {
-        let r = match expr {
-            Expr::Decade(_) | Expr::Century(_) => return,
-            Expr::Pt(p) => match (p.y, v.begin) {
-                (Some(_), Some(b)) => RefPt {
-                    y: i32::from(b.year()),
-                    m: p.m,
-                    d: p.d,
-                },
-                (None, Some(b)) => RefPt {
-                    y: i32::from(b.year()),
-                    m: p.m,
-                    d: p.d,
-                },
-                _ => return,
-            },
-            Expr::Range(_, _)
-            | Expr::Open(_)
-            | Expr::Season(..)
-            | Expr::Months(..)
-            | Expr::Part(..) => match v.begin {
-                Some(b) => RefPt {
-                    y: i32::from(b.year()),
-                    m: None,
-                    d: None,
-                },
-                None => return,
-            },
-            Expr::Ambig { .. } | Expr::Rel(_) => match (v.begin, v.end) {
-                (Some(b), Some(e)) if b == e => RefPt {
-                    y: i32::from(b.year()),
-                    m: Some(b.month() as u8),
-                    d: Some(b.day() as u8),
-                },
-                (Some(b), Some(e)) if b.first_of_month() == b && e == b.last_of_month() => RefPt {
-                    y: i32::from(b.year()),
-                    m: Some(b.month() as u8),
-                    d: None,
-                },
-                (Some(b), Some(_)) => RefPt {
-                    y: i32::from(b.year()),
-                    m: None,
-                    d: None,
-                },
-                _ => return,
-            },
-        };
-        self.last = Some(r);
-        self.set_last = true;
-    }
-
-    /// A point, with a missing year taken from the anchor.
-    fn point(&self, p: &Pt) -> Option<Value> {
+    /// A point, with a missing year taken from the narrative.
+    fn point(&mut self, p: &Pt) -> Option<Resolved> {
         let mut p = *p;
         let mut relative = false;
         if p.y.is_none() {
-            if !possible(&p) {
+            if !cal::possible(&p) {
                 return None;
             }
-            if let Some(a) = self.anchor {
-                p.y = Some(i32::from(a.year()));
-                relative = true;
-            } else {
-                return Some(Value {
-                    value: fmt_pt(&p)?,
-                    begin: None,
-                    end: None,
-                    relative: false,
-                });
+            match self.story_year() {
+                Some(y) => {
+                    p.y = Some(y);
+                    relative = true;
+                }
+                None => return Some((Value::unknown(cal::fmt_pt(&p)?), None)),
             }
         }
-        let (b, e) = bounds(&p)?;
-        Some(Value {
-            value: fmt_pt(&p)?,
-            begin: Some(b),
+        let (b, e) = cal::bounds(&p)?;
+        let v = Value {
+            value: cal::fmt_pt(&p)?,
+            start: Some(b),
             end: Some(e),
             relative,
-        })
+        };
+        Some((v, RefPt::of(&p, Some(b))))
     }
 
-    fn value(&mut self, expr: &Expr, text: &str) -> Option<Value> {
+    /// Two points; both without a year take the narrative's.
+    fn range(&mut self, a: &Pt, b: &Pt) -> Option<Resolved> {
+        let (mut a, mut b) = (*a, *b);
+        let mut relative = false;
+        if a.y.is_none() && b.y.is_none() {
+            if !cal::possible(&a) || !cal::possible(&b) {
+                return None;
+            }
+            if let Some(y) = self.story_year() {
+                (a.y, b.y) = (Some(y), Some(y));
+                relative = true;
+            }
+        }
+        let value = format!("{}/{}", cal::fmt_pt(&a)?, cal::fmt_pt(&b)?);
+        if a.y.is_none() {
+            return Some((Value::unknown(value), None));
+        }
+        let (ab, _) = cal::bounds(&a)?;
+        let (_, be) = cal::bounds(&b)?;
+        let v = Value {
+            value,
+            start: Some(ab),
+            end: Some(be),
+            relative,
+        };
+        // The narrative goes on from the range's last end.
+        Some((v, RefPt::of(&b, Some(be))))
+    }
+
+    fn value(&mut self, expr: &Expr, text: &str) -> Option<Resolved> {
+        let whole = |v: Option<Value>| v.map(|v| (v, None));
+        let year_ref = |v: Value| {
+            let r = v.start.map(|s| RefPt::year(i32::from(s.year())));
+            (v, r)
+        };
         match expr {
             Expr::Pt(p) => self.point(p),
             Expr::Ambig { a, b, y } => {
@@ -315,128 +229,89 @@ impl<'a> Resolver<'a> {
                     DateOrder::Dmy => (*b, *a),
                     DateOrder::Mdy => (*a, *b),
                 };
-                self.point(&Pt {
-                    y: Some(*y),
-                    m: Some(m),
-                    d: Some(d),
-                })
+                self.point(&Pt::day(Some(*y), m, d))
             }
-            Expr::Decade(y) => Some(Value {
+            Expr::Decade(y) => whole(Some(Value {
                 value: format!("{}X", y / 10),
-                begin: date(*y, 1, 1),
-                end: date(y + 9, 12, 31),
+                start: cal::date(*y, 1, 1),
+                end: cal::date(y + 9, 12, 31),
                 relative: false,
-            }),
-            Expr::Century(c) => Some(Value {
+            })),
+            Expr::Century(c) => whole(Some(Value {
                 value: format!("{c:02}XX"),
-                begin: date(c * 100, 1, 1),
-                end: date(c * 100 + 99, 12, 31),
+                start: cal::date(c * 100, 1, 1),
+                end: cal::date(c * 100 + 99, 12, 31),
                 relative: false,
-            }),
-            Expr::Season(y, s) => {
-                let (b, e) = match s {
-                    21 => (date(*y, 3, 1)?, date(*y, 5, 31)?),
-                    22 => (date(*y, 6, 1)?, date(*y, 8, 31)?),
-                    23 => (date(*y, 9, 1)?, date(*y, 11, 30)?),
-                    _ => (date(*y, 12, 1)?, date(y + 1, 2, 1)?.last_of_month()),
-                };
-                Some(Value {
-                    value: format!("{y:04}-{s}"),
-                    begin: Some(b),
-                    end: Some(e),
-                    relative: false,
-                })
-            }
-            Expr::Months(y, a, b) => Some(Value {
+            })),
+            Expr::Season(y, s) => cal::season_value(*y, *s).map(year_ref),
+            Expr::Months(y, a, b) => Some(year_ref(Value {
                 value: format!("{y:04}-{a:02}/{y:04}-{b:02}"),
-                begin: date(*y, *a, 1),
-                end: Some(date(*y, *b, 1)?.last_of_month()),
+                start: cal::date(*y, *a, 1),
+                end: Some(cal::date(*y, *b, 1)?.last_of_month()),
                 relative: false,
-            }),
-            Expr::Range(a, b) => {
-                let (mut a, mut b) = (*a, *b);
-                let mut relative = false;
-                if a.y.is_none() && b.y.is_none() {
-                    if !possible(&a) || !possible(&b) {
-                        return None;
-                    }
-                    if let Some(anc) = self.anchor {
-                        a.y = Some(i32::from(anc.year()));
-                        b.y = a.y;
-                        relative = true;
-                    }
-                }
-                let value = format!("{}/{}", fmt_pt(&a)?, fmt_pt(&b)?);
-                if a.y.is_none() {
-                    return Some(Value {
-                        value,
-                        begin: None,
-                        end: None,
-                        relative,
-                    });
-                }
-                let (ab, _) = bounds(&a)?;
-                let (_, be) = bounds(&b)?;
-                (ab <= be).then_some(Value {
-                    value,
-                    begin: Some(ab),
-                    end: Some(be),
-                    relative,
-                })
+            })),
+            Expr::Range(a, b) => self.range(a, b),
+            Expr::Pair(a, b) => {
+                let (va, _) = self.value(a, text)?;
+                let (vb, rb) = self.value(b, text)?;
+                Some((cal::pair(va, vb)?, rb))
             }
-            Expr::Open(a) => {
-                let v = self.point(a)?;
-                Some(Value {
-                    value: format!("{}/..", v.value),
-                    begin: v.begin,
-                    end: None,
-                    relative: v.relative,
-                })
-            }
+            Expr::Since(x) => self.value(x, text).map(|(v, r)| (cal::since(v), r)),
+            Expr::Until(x) => self.value(x, text).map(|(v, r)| (cal::until(v), r)),
             Expr::Part(p, inner) => {
-                let v = self.value(inner, text)?;
-                match (v.begin, v.end) {
+                let (v, r) = self.value(inner, text)?;
+                let v = match (v.start, v.end) {
                     (Some(b), Some(e)) => {
-                        let (b, e) = narrow(b, e, *p)?;
-                        Some(Value {
-                            begin: Some(b),
+                        let (b, e) = cal::narrow(b, e, *p)?;
+                        Value {
+                            start: Some(b),
                             end: Some(e),
                             ..v
-                        })
+                        }
                     }
-                    _ => Some(v),
-                }
+                    _ => v,
+                };
+                Some((v, r))
             }
-            Expr::Rel(r) => self.relative(r),
+            Expr::Rel(r) => {
+                let v = self.relative(r)?;
+                // Offsets from the reference (`four days later`, `that summer`) do not move it:
+                // the next one counts from the same explicit date.
+                let anaphoric = matches!(
+                    r,
+                    Rel::Ref(..) | Rel::Edge(..) | Rel::Current(_) | Rel::Season(..)
+                );
+                let r = if anaphoric { None } else { RefPt::shape(&v) };
+                Some((v, r))
+            }
         }
     }
 
     fn relative(&mut self, r: &Rel) -> Option<Value> {
         match *r {
-            Rel::Holiday(m, d) => {
-                self.read_last = true;
-                let y = self
-                    .last
-                    .map(|l| l.y)
-                    .or(self.anchor.map(|a| i32::from(a.year())));
-                match y {
-                    Some(y) => Some(day_value(date(y, m, d)?, true)),
-                    None => Some(Value {
-                        value: format!("XXXX-{m:02}-{d:02}"),
-                        begin: None,
-                        end: None,
-                        relative: false,
-                    }),
-                }
+            Rel::Holiday(m, d) => match self.story_year() {
+                Some(y) => Some(cal::day_value(cal::date(y, m, d)?).relative()),
+                None => Some(Value::unknown(format!("XXXX-{m:02}-{d:02}"))),
+            },
+            Rel::Season(s, k) => match self.story_year() {
+                Some(y) => Some(cal::season_value(y + k, s)?.relative()),
+                None => (k == 0).then(|| Value::unknown(format!("XXXX-{s}"))),
+            },
+            Rel::AnchorSeason(s, mode) => {
+                let Some(a) = self.anchor else {
+                    return Some(Value::unknown(format!("XXXX-{s}")));
+                };
+                let (first, am) = (cal::season_month(s), a.month() as u8);
+                let shift = match mode {
+                    -1 if first >= am => -1,
+                    1 if first <= am => 1,
+                    _ => 0,
+                };
+                Some(cal::season_value(i32::from(a.year()) + shift, s)?.relative())
             }
             Rel::Month(m, mode) => {
                 let Some(a) = self.anchor else {
-                    return Some(Value {
-                        value: format!("XXXX-{m:02}"),
-                        begin: None,
-                        end: None,
-                        relative: false,
-                    });
+                    return Some(Value::unknown(format!("XXXX-{m:02}")));
                 };
                 let am = a.month() as u8;
                 let y = i32::from(a.year())
@@ -445,53 +320,70 @@ impl<'a> Resolver<'a> {
                         1 if m <= am => 1,
                         _ => 0,
                     };
-                let b = date(y, m, 1)?;
-                Some(Value {
-                    value: format!("{y:04}-{m:02}"),
-                    begin: Some(b),
-                    end: Some(b.last_of_month()),
-                    relative: true,
-                })
+                Some(cal::month_value(cal::date(y, m, 1)?)?.relative())
             }
-            Rel::Ref(unit, n, exact) => {
-                self.read_last = true;
-                let l = self.last?;
-                let mut v = match unit {
-                    Unit::Year => year_value(l.y + n)?,
-                    Unit::Month => month_value(add_months(date(l.y, l.m?, 1)?, i64::from(n))?)?,
-                    Unit::Day => day_value(add_days(date(l.y, l.m?, l.d?)?, i64::from(n))?, true),
-                    Unit::Week => {
-                        let d = add_days(date(l.y, l.m?, l.d?)?, 7 * i64::from(n))?;
-                        if exact {
-                            day_value(d, true)
-                        } else {
-                            week_value(d)?
-                        }
+            Rel::Ref(unit, n, exact) => self.shifted(unit, n, exact),
+            Rel::Edge(unit, last) => {
+                let l = self.read()?;
+                let (first, end) = match unit {
+                    Unit::Month => {
+                        let f = cal::date(l.y, l.m?, 1)?;
+                        (f, f.last_of_month())
                     }
+                    _ => (cal::date(l.y, 1, 1)?, cal::date(l.y, 12, 31)?),
                 };
-                v.relative = true;
-                Some(v)
+                Some(cal::day_value(if last { end } else { first }).relative())
+            }
+            Rel::Current(unit) => {
+                let at = match self.read() {
+                    Some(l) if unit == Unit::Year => cal::date(l.y, 1, 1)?,
+                    Some(l) => cal::date(l.y, l.m?, 1)?,
+                    None => self.anchor?,
+                };
+                let v = match unit {
+                    Unit::Year => cal::year_value(i32::from(at.year()))?,
+                    _ => cal::month_value(at)?,
+                };
+                Some(v.relative())
             }
             _ => self.anchored(r),
         }
     }
 
+    /// `the same year`, `the following month`, `four days later`: from the reference.
+    fn shifted(&mut self, unit: Unit, n: i32, exact: bool) -> Option<Value> {
+        let l = self.read()?;
+        let v = match unit {
+            Unit::Year => cal::year_value(l.y + n)?,
+            Unit::Month => {
+                cal::month_value(cal::add_months(cal::date(l.y, l.m?, 1)?, i64::from(n))?)?
+            }
+            Unit::Day => cal::day_value(cal::add_days(cal::date(l.y, l.m?, l.d?)?, i64::from(n))?),
+            Unit::Week => {
+                let d = cal::add_days(cal::date(l.y, l.m?, l.d?)?, 7 * i64::from(n))?;
+                if exact {
+                    cal::day_value(d)
+                } else {
+                    cal::week_value(d)?
+                }
+            }
+        };
+        Some(v.relative())
+    }
+
+    /// `yesterday`, `last year`, `next week`, `on Monday`, `two years ago`: from the anchor.
     fn anchored(&self, r: &Rel) -> Option<Value> {
         let a = self.anchor?;
-        let mut v = match *r {
-            Rel::Day(n) => day_value(add_days(a, i64::from(n))?, true),
-            Rel::Unit(Unit::Year, n) | Rel::Ago(Unit::Year, n) => {
-                let n = if matches!(r, Rel::Ago(..)) { -n } else { n };
-                year_value(i32::from(a.year()) + n)?
-            }
-            Rel::Unit(Unit::Month, n) | Rel::Ago(Unit::Month, n) => {
-                let n = if matches!(r, Rel::Ago(..)) { -n } else { n };
-                month_value(add_months(a.first_of_month(), i64::from(n))?)?
-            }
-            Rel::Unit(Unit::Week, n) => week_value(add_days(a, 7 * i64::from(n))?)?,
-            Rel::Unit(Unit::Day, n) => day_value(add_days(a, i64::from(n))?, true),
-            Rel::Ago(Unit::Week, n) => day_value(add_days(a, -7 * i64::from(n))?, true),
-            Rel::Ago(Unit::Day, n) => day_value(add_days(a, -i64::from(n))?, true),
+        let v = match *r {
+            Rel::Day(n) => cal::day_value(cal::add_days(a, i64::from(n))?),
+            Rel::Unit(Unit::Year, n) => cal::year_value(i32::from(a.year()) + n)?,
+            Rel::Ago(Unit::Year, n) => cal::year_value(i32::from(a.year()) - n)?,
+            Rel::Unit(Unit::Month, n) => cal::month_value(cal::add_months(a, i64::from(n))?)?,
+            Rel::Ago(Unit::Month, n) => cal::month_value(cal::add_months(a, -i64::from(n))?)?,
+            Rel::Unit(Unit::Week, n) => cal::week_value(cal::add_days(a, 7 * i64::from(n))?)?,
+            Rel::Unit(Unit::Day, n) => cal::day_value(cal::add_days(a, i64::from(n))?),
+            Rel::Ago(Unit::Week, n) => cal::day_value(cal::add_days(a, -7 * i64::from(n))?),
+            Rel::Ago(Unit::Day, n) => cal::day_value(cal::add_days(a, -i64::from(n))?),
             Rel::Weekday(wd, mode) => {
                 let aw = i64::from(a.weekday().to_monday_zero_offset());
                 let wd = i64::from(wd);
@@ -509,43 +401,10 @@ impl<'a> Resolver<'a> {
                         -(if back == 0 && m < 0 { 7 } else { back })
                     }
                 };
-                day_value(add_days(a, shift)?, true)
+                cal::day_value(cal::add_days(a, shift)?)
             }
             _ => return None,
         };
-        v.relative = true;
-        Some(v)
+        Some(v.relative())
     }
-}
-
-fn year_value(y: i32) -> Option<Value> {
-    let b = date(y, 1, 1)?;
-    Some(Value {
-        value: format!("{y:04}"),
-        begin: Some(b),
-        end: Some(b.last_of_year()),
-        relative: true,
-    })
-}
-
-fn month_value(b: Date) -> Option<Value> {
-    Some(Value {
-        value: format!("{:04}-{:02}", b.year(), b.month()),
-        begin: Some(b),
-        end: Some(b.last_of_month()),
-        relative: true,
-    })
-}
-
-/// The Monday-to-Sunday week holding `d`, as an interval of days.
-fn week_value(d: Date) -> Option<Value> {
-    let mon = add_days(d, -i64::from(d.weekday().to_monday_zero_offset()))?;
-    let sun = add_days(mon, 6)?;
-    let v = |x: Date| format!("{:04}-{:02}-{:02}", x.year(), x.month(), x.day());
-    Some(Value {
-        value: format!("{}/{}", v(mon), v(sun)),
-        begin: Some(mon),
-        end: Some(sun),
-        relative: true,
-    })
 }

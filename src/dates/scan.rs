@@ -17,30 +17,42 @@ pub(crate) enum Trigger {
     Apostrophe,
 }
 
-/// Literal pieces of every word that can head an expression: capitalised month, weekday and holiday
-/// names (and their all-caps forms), and the lowercase units of relative phrases (`day` also finds
-/// `today`, `yesterday`, `Monday`). All three bytes or longer, so the SIMD prefilter of
-/// `aho-corasick` (Teddy) skips plain prose quickly.
+/// Literal pieces of every word that can head an expression: capitalised month and holiday
+/// names, and the lowercase units of relative phrases (`day` also finds `today`, `yesterday`,
+/// `Monday`). All three bytes or longer, so that the SIMD prefilter of `aho-corasick` (Teddy)
+/// skips plain prose quickly; and few, since its cost grows with their number (and the bucket
+/// they fall in): a weekday abbreviation (`Tue, 5 June`) is found from the day after it, and an
+/// all-caps month only after a day (`21 MARCH 2024`).
 const WORD_PIECES: &[&str] = &[
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "JAN",
-    "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "Mon", "Tue",
-    "Wed", "Thu", "Fri", "Sat", "Sun", "New", "Chr", "day", "Day", "year", "Year", "month",
-    "Month", "week", "Week", "tomorrow", "Tomorrow",
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "New",
+    "Chr", "day", "Day", "year", "Year", "month", "Month", "week", "Week", "tomorrow", "Tomorrow",
+];
+
+/// Seasons, in a searcher of their own: added to the pieces above they would slow every
+/// document's scan by half, alone they cost a tenth of it. (`fall` only with its year, which
+/// the year finds.)
+const SEASONS: &[&str] = &[
+    "spring", "summer", "autumn", "winter", "Spring", "Summer", "Autumn", "Winter",
 ];
 
 /// The compiled prefilter: finds candidate positions in a document.
 #[derive(Debug)]
 pub(crate) struct Prefilter {
-    words: Option<AhoCorasick>,
+    /// The word pieces and the seasons.
+    words: [Option<AhoCorasick>; 2],
 }
 
 impl Prefilter {
     pub(crate) fn new() -> Self {
-        let words = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(WORD_PIECES)
-            .ok();
-        Prefilter { words }
+        let build = |pieces: &[&str]| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(pieces)
+                .ok()
+        };
+        Prefilter {
+            words: [build(WORD_PIECES), build(SEASONS)],
+        }
     }
 
     /// A cursor over the candidates of one document.
@@ -49,18 +61,21 @@ impl Prefilter {
             pre: self,
             text,
             next_digit: None,
-            next_word: None,
+            next_word: [None, None],
         }
     }
 }
 
-/// Merges the two candidate streams of a document (digit runs and keyword words) in text order.
+/// Cached next hit of a search at or after some position: (hit, searched from).
+type Next<T> = Option<(Option<T>, usize)>;
+
+/// Merges the candidate streams of a document (digit runs, keyword pieces, seasons) in text
+/// order.
 pub(crate) struct Cursor<'a> {
     pre: &'a Prefilter,
     text: &'a str,
-    /// Cached next hits at or after some position: (position, searched from).
-    next_digit: Option<(Option<usize>, usize)>,
-    next_word: Option<(Option<(usize, usize)>, usize)>,
+    next_digit: Next<usize>,
+    next_word: [Next<(usize, usize)>; 2],
 }
 
 /// Position of the first ASCII digit at or after `from` (eight bytes at a time).
@@ -103,17 +118,29 @@ impl Cursor<'_> {
     }
 
     fn word_from(&mut self, from: usize) -> Option<(usize, usize)> {
-        match self.next_word {
-            Some((hit, searched)) if searched <= from && hit.is_none_or(|h| h.0 >= from) => hit,
-            _ => {
-                let hit = self.pre.words.as_ref().and_then(|ac| {
-                    let input = Input::new(self.text).range(from..);
-                    ac.find(input).map(|m| (m.start(), m.end()))
-                });
-                self.next_word = Some((hit, from));
-                hit
+        let mut best: Option<(usize, usize)> = None;
+        for (k, ac) in self.pre.words.iter().enumerate() {
+            let cached = self.next_word.get(k).copied().flatten();
+            let hit = match cached {
+                Some((hit, searched)) if searched <= from && hit.is_none_or(|h| h.0 >= from) => hit,
+                _ => {
+                    let hit = ac.as_ref().and_then(|ac| {
+                        let input = Input::new(self.text).range(from..);
+                        ac.find(input).map(|m| (m.start(), m.end()))
+                    });
+                    if let Some(slot) = self.next_word.get_mut(k) {
+                        *slot = Some((hit, from));
+                    }
+                    hit
+                }
+            };
+            if let Some(h) = hit {
+                if best.is_none_or(|b| h.0 < b.0) {
+                    best = Some(h);
+                }
             }
         }
+        best
     }
 
     /// The next candidate at or after `from`, with its kind.
@@ -190,7 +217,8 @@ pub(crate) fn inside_word(text: &str, pos: usize) -> bool {
 
 /// Quick test of the ASCII word at `i`: can it start a word-headed expression? Capitalised words:
 /// month, weekday and holiday names, `Q3`/`H1`, `Today`; lowercase: `day(s)`, `week(s)`, `month(s)`,
-/// `year(s)`, `yesterday`, and with `lower_t` `today`/`tomorrow`. The grammar checks again.
+/// `year(s)`, `yesterday`, and with `lower_t` `today`/`tomorrow`; seasons in both. The grammar
+/// checks again.
 fn keyword_at(bytes: &[u8], i: usize, upper: bool, lower_t: bool) -> bool {
     let mut buf = [0u8; 10];
     let mut n = 0;
@@ -265,6 +293,10 @@ fn keyword_at(bytes: &[u8], i: usize, upper: bool, lower_t: bool) -> bool {
                 | b"days"
                 | b"week"
                 | b"weeks"
+                | b"spring"
+                | b"summer"
+                | b"autumn"
+                | b"winter"
         )
     } else {
         matches!(
@@ -278,6 +310,10 @@ fn keyword_at(bytes: &[u8], i: usize, upper: bool, lower_t: bool) -> bool {
                 | b"year"
                 | b"years"
                 | b"yesterday"
+                | b"spring"
+                | b"summer"
+                | b"autumn"
+                | b"winter"
         ) || (lower_t && matches!(w, b"today" | b"tomorrow"))
     }
 }
@@ -490,6 +526,11 @@ pub(crate) fn prev_word(text: &str, pos: usize) -> Option<(usize, &str)> {
         return None;
     }
     Some((start, text.get(start..end)?))
+}
+
+/// The word ending just before `pos` is one of `words` (lowercase ASCII).
+pub(crate) fn prev_is(text: &str, pos: usize, words: &[&str]) -> bool {
+    prev_word(text, pos).is_some_and(|(_, w)| words.iter().any(|x| w.eq_ignore_ascii_case(x)))
 }
 
 /// The last non-space character before `pos` and its byte offset.

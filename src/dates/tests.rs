@@ -141,7 +141,7 @@ fn months_and_years() {
             ("published in Jan 2024 by", "Jan 2024", "2024-01"),
             ("published in Jan. '24 by", "Jan. '24", "2024-01"),
             ("This began in 2015 and", "2015", "2015"),
-            ("active since 2018 in", "2018", "2018"),
+            ("active since 2018 in", "since 2018", "2018/.."),
             ("By 2022, the UN", "2022", "2022"),
             ("in the year 2000 we", "2000", "2000"),
             ("according to a 2020 report by the OSCE", "2020", "2020"),
@@ -152,7 +152,7 @@ fn months_and_years() {
             ("on March 22nd they", "March 22nd", "XXXX-03-22"),
             ("died Nov. 24 in Syria", "Nov. 24", "XXXX-11-24"),
             ("held in Geneva in February.", "February", "XXXX-02"),
-            ("no aid since November. The", "November", "XXXX-11"),
+            ("no aid since November. The", "since November", "XXXX-11/.."),
             (
                 "at the beginning of March they",
                 "beginning of March",
@@ -236,7 +236,7 @@ fn ranges() {
                 "November 16 - 17",
                 "XXXX-11-16/XXXX-11-17",
             ),
-            ("valid until May 22 only", "May 22", "XXXX-05-22"),
+            ("valid until May 22 only", "until May 22", "../XXXX-05-22"),
             (
                 "between 5 and 7 March the",
                 "between 5 and 7 March",
@@ -280,17 +280,17 @@ fn decades_parts_seasons_quarters() {
         None,
     );
     let m = find("in the early 1990s the", None);
-    assert_eq!(m.first().and_then(|m| m.begin), Some(date(1990, 1, 1)));
-    assert_eq!(m.first().and_then(|m| m.end_day), Some(date(1993, 4, 30)));
+    assert_eq!(m.first().and_then(|m| m.start_date), Some(date(1990, 1, 1)));
+    assert_eq!(m.first().and_then(|m| m.end_date), Some(date(1993, 4, 30)));
     let m = find("by mid-2023 the", None);
-    assert_eq!(m.first().and_then(|m| m.begin), Some(date(2023, 5, 1)));
-    assert_eq!(m.first().and_then(|m| m.end_day), Some(date(2023, 8, 31)));
+    assert_eq!(m.first().and_then(|m| m.start_date), Some(date(2023, 5, 1)));
+    assert_eq!(m.first().and_then(|m| m.end_date), Some(date(2023, 8, 31)));
     let m = find("in early November 2005 to", None);
-    assert_eq!(m.first().and_then(|m| m.end_day), Some(date(2005, 11, 10)));
+    assert_eq!(m.first().and_then(|m| m.end_date), Some(date(2005, 11, 10)));
     let m = find("results for Q1 2024 show", None);
-    assert_eq!(m.first().and_then(|m| m.end_day), Some(date(2024, 3, 31)));
+    assert_eq!(m.first().and_then(|m| m.end_date), Some(date(2024, 3, 31)));
     let m = find("in February 2024 the", None);
-    assert_eq!(m.first().and_then(|m| m.end_day), Some(date(2024, 2, 29)));
+    assert_eq!(m.first().and_then(|m| m.end_date), Some(date(2024, 2, 29)));
 }
 
 #[test]
@@ -454,77 +454,102 @@ fn several_in_order_without_overlap() {
 #[test]
 fn bounds_use_the_calendar() {
     let m = find("in February 2023 the", None);
-    assert_eq!(m.first().and_then(|m| m.end_day), Some(date(2023, 2, 28)));
+    assert_eq!(m.first().and_then(|m| m.end_date), Some(date(2023, 2, 28)));
     let m = find("in winter 2023 the", None);
-    assert_eq!(m.first().and_then(|m| m.end_day), Some(date(2024, 2, 29)));
+    assert_eq!(m.first().and_then(|m| m.end_date), Some(date(2024, 2, 29)));
     let m = find("the 21st century", None);
-    assert_eq!(m.first().and_then(|m| m.begin), Some(date(2000, 1, 1)));
+    assert_eq!(m.first().and_then(|m| m.start_date), Some(date(2000, 1, 1)));
     let m = find("since 2015 it", None);
-    assert_eq!(m.first().and_then(|m| m.end_day), Some(date(2015, 12, 31)));
+    assert_eq!(m.first().and_then(|m| m.start_date), Some(date(2015, 1, 1)));
+    assert_eq!(m.first().and_then(|m| m.end_date), None);
+    let m = find("until June 2020 it", None);
+    assert_eq!(m.first().and_then(|m| m.start_date), None);
+    assert_eq!(m.first().and_then(|m| m.end_date), Some(date(2020, 6, 30)));
 }
+
+/// Pieces the fuzz loop joins at random.
+const PIECES: &[&str] = &[
+    "2024",
+    "21",
+    "03",
+    "March",
+    "Mar.",
+    "May",
+    "-",
+    "–",
+    "—",
+    "/",
+    ".",
+    ",",
+    " ",
+    "\u{a0}",
+    "'",
+    "’",
+    "90s",
+    "1990s",
+    "between",
+    "and",
+    "from",
+    "to",
+    "the",
+    "same",
+    "year",
+    "later",
+    "days",
+    "three",
+    "early",
+    "mid-",
+    "Q3",
+    "H1",
+    "New",
+    "Year",
+    "'s",
+    "Eve",
+    "Monday",
+    "last",
+    "today",
+    "é",
+    "Ж",
+    "\n",
+    "1st",
+    "of",
+    "summer",
+    "century",
+    "present",
+    "0",
+    "99999999999999999999",
+    "31",
+    "February",
+    "29",
+    "2023/24",
+    "(",
+    ")",
+    "since",
+    "in",
+    "until",
+    "up",
+    "onwards",
+    "that",
+    "summer",
+    "winter",
+    "after",
+    "before",
+    "next",
+    "following",
+    "weeks",
+    "month",
+    "Tue,",
+    "12/19/2017",
+    "5/3/2018",
+    "2020-03-01",
+    "Jan.",
+    "present",
+    "at least",
+];
 
 /// Never panics, and every span is on character boundaries, sorted and non-overlapping.
 #[test]
 fn fuzz_no_panic() {
-    let pieces = [
-        "2024",
-        "21",
-        "03",
-        "March",
-        "Mar.",
-        "May",
-        "-",
-        "–",
-        "—",
-        "/",
-        ".",
-        ",",
-        " ",
-        "\u{a0}",
-        "'",
-        "’",
-        "90s",
-        "1990s",
-        "between",
-        "and",
-        "from",
-        "to",
-        "the",
-        "same",
-        "year",
-        "later",
-        "days",
-        "three",
-        "early",
-        "mid-",
-        "Q3",
-        "H1",
-        "New",
-        "Year",
-        "'s",
-        "Eve",
-        "Monday",
-        "last",
-        "today",
-        "é",
-        "Ж",
-        "\n",
-        "1st",
-        "of",
-        "summer",
-        "century",
-        "present",
-        "0",
-        "99999999999999999999",
-        "31",
-        "February",
-        "29",
-        "2023/24",
-        "(",
-        ")",
-        "since",
-        "in",
-    ];
     let finder = DateFinder::new();
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = || {
@@ -537,8 +562,8 @@ fn fuzz_no_panic() {
         let n = (next() % 14) as usize;
         let mut s = String::new();
         for _ in 0..n {
-            let p = pieces
-                .get((next() % pieces.len() as u64) as usize)
+            let p = PIECES
+                .get((next() % PIECES.len() as u64) as usize)
                 .copied()
                 .unwrap_or("");
             s.push_str(p);
@@ -557,14 +582,25 @@ fn fuzz_no_panic() {
         };
         let ms = finder.find(&s, &opts);
         let mut last = 0;
+        let mut known_year_before = false;
         for m in &ms {
             assert!(
                 m.start >= last && m.start < m.end && s.get(m.start..m.end).is_some(),
                 "{s:?} {ms:?}"
             );
-            if let (Some(b), Some(e)) = (m.begin, m.end_day) {
+            if let (Some(b), Some(e)) = (m.start_date, m.end_date) {
                 assert!(b <= e, "{s:?} {m:?}");
             }
+            if m.value.starts_with("../") {
+                assert!(m.start_date.is_none(), "{s:?} {m:?}");
+            }
+            if m.value.ends_with("/..") {
+                assert!(m.end_date.is_none(), "{s:?} {m:?}");
+            }
+            if m.relative && anchor.is_none() {
+                assert!(known_year_before, "{s:?} {m:?}");
+            }
+            known_year_before |= m.start_date.is_some() || m.end_date.is_some();
             last = m.end;
         }
     }

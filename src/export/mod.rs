@@ -36,6 +36,19 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format.
+    pub const ALL: [Format; 4] = [Format::Graphml, Format::Gexf, Format::Neo4j, Format::Csv];
+
+    /// Its name on the command line, and of its default folder (`OUT_DIR/graph/NAME/`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Graphml => "graphml",
+            Format::Gexf => "gexf",
+            Format::Neo4j => "neo4j",
+            Format::Csv => "csv",
+        }
+    }
+
     fn exporter(self) -> &'static dyn Exporter {
         match self {
             Format::Graphml => &graphml::GraphMl,
@@ -238,10 +251,15 @@ pub(crate) fn write_file(
     let path = dest.join(name);
     let f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
-    body(&mut w, &tmp)?;
-    w.flush().map_err(|e| Error::io(&tmp, e))?;
+    let written = body(&mut w, &tmp)
+        .and_then(|()| w.flush().map_err(|e| Error::io(&tmp, e)))
+        .and_then(|()| std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e)));
     drop(w);
-    std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    if written.is_err() {
+        // A full disk leaves no temporary file behind.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// Text made valid for XML 1.0: characters XML cannot carry even escaped (most control

@@ -39,9 +39,10 @@ pub fn compile(paths: &[PathBuf], builtin: bool, out: &Path) -> Result<Gazetteer
 
 /// Loads a compiled gazetteer: its rows and name table, or, when a source changed since it
 /// was compiled (or the file is from another gazex), both rebuilt from the sources and the
-/// file written again (when it can be). `builtin` must be what the file was compiled with.
-/// The third value says whether it was rebuilt.
-pub fn load(path: &Path, builtin: bool) -> Result<(Gazetteer, Matcher, bool)> {
+/// file written again (when it can be). The file records whether the built-in gazetteers are
+/// in, and that is followed; `no_builtin` (`--no-builtin`) refuses a file with them in.
+/// The third value says whether it was rebuilt, the fourth whether the built-ins are in.
+pub fn load(path: &Path, no_builtin: bool) -> Result<(Gazetteer, Matcher, bool, bool)> {
     let bad = |m: String| {
         Error::Config(vec![Diagnostic {
             path: path.display().to_string(),
@@ -54,16 +55,15 @@ pub fn load(path: &Path, builtin: bool) -> Result<(Gazetteer, Matcher, bool)> {
         bad("not a compiled gazetteer, or a damaged one: compile it again".into())
     })?;
     let mut d = Dec::new(header.payload);
-    let built_in = d
+    let builtin = d
         .u8()
         .ok_or_else(|| bad("damaged: compile it again".into()))?
         == 1;
-    if built_in != builtin {
-        return Err(bad(if built_in {
-            "compiled with the built-in gazetteers: run without --no-builtin, or compile it again with --no-builtin".into()
-        } else {
-            "compiled without the built-in gazetteers (--no-builtin): add --no-builtin, or compile it again without it".into()
-        }));
+    if builtin && no_builtin {
+        return Err(Error::Usage(format!(
+            "{}: compiled with the built-in gazetteers, but --no-builtin asks for none: leave --no-builtin out, or compile it again with `gazex gazetteer compile --no-builtin`",
+            path.display()
+        )));
     }
     let inputs = read_inputs(&mut d).ok_or_else(|| bad("damaged: compile it again".into()))?;
     let fresh = header.format == FORMAT && inputs.fresh(builtin);
@@ -71,7 +71,7 @@ pub fn load(path: &Path, builtin: bool) -> Result<(Gazetteer, Matcher, bool)> {
         let g = read_gazetteer(&mut d);
         let m = g.as_ref().and_then(|_| Matcher::decode(&mut d));
         if let (Some(g), Some(m)) = (g, m) {
-            return Ok((g, m, false));
+            return Ok((g, m, false, builtin));
         }
     }
     // Stale (or from another format): rebuilt from the sources, found by their absolute
@@ -88,7 +88,7 @@ pub fn load(path: &Path, builtin: bool) -> Result<(Gazetteer, Matcher, bool)> {
     let m = Matcher::new(&g, true)?;
     // A file that cannot be written again is only slower next time.
     let _ = write(path, &inputs.absolute, &inputs.given, builtin, &g, &m);
-    Ok((g, m, true))
+    Ok((g, m, true, builtin))
 }
 
 /// The file's header, checked.
@@ -183,9 +183,8 @@ impl Inputs {
                 p == q
                     && match stamp(p) {
                         Some((s, t)) if s == *size && t == *time => true,
-                        Some(_) => {
-                            std::fs::read(p).is_ok_and(|b| super::parse::fingerprint(&b) == *fp)
-                        }
+                        Some(_) => crate::lines::read_file(p, crate::lines::MAX_LINE)
+                            .is_ok_and(|b| super::parse::fingerprint(&b) == *fp),
                         None => false,
                     }
             })
@@ -219,7 +218,7 @@ fn write_inputs(e: &mut Enc, paths: &[PathBuf], given: &[String], builtin: bool)
         let listed = super::gazetteer_files(&abs).map_err(|d| Error::Config(vec![d]))?;
         for f in listed {
             let (size, time) = stamp(&f).unwrap_or((u64::MAX, u64::MAX));
-            let fp = std::fs::read(&f)
+            let fp = crate::lines::read_file(&f, crate::lines::MAX_LINE)
                 .map(|b| super::parse::fingerprint(&b))
                 .map_err(|err| Error::io(&f, err))?;
             files.push((f, size, time, fp));
@@ -350,6 +349,7 @@ fn read_gazetteer(d: &mut Dec<'_>) -> Option<Gazetteer> {
         entries,
         attribute_columns,
         sources,
+        ..Gazetteer::default()
     })
 }
 

@@ -74,6 +74,9 @@ pub struct Gazetteer {
     pub attribute_columns: Vec<String>,
     /// The files, in load order.
     pub sources: Vec<Source>,
+    /// Things worth saying about the files that do not stop them loading (a byte order mark
+    /// inside a file, a file that is a built-in one), with file and line.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Built-in gazetteers embedded at build time: (file name, contents).
@@ -90,43 +93,45 @@ impl Gazetteer {
     pub fn load(paths: &[PathBuf], builtin: bool) -> Result<Self> {
         let mut texts: Vec<(String, Cow<'static, str>)> = Vec::new();
         let mut diags = Vec::new();
+        let mut skipped = Vec::new();
         if builtin {
             for (name, text) in BUILTIN {
                 texts.push((format!("<builtin>/{name}"), Cow::Borrowed(*text)));
             }
         }
         for p in paths {
-            match gazetteer_files(p) {
-                Ok(files) => {
-                    for f in files {
-                        match std::fs::read(&f) {
-                            Ok(bytes) if bytes.starts_with(compiled::MAGIC) => {
-                                diags.push(Diagnostic {
-                                    path: f.display().to_string(),
-                                    line: 0,
-                                    message: "a compiled gazetteer: `gazex extract -g` reads it; here, give its TSV sources".into(),
-                                })
-                            }
-                            Ok(bytes) => match String::from_utf8(bytes) {
-                                Ok(s) => texts.push((f.display().to_string(), Cow::Owned(s))),
-                                Err(e) => diags.push(Diagnostic {
-                                    path: f.display().to_string(),
-                                    line: line_of(e.as_bytes(), e.utf8_error().valid_up_to()),
-                                    message: "not valid UTF-8: save the gazetteer as UTF-8".into(),
-                                }),
-                            },
-                            Err(e) => diags.push(Diagnostic {
-                                path: f.display().to_string(),
-                                line: 0,
-                                message: format!("cannot read: {e}"),
-                            }),
-                        }
-                    }
+            let files = match gazetteer_files(p) {
+                Ok(files) => files,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
                 }
-                Err(d) => diags.push(d),
+            };
+            // Files that are the built-ins themselves (`-g gazetteers/`): read once, said once.
+            let mut copies = Vec::new();
+            for f in files {
+                match read_source(&f, builtin) {
+                    Read::Text(s) => texts.push((f.display().to_string(), Cow::Owned(s))),
+                    Read::Builtin(name) => copies.push(name),
+                    Read::Problem(d) => diags.push(d),
+                }
+            }
+            if !copies.is_empty() {
+                skipped.push(Diagnostic {
+                    path: p.display().to_string(),
+                    line: 0,
+                    message: format!(
+                        "note: {} the built-in gazetteer(s) {}, loaded already: read once (the built-ins are in unless --no-builtin; add it to load only the files given)",
+                        if p.is_dir() { "holds" } else { "is" },
+                        copies.join(", ")
+                    ),
+                });
             }
         }
-        let mut g = Gazetteer::new();
+        let mut g = Gazetteer {
+            warnings: skipped,
+            ..Gazetteer::new()
+        };
         let mut seen = parse::Seen::default();
         let parsed = texts
             .iter()
@@ -144,6 +149,8 @@ impl Gazetteer {
     pub fn from_tsv(path: &str, text: &str) -> Result<Self> {
         let mut g = Gazetteer::new();
         let mut diags = Vec::new();
+        let unified = parse::unify_line_ends(text);
+        let text = unified.as_deref().unwrap_or(text);
         let parsed = parse::parse_into(&mut g, path, text, &mut parse::Seen::default(), &mut diags);
         parse::add_entries(&mut g, vec![parsed]);
         if diags.is_empty() {
@@ -167,6 +174,55 @@ impl Gazetteer {
         let joined: Vec<String> = self.sources.iter().map(|s| s.fingerprint.clone()).collect();
         parse::fingerprint(joined.join(",").as_bytes())
     }
+}
+
+/// What reading one gazetteer file gave.
+enum Read {
+    /// Its text, line ends made LF or CRLF.
+    Text(String),
+    /// It is this built-in gazetteer, byte for byte (and the built-ins are loaded).
+    Builtin(&'static str),
+    /// It cannot be loaded.
+    Problem(Diagnostic),
+}
+
+/// Reads one gazetteer file (every line bounded, so `/dev/zero` is an error).
+fn read_source(f: &Path, builtin: bool) -> Read {
+    let problem = |line, message: String| {
+        Read::Problem(Diagnostic {
+            path: f.display().to_string(),
+            line,
+            message,
+        })
+    };
+    let bytes = match crate::lines::read_file(f, crate::lines::MAX_LINE) {
+        Ok(b) => b,
+        Err(e) => return problem(0, format!("cannot read: {e}")),
+    };
+    if bytes.starts_with(compiled::MAGIC) {
+        return problem(
+            0,
+            "a compiled gazetteer: `gazex extract -g` reads it; here, give its TSV sources".into(),
+        );
+    }
+    if let Some(name) = builtin.then(|| builtin_named(&bytes)).flatten() {
+        return Read::Builtin(name);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Read::Text(parse::unify_line_ends(&s).unwrap_or(s)),
+        Err(e) => problem(
+            line_of(e.as_bytes(), e.utf8_error().valid_up_to()),
+            "not valid UTF-8: save the gazetteer as UTF-8".into(),
+        ),
+    }
+}
+
+/// The name of the built-in gazetteer whose text is `bytes`, if one is.
+fn builtin_named(bytes: &[u8]) -> Option<&'static str> {
+    BUILTIN
+        .iter()
+        .find(|(_, text)| text.as_bytes() == bytes)
+        .map(|(name, _)| *name)
 }
 
 /// The gazetteer files a path names: itself, or a folder's `.tsv` files, sorted.

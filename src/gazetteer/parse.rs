@@ -36,13 +36,35 @@ fn split(s: &str, sep: u8, long: bool) -> impl Iterator<Item = &str> {
     })
 }
 
-/// `s.trim()`, at once when `s` begins and ends with visible ASCII.
+/// `s.trim()` (byte order marks trimmed too), at once when `s` begins and ends with visible
+/// ASCII.
 #[inline]
 fn trim(s: &str) -> &str {
     match (s.as_bytes().first(), s.as_bytes().last()) {
         (Some(0x21..=0x7e), Some(0x21..=0x7e)) => s,
-        _ => s.trim(),
+        _ => s.trim_matches(|c: char| c.is_whitespace() || c == BOM),
     }
+}
+
+const BOM: char = '\u{feff}';
+
+/// The text with every line end made one the rows can be split at: a lone CR (old Mac files)
+/// becomes LF; LF and CRLF are read as they are.
+pub(super) fn unify_line_ends(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let lone = memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'));
+    lone.then(|| text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// Can the name ever match: does its folded form keep a letter or digit? (Folding keeps
+/// every letter and digit but for a few that are punctuation in disguise, such as `ʼ`.)
+fn matchable(name: &str) -> bool {
+    if name.is_ascii() {
+        return name.bytes().any(|b| b.is_ascii_alphanumeric());
+    }
+    crate::normalize::fold(name, crate::normalize::FoldOptions::default())
+        .chars()
+        .any(char::is_alphanumeric)
 }
 
 /// Bytes of rows parsed per parallel task.
@@ -57,65 +79,20 @@ pub(super) fn parse_into<'t>(
     first_seen: &mut Seen<'t>,
     diags: &mut Vec<Diagnostic>,
 ) -> Parsed<'t> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.strip_prefix(BOM).unwrap_or(text);
     let file = g.sources.len();
     g.sources.push(Source {
         path: path.to_string(),
         fingerprint: String::new(),
         entries: 0,
     });
-    let err = |diags: &mut Vec<Diagnostic>, line: usize, m: String| {
-        diags.push(Diagnostic {
-            path: path.to_string(),
-            line,
-            message: m,
-        })
-    };
-    // The header is the first line that is neither blank nor a comment.
-    let mut rest = text;
-    let mut line_no = 0;
-    let header = loop {
-        if rest.is_empty() {
-            break None;
-        }
-        let (raw, tail) = match memchr::memchr(b'\n', rest.as_bytes()) {
-            Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i + 1..).unwrap_or("")),
-            None => (rest, ""),
-        };
-        rest = tail;
-        line_no += 1;
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if !(line.trim().is_empty() || line.starts_with('#')) {
-            break Some(line);
-        }
-    };
-    let Some(header) = header else {
-        err(
-            diags,
-            0,
-            "no header line: the first line must be a tab-separated header such as `id\ttype\tname\taliases`".into(),
-        );
-        return Parsed::default();
-    };
-    let names: Vec<String> = split(header, b'\t', false)
-        .map(|f| f.trim().to_lowercase())
-        .collect();
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .filter(|r| !names.iter().any(|n| n == *r))
-        .copied()
-        .collect();
-    if !missing.is_empty() {
-        err(
-            diags,
-            line_no,
-            format!(
-                "header lacks column(s) {}: the first line must be a tab-separated header such as `id\ttype\tname\taliases`",
-                missing.join(", ")
-            ),
-        );
-        return Parsed::default();
+    let (header, line_no, rest) = find_header(text);
+    if header.is_some_and(|h| h.contains(BOM)) {
+        g.warnings.push(bom_warning(path, line_no));
     }
+    let Some(names) = header_columns(header, path, line_no, diags) else {
+        return Parsed::default();
+    };
     let mut cols = Columns::from_header(&names);
     let mut attr_index: Vec<usize> = Vec::new();
     for (i, name) in names.iter().enumerate() {
@@ -140,22 +117,137 @@ pub(super) fn parse_into<'t>(
                 .collect()
         },
     );
+    let kept = check_rows(g, path, &mut parsed, first_seen, diags);
+    if let Some(s) = g.sources.get_mut(file) {
+        s.fingerprint = fp;
+        s.entries = kept;
+    }
+    Parsed(parsed)
+}
+
+/// The header (the first line that is neither blank nor a comment, a BOM left out), its line
+/// number, and the text after it.
+fn find_header(text: &str) -> (Option<&str>, usize, &str) {
+    let mut rest = text;
+    let mut line_no = 0;
+    while !rest.is_empty() {
+        let (raw, tail) = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i + 1..).unwrap_or("")),
+            None => (rest, ""),
+        };
+        rest = tail;
+        line_no += 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if !(line.trim().is_empty() || line.starts_with('#')) {
+            return (Some(line.trim_start_matches(BOM)), line_no, rest);
+        }
+    }
+    (None, line_no, rest)
+}
+
+/// The column names of the header (lower case), or None with the problem in `diags`: no
+/// header, a column named twice, a required column missing.
+fn header_columns(
+    header: Option<&str>,
+    path: &str,
+    line_no: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<String>> {
+    let mut err = |line: usize, message: String| {
+        diags.push(Diagnostic {
+            path: path.to_string(),
+            line,
+            message,
+        });
+        None
+    };
+    let Some(header) = header else {
+        return err(
+            0,
+            "no header line: the first line must be a tab-separated header such as `id\ttype\tname\taliases`".into(),
+        );
+    };
+    let names: Vec<String> = split(header, b'\t', false)
+        .map(|f| trim(f).to_lowercase())
+        .collect();
+    let mut twice: Vec<&str> = names
+        .iter()
+        .enumerate()
+        .filter(|(i, n)| names.get(..*i).is_some_and(|before| before.contains(n)))
+        .map(|(_, n)| n.as_str())
+        .collect();
+    twice.dedup();
+    if !twice.is_empty() {
+        return err(
+            line_no,
+            format!(
+                "column(s) {} appear more than once in the header: name each column once",
+                twice.join(", ")
+            ),
+        );
+    }
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .filter(|r| !names.iter().any(|n| n == *r))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        return err(
+            line_no,
+            format!(
+                "header lacks column(s) {}: the first line must be a tab-separated header such as `id\ttype\tname\taliases`",
+                missing.join(", ")
+            ),
+        );
+    }
+    Some(names)
+}
+
+/// Takes the problems of the parsed rows of the file `path` (the last source of `g`) in
+/// order, checks their ids against those seen before, and gives the number of rows kept. Ids
+/// the built-in gazetteers define too make one problem for the file, not one a row.
+fn check_rows<'t>(
+    g: &mut Gazetteer,
+    path: &str,
+    parsed: &mut [Vec<Row<'t>>],
+    first_seen: &mut Seen<'t>,
+    diags: &mut Vec<Diagnostic>,
+) -> usize {
+    let file = g.sources.len().saturating_sub(1);
+    let err = |diags: &mut Vec<Diagnostic>, line: usize, message: String| {
+        diags.push(Diagnostic {
+            path: path.to_string(),
+            line,
+            message,
+        })
+    };
     first_seen.reserve(parsed.iter().map(Vec::len).sum());
     let mut kept = 0;
+    let mut builtin_dups: Option<(usize, String)> = None;
+    let mut n_builtin_dups = 0;
     for row in parsed.iter_mut().flatten() {
         for m in std::mem::take(&mut row.errors) {
             err(diags, row.line, m);
+        }
+        if row.bom {
+            g.warnings.push(bom_warning(path, row.line));
         }
         if !row.id.is_empty() {
             match first_seen.entry(row.id) {
                 std::collections::hash_map::Entry::Occupied(o) => {
                     let (f, l) = *o.get();
                     let p = g.sources.get(f).map_or("", |s| s.path.as_str());
-                    err(
-                        diags,
-                        row.line,
-                        format!("duplicate id `{}` (first defined at {p}:{l})", row.id),
-                    );
+                    if p.starts_with(BUILTIN_PREFIX) && !path.starts_with(BUILTIN_PREFIX) {
+                        n_builtin_dups += 1;
+                        builtin_dups
+                            .get_or_insert_with(|| (row.line, format!("`{}` of {p}:{l}", row.id)));
+                    } else {
+                        err(
+                            diags,
+                            row.line,
+                            format!("duplicate id `{}` (first defined at {p}:{l})", row.id),
+                        );
+                    }
                     row.entry = None;
                 }
                 std::collections::hash_map::Entry::Vacant(v) => {
@@ -165,11 +257,16 @@ pub(super) fn parse_into<'t>(
         }
         kept += usize::from(row.entry.is_some());
     }
-    if let Some(s) = g.sources.get_mut(file) {
-        s.fingerprint = fp;
-        s.entries = kept;
+    if let Some((line, first)) = builtin_dups {
+        err(
+            diags,
+            line,
+            format!(
+                "{n_builtin_dups} ids of this file are ids of the built-in gazetteers too (the first: {first}): the built-ins are loaded unless --no-builtin; add --no-builtin to use only the files given, or give these entries ids of their own"
+            ),
+        );
     }
-    Parsed(parsed)
+    kept
 }
 
 /// The rows of a file, in blocks, checked for duplicate ids: those whose entry is left are
@@ -216,12 +313,26 @@ struct Layout {
 }
 
 /// One parsed row: its problems, and its entry when it has none (its id is still checked
-/// for duplicates).
+/// for duplicates); `bom` when the line held a byte order mark (a warning).
 struct Row<'t> {
     line: usize,
     id: &'t str,
     errors: Vec<String>,
     entry: Option<Entry>,
+    bom: bool,
+}
+
+/// How the built-in gazetteers are named among the sources.
+const BUILTIN_PREFIX: &str = "<builtin>/";
+
+fn bom_warning(path: &str, line: usize) -> Diagnostic {
+    Diagnostic {
+        path: path.to_string(),
+        line,
+        message:
+            "warning: a byte order mark (U+FEFF) inside the file, left out (files joined together?)"
+                .into(),
+    }
 }
 
 /// `text` cut after a line end about every [`BLOCK_BYTES`], with the line number each
@@ -254,6 +365,8 @@ fn parse_block<'t>(block: &'t str, first: usize, layout: &Layout) -> Vec<Row<'t>
     for (n, raw) in split(block, b'\n', true).enumerate() {
         let line_no = first + n;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let bom = !line.is_ascii() && line.contains(BOM);
+        let line = line.trim_start_matches(BOM);
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
@@ -271,6 +384,7 @@ fn parse_block<'t>(block: &'t str, first: usize, layout: &Layout) -> Vec<Row<'t>
                 id: "",
                 errors,
                 entry: None,
+                bom,
             });
             continue;
         }
@@ -309,11 +423,9 @@ fn parse_block<'t>(block: &'t str, first: usize, layout: &Layout) -> Vec<Row<'t>
             }
         }
         for nm in &names {
-            // Folding keeps every letter and digit (it drops only marks, and changes case,
-            // dashes, apostrophes and spaces), so this is "folds to something matchable".
-            if !nm.chars().any(|c| c.is_alphanumeric()) {
+            if !matchable(nm) {
                 errors.push(format!(
-                    "name `{nm}` has no letter or digit, so it can never match"
+                    "name `{nm}` has no letter or digit once folded, so it can never match: drop it or write it out"
                 ));
             }
         }
@@ -340,6 +452,7 @@ fn parse_block<'t>(block: &'t str, first: usize, layout: &Layout) -> Vec<Row<'t>
             id,
             errors,
             entry,
+            bom,
         });
     }
     rows

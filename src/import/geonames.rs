@@ -156,7 +156,7 @@ pub(super) fn import(
         .flexible(true)
         .from_reader(input);
     let mut rec = csv::StringRecord::new();
-    while next_record(&mut rd, &mut rec, &mut sink.summary, path) {
+    while next_record(&mut rd, &mut rec, &mut sink.summary, path)? {
         let line = rec.position().map_or(0, |p| p.line());
         let get = |i: usize| rec.get(i).unwrap_or("").trim();
         if get(0).starts_with('#') {

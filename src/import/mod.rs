@@ -17,7 +17,7 @@ pub mod table;
 use crate::error::{Error, Result};
 use crate::normalize::{fold, FoldOptions};
 use std::collections::{BTreeMap, HashSet};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, Write};
 use std::path::Path;
 
 /// The source formats.
@@ -104,25 +104,27 @@ pub struct Row {
 }
 
 /// Reads the next record of a delimited file into `rec`; an unreadable row is counted as a
-/// warning naming `path:line` and skipped. False at the end of the input (or on an I/O error).
+/// warning naming `path:line` and skipped. False at the end of the input; an I/O error (a
+/// line over the bound among them) is an error.
 pub(crate) fn next_record<R: std::io::Read>(
     rd: &mut csv::Reader<R>,
     rec: &mut csv::StringRecord,
     summary: &mut Summary,
     path: &str,
-) -> bool {
+) -> Result<bool> {
     loop {
         match rd.read_record(rec) {
-            Ok(more) => return more,
+            Ok(more) => return Ok(more),
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
+                if let csv::ErrorKind::Io(io) = e.kind() {
+                    let io = std::io::Error::new(io.kind(), io.to_string());
+                    return Err(Error::io(format!("{path}:{line}"), io));
+                }
                 summary.warn(
                     "unreadable row",
                     format!("{path}:{line}: unreadable row: {e}"),
                 );
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return false;
-                }
             }
         }
     }
@@ -227,14 +229,18 @@ pub fn import(
     opts: &Options,
 ) -> Result<Summary> {
     let name = input.display().to_string();
-    let reader: Box<dyn BufRead + Send> = if input.as_os_str() == "-" {
-        Box::new(BufReader::new(std::io::stdin()))
+    let raw: Box<dyn std::io::Read + Send> = if input.as_os_str() == "-" {
+        Box::new(std::io::stdin())
     } else {
         let f = std::fs::File::open(input).map_err(|e| Error::io(input, e))?;
-        let r = crate::document::decompressing(f, crate::document::Compression::of(&name))
-            .map_err(|e| Error::io(input, e))?;
-        Box::new(BufReader::with_capacity(1 << 20, r))
+        crate::document::decompressing(f, crate::document::Compression::of(&name))
+            .map_err(|e| Error::io(input, e))?
     };
+    // Decoded as documents are (BOM, UTF-16), every line bounded (CSV parsers read on their
+    // own: the bound is on the bytes beneath them).
+    let bounded = crate::lines::Bounded::new(raw, crate::lines::MAX_LINE);
+    let reader: Box<dyn BufRead + Send> =
+        crate::document::decoded(bounded).map_err(|e| Error::io(input, e))?;
     match format {
         Format::OfacSdn => ofac::import(reader, &name, out, out_name),
         Format::SpacyPatterns => spacy::import(reader, &name, out, out_name),

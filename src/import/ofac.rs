@@ -74,7 +74,7 @@ pub(super) fn import(
         .flexible(true)
         .from_reader(input);
     let mut rec = csv::StringRecord::new();
-    while next_record(&mut rd, &mut rec, &mut sink.summary, path) {
+    while next_record(&mut rd, &mut rec, &mut sink.summary, path)? {
         let line = rec.position().map_or(0, |p| p.line());
         if rec.len() == 1
             && rec

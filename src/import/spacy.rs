@@ -23,9 +23,9 @@ pub(super) fn import(
     let mut rows: Vec<Row> = Vec::new();
     let mut index: HashMap<(String, String), usize> = HashMap::new();
     let mut summary = Summary::default();
-    for (n, line) in input.lines().enumerate() {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        let at = format!("{path}:{}", n + 1);
+    let mut lines = crate::lines::Lines::new(input, crate::lines::MAX_LINE);
+    while let Some(line) = lines.next().transpose().map_err(|e| Error::io(path, e))? {
+        let at = format!("{path}:{}", lines.number());
         if line.trim().is_empty() {
             continue;
         }

@@ -55,7 +55,7 @@ pub(super) fn import(
         &attr_names,
     )?;
     let mut rec = csv::StringRecord::new();
-    while next_record(&mut rd, &mut rec, &mut sink.summary, path) {
+    while next_record(&mut rd, &mut rec, &mut sink.summary, path)? {
         let line = rec.position().map_or(0, |p| p.line());
         let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("").trim();
         let name = get(Some(name_col));

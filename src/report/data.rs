@@ -4,9 +4,10 @@
 use super::snippets::{self, Pending};
 use super::Options;
 use crate::error::{Error, Result};
+use crate::lines::{Lines, MAX_LINE};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::Path;
 
 /// Totals of one entity from the first pass.
@@ -24,19 +25,20 @@ const DOCS_PER_ENTITY: usize = 50;
 
 fn open_lines(path: &Path) -> Result<impl Iterator<Item = (usize, std::io::Result<String>)>> {
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    Ok(BufReader::with_capacity(1 << 20, f)
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l)))
+    let f = BufReader::with_capacity(1 << 20, f);
+    Ok(Lines::new(f, MAX_LINE).enumerate().map(|(i, l)| (i + 1, l)))
 }
 
 fn str_of<'a>(v: &'a Value, k: &str) -> &'a str {
     v.get(k).and_then(Value::as_str).unwrap_or("")
 }
 
-/// Year and month of an EDTF value with an explicit year (`2024-03-21`, `2024-03`, `2024`,
-/// `2017/2021` gives its first year); none for `199X`, `XXXX-12-31`, ...
+/// Year and month of an EDTF value with an explicit year, where a timeline places it
+/// (`2024-03-21`, `2024-03`, `2024`; an interval at its first end, `2017/2021` and `2015/..` at
+/// 2015, and one open at the start at its last, `../2020-06` at June 2020); none for `199X`,
+/// `XXXX-12-31`, ...
 pub(crate) fn year_month(value: &str) -> Option<(u32, Option<u32>)> {
+    let value = value.strip_prefix("../").unwrap_or(value);
     let b = value.as_bytes();
     if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
         return None;
@@ -98,9 +100,9 @@ fn spellings_json(list: &mut [(Spelling, u64)]) -> Value {
 
 /// Builds the report data of `out_dir`.
 pub fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
-    let manifest: Value = std::fs::read_to_string(out_dir.join("manifest.json"))
+    let manifest: Value = crate::lines::read_file(&out_dir.join("manifest.json"), MAX_LINE)
         .ok()
-        .and_then(|s| serde_json::from_str(&s).ok())
+        .and_then(|s| serde_json::from_slice(&s).ok())
         .unwrap_or(Value::Null);
     let ent_path = out_dir.join("entities.jsonl");
 
@@ -436,6 +438,11 @@ mod tests {
         assert_eq!(year_month("2024"), Some((2024, None)));
         assert_eq!(year_month("2017/2021"), Some((2017, None)));
         assert_eq!(year_month("2023-21"), Some((2023, None)));
+        assert_eq!(year_month("2015/.."), Some((2015, None)));
+        assert_eq!(year_month("2014-03/.."), Some((2014, Some(3))));
+        assert_eq!(year_month("../2020-06"), Some((2020, Some(6))));
+        assert_eq!(year_month("../XXXX-06"), None);
+        assert_eq!(year_month("2017-22"), Some((2017, None)));
         assert_eq!(year_month("199X"), None);
         assert_eq!(year_month("XXXX-12-31"), None);
         assert_eq!(unguard("'-x"), "-x");

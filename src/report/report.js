@@ -317,7 +317,7 @@
     var total = 0, dated = 0;
     years.forEach(function (d) { dated += d[1]; });
     total = dated + (tl.without_year || 0);
-    $('timeline-note').textContent = fmt(dated) + ' of ' + fmt(total) + ' DATE mentions have a year (ranges count at their first year; decades and dates without a year are left out). Click a year for its months.';
+    $('timeline-note').textContent = fmt(dated) + ' of ' + fmt(total) + ' DATE mentions have a year (ranges and open intervals count at their first known year: since 2015 at 2015, until June 2020 at 2020; decades and dates without a year are left out). Click a year for its months.';
     var byMonth = {};
     months.forEach(function (d) { byMonth[d[0]] = d[1]; });
     function showYear(y) {

@@ -11,6 +11,7 @@ use super::Options;
 use crate::corpus::{discover, InputFormat, Unit, Units};
 use crate::document::{Compression, ReadOptions};
 use crate::error::{Error, Result};
+use crate::lines::{Lines, MAX_LINE};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader};
@@ -117,25 +118,18 @@ pub(super) fn cut(
         }
         for (file, lines) in &jsonl {
             let name = file.display().to_string();
-            let f = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
-            let r = crate::document::decompressing(f, Compression::of(&name))
-                .map_err(|e| Error::io(file, e))?;
+            let mut rd = jsonl_lines(file, &ropts)?;
             let last = lines.keys().next_back().copied().unwrap_or(0);
-            let mut rd = BufReader::with_capacity(1 << 20, r);
             let mut buf = Vec::new();
             let mut n = 0;
             while n < last {
-                buf.clear();
-                match rd.read_until(b'\n', &mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => n += 1,
+                match rd.next_into(&mut buf) {
+                    Ok(Some(_)) => n = rd.number(),
+                    Ok(None) | Err(_) => break,
                 }
                 let Some(want) = lines.get(&n) else {
                     continue;
                 };
-                if buf.last() == Some(&b'\n') {
-                    buf.pop();
-                }
                 let mut warn = String::new();
                 if let Some(d) =
                     crate::document::parse_jsonl_line(&buf, name.clone(), n, &ropts, &mut warn)
@@ -182,6 +176,17 @@ pub(super) fn cut(
     Ok(out)
 }
 
+/// The lines of a JSONL file, numbered as `extract` numbers them (decompressed, decoded, any
+/// line end, bounded as `--max-doc-bytes` bounds them).
+fn jsonl_lines(file: &Path, ropts: &ReadOptions) -> Result<Lines<Box<dyn BufRead + Send>>> {
+    let io = |e| Error::io(file, e);
+    let f = std::fs::File::open(file).map_err(io)?;
+    let r =
+        crate::document::decompressing(f, Compression::of(&file.to_string_lossy())).map_err(io)?;
+    let limit = ropts.max_doc_bytes.saturating_add(1 << 20);
+    Ok(Lines::new(crate::document::decoded(r).map_err(io)?, limit).skipping_long())
+}
+
 /// `doc -> source` for the documents in `want`.
 fn read_sources(
     path: &Path,
@@ -191,7 +196,7 @@ fn read_sources(
     let Ok(f) = std::fs::File::open(path) else {
         return Ok(out);
     };
-    for line in BufReader::new(f).lines() {
+    for line in Lines::new(BufReader::new(f), MAX_LINE) {
         let line = line.map_err(|e| Error::io(path, e))?;
         let Ok(v) = serde_json::from_str::<Value>(&line) else {
             continue;

@@ -1,6 +1,10 @@
 //! The summary of a run: its counts (kept in checkpoints) and timings (in the manifest).
 
 use crate::checkpoint::Counters;
+use crate::cooccur::{describe_key, Keys, Totals};
+use crate::error::{Error, Result};
+use crate::gazetteer::Gazetteer;
+use crate::tables::{write_cooccurrence, EntityTable};
 
 /// What a run did.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +33,8 @@ pub struct Summary {
     pub tables_seconds: f64,
     /// With `--resume`: documents taken from the checkpoint instead of being processed again.
     pub resumed_documents: u64,
+    /// With `--resume`: input bytes of the documents taken from the checkpoint.
+    pub resumed_bytes: u64,
     /// With `--resume`: the folder already held a complete run; nothing was done.
     pub already_complete: bool,
 }
@@ -56,4 +62,19 @@ impl Summary {
             first_warnings: self.first_warnings.clone(),
         }
     }
+}
+
+/// The distinct entities and pairs of `totals` (for a run with no output folder, whose tables
+/// are not written but still summed up).
+pub(super) fn count_tables(
+    g: &Gazetteer,
+    keys: &Keys,
+    mut totals: Totals,
+) -> Result<(usize, usize)> {
+    let describe = |k: u32| describe_key(g, keys, k);
+    let table = EntityTable::new(&totals.entities, &describe);
+    let pairs = std::mem::take(&mut totals.pairs);
+    let n = write_cooccurrence(std::io::sink(), &table, totals.documents, pairs)
+        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    Ok((table.len(), usize::try_from(n).unwrap_or(usize::MAX)))
 }

@@ -3,7 +3,7 @@
 //! UTF-16 LE/BE after a BOM with surrogate pairs and an odd last byte, invalid bytes replaced
 //! with U+FFFD and counted per maximal invalid sequence). One difference, by design: the
 //! Windows-1252 fallback is decided on the first piece holding a byte above ASCII, not on the
-//! whole text. BOMs are found by the caller (`read`), which also holds back the bytes a cut at
+//! whole text. BOMs are found by the caller (`chunk::read`, `decoded`), which also holds back the bytes a cut at
 //! `--max-doc-bytes` may remove.
 
 use crate::document::{cp1252_char, looks_like_cp1252};

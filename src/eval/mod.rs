@@ -14,9 +14,10 @@
 //!   prediction overlapping one counts neither way, unless it has exactly the span of a scored
 //!   gold span.
 //! - DATE value accuracy: among relaxed-matched DATE spans whose gold `value` is set, the share
-//!   whose predicted `value` equals it.
+//!   whose predicted `value` equals it; the others are listed (`wrong_values`).
 //!
-//! This module reads and scores; it does not run the pipeline and does not print.
+//! This module reads (`read`: gold and mention files, any line end, every line bounded, bad
+//! spans refused) and scores; it does not run the pipeline and does not print.
 //!
 //! ```
 //! use gazex::eval::{score, Gold, Prediction};
@@ -30,13 +31,14 @@
 //! assert_eq!((s.kinds[0].kind.as_str(), s.kinds[0].precision), ("exact", 1.0));
 //! ```
 
-mod kinds;
-use crate::error::{Diagnostic, Error, Result};
-use kinds::KindCounts;
-pub use kinds::{format_kinds, KindScore};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+
+mod kinds;
+mod read;
+use kinds::KindCounts;
+pub use kinds::{format_kinds, KindScore};
+pub use read::load_predictions;
 
 /// The entity types scored when none are given.
 pub const DEFAULT_TYPES: [&str; 4] = ["PERSON", "ORG", "PLACE", "DATE"];
@@ -107,16 +109,8 @@ pub struct Prf {
 impl Prf {
     /// From counts, as score.py computes them.
     pub fn new(tp: usize, gold: usize, predicted: usize) -> Self {
-        let p = if predicted > 0 {
-            tp as f64 / predicted as f64
-        } else {
-            0.0
-        };
-        let r = if gold > 0 {
-            tp as f64 / gold as f64
-        } else {
-            0.0
-        };
+        let ratio = |a: usize, b: usize| if b > 0 { a as f64 / b as f64 } else { 0.0 };
+        let (p, r) = (ratio(tp, predicted), ratio(tp, gold));
         let f1 = if p + r > 0.0 {
             2.0 * p * r / (p + r)
         } else {
@@ -172,6 +166,19 @@ pub struct ErrorCount {
     pub count: usize,
 }
 
+/// A DATE span found with another value than the gold one, and how often.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ValueError {
+    /// The gold span's text.
+    pub text: String,
+    /// The gold value.
+    pub gold: String,
+    /// The predicted value (`null` when the prediction had none).
+    pub predicted: String,
+    /// Occurrences.
+    pub count: usize,
+}
+
 /// The result of [`score`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scores {
@@ -185,12 +192,17 @@ pub struct Scores {
     pub date_values_correct: usize,
     /// Gold documents with spans but no prediction at all (a sign of mismatched ids).
     pub docs_without_predictions: usize,
+    /// Gold documents matched to predictions by their id without its file extension
+    /// (`seed` and `seed.txt`): see [`id_key`].
+    pub ids_matched_without_extension: usize,
     /// Strict false positives (scored predictions whose span is not a gold span of their
     /// type), most frequent first.
     pub false_positives: Vec<ErrorCount>,
     /// Strict misses (scored gold spans no prediction of their type has exactly), most
     /// frequent first.
     pub misses: Vec<ErrorCount>,
+    /// Relaxed-matched DATE spans whose value differs from the gold one, most frequent first.
+    pub wrong_values: Vec<ValueError>,
     /// Precision and recall per kind of match (`"match"` of the records).
     pub kinds: Vec<KindScore>,
 }
@@ -233,6 +245,10 @@ impl Scores {
             self.docs_without_predictions.into(),
         );
         m.insert(
+            "ids_matched_without_extension".into(),
+            self.ids_matched_without_extension.into(),
+        );
+        m.insert(
             "false_positives".into(),
             serde_json::to_value(&self.false_positives).unwrap_or(Value::Null),
         );
@@ -241,183 +257,15 @@ impl Scores {
             serde_json::to_value(&self.misses).unwrap_or(Value::Null),
         );
         m.insert(
+            "DATE_value_errors".into(),
+            serde_json::to_value(&self.wrong_values).unwrap_or(Value::Null),
+        );
+        m.insert(
             "match_kinds".into(),
             serde_json::to_value(&self.kinds).unwrap_or(Value::Null),
         );
         Value::Object(m)
     }
-}
-
-/// Python truthiness of a JSON value (score.py reads `s.get('name', True)`).
-fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|x| x != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-    }
-}
-
-fn diag(path: &str, line: usize, message: String) -> Diagnostic {
-    Diagnostic {
-        path: path.to_string(),
-        line,
-        message,
-    }
-}
-
-fn offset(v: &Value, key: &str) -> std::result::Result<usize, String> {
-    v.get(key)
-        .and_then(Value::as_u64)
-        .map(|x| x as usize)
-        .ok_or_else(|| format!("`{key}` is not a non-negative integer"))
-}
-
-impl Gold {
-    /// Reads a gold JSONL file.
-    pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Self::parse(&path.display().to_string(), &text)
-    }
-
-    /// Parses gold JSONL text (for tests).
-    pub fn from_jsonl(text: &str) -> Result<Self> {
-        Self::parse("<gold>", text)
-    }
-
-    fn parse(path: &str, text: &str) -> Result<Self> {
-        let mut docs: Vec<GoldDoc> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut diags = Vec::new();
-        for (n, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            match parse_gold_line(line) {
-                Ok(d) => match index.get(&d.id) {
-                    Some(&i) => docs[i] = d,
-                    None => {
-                        index.insert(d.id.clone(), docs.len());
-                        docs.push(d);
-                    }
-                },
-                Err(m) => diags.push(diag(path, n + 1, m)),
-            }
-        }
-        if diags.is_empty() {
-            Ok(Gold { docs })
-        } else {
-            Err(Error::Config(diags))
-        }
-    }
-}
-
-fn parse_gold_line(line: &str) -> std::result::Result<GoldDoc, String> {
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("not valid JSON: {e}"))?;
-    let id = match v.get("id") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => return Err("no string `id`".into()),
-    };
-    let text: Vec<char> = v
-        .get("text")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .chars()
-        .collect();
-    let mut spans = Vec::new();
-    for (i, s) in v
-        .get("spans")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        let bad = |m: String| format!("span {}: {m}", i + 1);
-        let start = offset(s, "start").map_err(bad)?;
-        let end = offset(s, "end").map_err(bad)?;
-        let kind = s
-            .get("type")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("no string `type`".into()))?
-            .to_string();
-        let span_text = match s.get("text").and_then(Value::as_str) {
-            Some(t) => t.to_string(),
-            None => text
-                .get(start.min(text.len())..end.min(text.len()))
-                .map(|c| c.iter().collect())
-                .unwrap_or_default(),
-        };
-        spans.push(GoldSpan {
-            start,
-            end,
-            kind,
-            name: s.get("name").is_none_or(truthy),
-            value: s.get("value").filter(|x| !x.is_null()).cloned(),
-            text: span_text,
-        });
-    }
-    Ok(GoldDoc { id, spans })
-}
-
-/// Reads mention records (`entities.jsonl`, or an output folder holding one). Blank lines are
-/// skipped; a line that is not a record with `doc`, `type`, `start` and `end` is an error
-/// naming its line.
-pub fn load_predictions(path: &Path) -> Result<Vec<Prediction>> {
-    let file = if path.is_dir() {
-        path.join("entities.jsonl")
-    } else {
-        path.to_path_buf()
-    };
-    let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
-    let name = file.display().to_string();
-    let mut out = Vec::new();
-    let mut diags = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match parse_prediction(line) {
-            Ok(p) => out.push(p),
-            Err(m) => {
-                diags.push(diag(&name, n + 1, m));
-                if diags.len() >= 20 {
-                    break;
-                }
-            }
-        }
-    }
-    if diags.is_empty() {
-        Ok(out)
-    } else {
-        Err(Error::Config(diags))
-    }
-}
-
-fn parse_prediction(line: &str) -> std::result::Result<Prediction, String> {
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("not valid JSON: {e}"))?;
-    let s = |k: &str| {
-        v.get(k)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| format!("no string `{k}`"))
-    };
-    Ok(Prediction {
-        doc: s("doc")?,
-        kind: s("type")?,
-        start: offset(&v, "start")?,
-        end: offset(&v, "end")?,
-        text: v
-            .get("text")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
-        value: v.get("value").filter(|x| !x.is_null()).cloned(),
-        how: v.get("match").and_then(Value::as_str).map(str::to_string),
-    })
 }
 
 fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
@@ -433,14 +281,93 @@ struct Counts {
     relaxed_tp: usize,
 }
 
+/// DATE values of matched spans: checked, right, wrong ones by (text, gold, predicted).
+#[derive(Default)]
+struct Values {
+    checked: usize,
+    correct: usize,
+    wrong: HashMap<(String, String, String), usize>,
+}
+
+impl Values {
+    fn add(&mut self, s: &GoldSpan, x: &Prediction) {
+        let Some(gv) = &s.value else { return };
+        self.checked += 1;
+        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+        match &x.value {
+            Some(v) if v == gv => self.correct += 1,
+            v => {
+                let v = text(v.as_ref().unwrap_or(&Value::Null));
+                *self.wrong.entry((s.text.clone(), text(gv), v)).or_default() += 1;
+            }
+        }
+    }
+}
+
+/// A document id without its file extension (`seed.txt` and `seed.txt.gz` give `seed`), so
+/// that gold ids written with or without it match the ids of a run on files: a gold id is
+/// matched by its key when no prediction has it exactly and one document has that key.
+pub fn id_key(id: &str) -> &str {
+    let s = [".gz", ".zst"]
+        .iter()
+        .find_map(|c| id.strip_suffix(c))
+        .unwrap_or(id);
+    match s.rsplit_once('.') {
+        Some((stem, ext))
+            if !stem.is_empty()
+                && !stem.ends_with('/')
+                && (1..=5).contains(&ext.len())
+                && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            stem
+        }
+        _ => s,
+    }
+}
+
+/// Predictions by document id; a gold id no prediction has is looked up by [`id_key`]
+/// (unless the document found is a gold document of its own). Gives the number of gold
+/// documents matched so.
+fn predictions_by_gold_id<'p>(
+    gold: &Gold,
+    predictions: &'p [Prediction],
+) -> (HashMap<String, Vec<&'p Prediction>>, usize) {
+    let mut by_doc: HashMap<String, Vec<&Prediction>> = HashMap::new();
+    for p in predictions {
+        by_doc.entry(p.doc.clone()).or_default().push(p);
+    }
+    let gold_ids: HashSet<&str> = gold.docs.iter().map(|d| d.id.as_str()).collect();
+    // key -> the one document with it (None: several).
+    let mut by_key: HashMap<&str, Option<&str>> = HashMap::new();
+    for doc in by_doc.keys().filter(|d| !gold_ids.contains(d.as_str())) {
+        by_key
+            .entry(id_key(doc))
+            .and_modify(|v| *v = None)
+            .or_insert(Some(doc.as_str()));
+    }
+    let found: Vec<(String, String)> = gold
+        .docs
+        .iter()
+        .filter(|d| !by_doc.contains_key(&d.id))
+        .filter_map(|d| {
+            let doc = by_key.get(id_key(&d.id)).copied().flatten()?;
+            Some((d.id.clone(), doc.to_string()))
+        })
+        .collect();
+    let matched = found.len();
+    for (gold_id, doc) in found {
+        if let Some(v) = by_doc.get(&doc).cloned() {
+            by_doc.insert(gold_id, v);
+        }
+    }
+    (by_doc, matched)
+}
+
 /// Scores predictions against gold for the given types (see the module docs for the rules).
 pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores {
-    let mut by_doc: HashMap<&str, Vec<&Prediction>> = HashMap::new();
-    for p in predictions {
-        by_doc.entry(p.doc.as_str()).or_default().push(p);
-    }
+    let (by_doc, matched_by_key) = predictions_by_gold_id(gold, predictions);
     let mut counts: Vec<Counts> = vec![Counts::default(); types.len()];
-    let (mut checked, mut correct) = (0, 0);
+    let mut values = Values::default();
     let mut fp: HashMap<(String, String), usize> = HashMap::new();
     let mut miss: HashMap<(String, String), usize> = HashMap::new();
     let mut docs_without = 0;
@@ -491,12 +418,7 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
                         used.insert(k);
                         c.relaxed_tp += 1;
                         if *t == "DATE" {
-                            if let Some(gv) = &s.value {
-                                checked += 1;
-                                if x.value.as_ref() == Some(gv) {
-                                    correct += 1;
-                                }
-                            }
+                            values.add(s, x);
                         }
                         break;
                     }
@@ -508,7 +430,7 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
                 if seen.insert(k) {
                     kinds.add(x.how.as_deref(), gs.contains(&k));
                     if !gs.contains(&k) {
-                        *fp.entry((x.text.clone(), t.to_string())).or_default() += 1;
+                        *fp.entry((t.to_string(), x.text.clone())).or_default() += 1;
                     }
                 }
             }
@@ -516,7 +438,7 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
             for s in &g {
                 let k = (s.start, s.end);
                 if !psx.contains(&k) && seen.insert(k) {
-                    *miss.entry((s.text.clone(), t.to_string())).or_default() += 1;
+                    *miss.entry((t.to_string(), s.text.clone())).or_default() += 1;
                 }
             }
         }
@@ -536,28 +458,27 @@ pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores 
     Scores {
         types: per_type,
         all: TypeScore::from_counts(all.gold, all.pred, all.strict_tp, all.relaxed_tp),
-        date_values_checked: checked,
-        date_values_correct: correct,
+        date_values_checked: values.checked,
+        date_values_correct: values.correct,
         docs_without_predictions: docs_without,
-        false_positives: ranked(fp),
-        misses: ranked(miss),
+        ids_matched_without_extension: matched_by_key,
+        false_positives: ranked(fp, |(kind, text), count| ErrorCount { text, kind, count }),
+        misses: ranked(miss, |(kind, text), count| ErrorCount { text, kind, count }),
+        wrong_values: ranked(values.wrong, |(text, gold, predicted), count| ValueError {
+            text,
+            gold,
+            predicted,
+            count,
+        }),
         kinds: kinds.scores(all.gold),
     }
 }
 
-/// Most frequent first, then by type and text.
-fn ranked(m: HashMap<(String, String), usize>) -> Vec<ErrorCount> {
-    let mut v: Vec<ErrorCount> = m
-        .into_iter()
-        .map(|((text, kind), count)| ErrorCount { text, kind, count })
-        .collect();
-    v.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| a.kind.cmp(&b.kind))
-            .then_with(|| a.text.cmp(&b.text))
-    });
-    v
+/// Most frequent first, then by key.
+fn ranked<K: Ord, T>(m: HashMap<K, usize>, make: impl Fn(K, usize) -> T) -> Vec<T> {
+    let mut v: Vec<(K, usize)> = m.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.into_iter().map(|(k, c)| make(k, c)).collect()
 }
 
 /// A plain-text table of the scores (one line per type, then ALL), like score.py prints it.
