@@ -365,3 +365,197 @@ fn gazetteer_check_warns_about_aliases_that_carry_more_than_a_name() {
             "0 names carrying more than a name",
         ));
 }
+
+/// A gazetteer for the rule tables: the issue's examples, with a `country` column.
+const TABLE_GAZ: &str = "id\ttype\tname\taliases\tcountry\n\
+person:dzhumaev\tPERSON\tMukhtar Dzhumaev\t\tTJ\n\
+person:yuldashev\tPERSON\tKhurshed Yuldashev\t\tUZ\n\
+person:nikolaev\tPERSON\tAleksei Nikolaev\t\tRU\n\
+person:umarov\tPERSON\tDoku Umarov\t\tRU\n\
+person:haqqani\tPERSON\tSirajuddin Haqqani\t\tAF\n\
+org:iju\tORG\tIslamic Jihad Union\t\tUZ\n\
+org:ansar\tORG\tAnsar al-Sharia\t\tLY\n\
+org:jaish\tORG\tJaish al-Adl\t\tIR\n\
+place:dushanbe\tPLACE\tDushanbe\t\tTJ\n\
+place:paris-fr\tPLACE\tParis\t\tFR\n\
+place:paris-tx\tPLACE\tParis\t\tUS\n\
+place:lyon\tPLACE\tLyon\t\tFR\n\
+place:dallas\tPLACE\tDallas\t\tUS\n\
+place:texas\tPLACE\tTexas\t\tUS\n\
+place:tripoli-ly\tPLACE\tTripoli\t\tLY\n\
+place:tripoli-lb\tPLACE\tTripoli\t\tLB\n\
+place:lebanon\tPLACE\tLebanon\t\tLB\n\
+place:beirut\tPLACE\tBeirut\t\tLB\n\
+place:victoria-au\tPLACE\tVictoria\t\tAU\n\
+place:victoria-sc\tPLACE\tVictoria\t\tSC\n\
+place:seychelles\tPLACE\tSeychelles\t\tSC\n\
+place:melbourne\tPLACE\tMelbourne\t\tAU\n\
+place:chad\tPLACE\tChad\t\tTD\n\
+place:jackson\tPLACE\tJackson\t\tUS\n";
+
+/// Each rule with its positives (mentions `(text, id, match)` that must be found) and its
+/// negatives (surfaces that must not be a mention at all, or not with that id), the issue's
+/// named negatives among them.
+#[test]
+fn each_rule_with_positive_and_negative_cases() {
+    let dir = tmp();
+    let g = write(dir.path(), "g.tsv", TABLE_GAZ);
+    type Case<'a> = (
+        &'a str,
+        &'a [(&'a str, &'a str, &'a str)],
+        &'a [(&'a str, &'a str)],
+    );
+    let cases: &[Case] = &[
+        // 1. Romanisation variants.
+        (
+            "Muhtar Jumaev, Mukhtar Dzhumayev, Muhtar Dzhumaev and Мухтар Джумаев met.",
+            &[
+                ("Muhtar Jumaev", "person:dzhumaev", "variant"),
+                ("Mukhtar Dzhumayev", "person:dzhumaev", "variant"),
+                ("Muhtar Dzhumaev", "person:dzhumaev", "variant"),
+                ("Мухтар Джумаев", "person:dzhumaev", "variant"),
+            ],
+            &[],
+        ),
+        (
+            "Hurshed Iuldashev and Xurshed Yo'ldashev; Alexei Nikolaev; Душанбе.",
+            &[
+                ("Hurshed Iuldashev", "person:yuldashev", "variant"),
+                ("Xurshed Yo'ldashev", "person:yuldashev", "variant"),
+                ("Alexei Nikolaev", "person:nikolaev", "variant"),
+                ("Душанбе", "place:dushanbe", "variant"),
+            ],
+            &[],
+        ),
+        (
+            "Ansar al-Shari'a, Ansar al\u{2011}Shariʿa, Ansar el-Sharia and Jaysh al-Adl; \
+             Sirajiddin Haqqani.",
+            &[
+                ("Ansar al-Shari'a", "org:ansar", "variant"),
+                ("Ansar al\u{2011}Shariʿa", "org:ansar", "variant"),
+                ("Ansar el-Sharia", "org:ansar", "variant"),
+                ("Jaysh al-Adl", "org:jaish", "variant"),
+                ("Sirajiddin Haqqani", "person:haqqani", "variant"),
+            ],
+            &[],
+        ),
+        (
+            // Exact beats variant; other names are no variants.
+            "Mukhtar Dzhumaev met Mukhtar Dzhumabaev and the Ansar of Sharia.",
+            &[("Mukhtar Dzhumaev", "person:dzhumaev", "exact")],
+            &[("Mukhtar Dzhumabaev", ""), ("Ansar", ""), ("Sharia", "")],
+        ),
+        // 2. Name order.
+        (
+            "Umarov Doku and Jumaev Mukhtar spoke.",
+            &[
+                ("Umarov Doku", "person:umarov", "reordered"),
+                ("Jumaev Mukhtar", "person:dzhumaev", "variant"),
+            ],
+            &[],
+        ),
+        ("umarov doku spoke.", &[], &[("umarov doku", "")]),
+        // 3. Short forms.
+        (
+            "Doku Umarov spoke. Later Umarov left; Zarina Umarova stayed.",
+            &[("Umarov", "person:umarov", "short_form")],
+            &[("Umarova", ""), ("Zarina Umarova", "")],
+        ),
+        (
+            "Muhtar Jumaev arrived. Police said Jumaev had left.",
+            &[("Jumaev", "person:dzhumaev", "short_form")],
+            &[],
+        ),
+        (
+            "Umarov spoke. Ms Umarova left.",
+            &[],
+            &[("Umarov", ""), ("Umarova", "")],
+        ),
+        // 4. Acronyms defined in the text.
+        (
+            "The Islamic Jihad Union (IJU) grew. The IJU split.",
+            &[
+                ("Islamic Jihad Union", "org:iju", "exact"),
+                ("IJU", "org:iju", "acronym"),
+            ],
+            &[("(IJU)", ""), ("Islamic Jihad Union (IJU)", "")],
+        ),
+        (
+            "The IJU and the KTJ met; later the Islamic Jihad Union spoke.",
+            &[("Islamic Jihad Union", "org:iju", "exact")],
+            &[("IJU", ""), ("KTJ", "")],
+        ),
+        // 5. Shared names by the country of the places around, then list order.
+        (
+            "Talks in Dallas and Paris, Texas.",
+            &[("Paris", "place:paris-tx", "exact")],
+            &[("Paris", "place:paris-fr")],
+        ),
+        (
+            "Trains from Lyon and Paris.",
+            &[("Paris", "place:paris-fr", "exact")],
+            &[("Paris", "place:paris-tx")],
+        ),
+        (
+            "Clashes in Tripoli, Lebanon. From Beirut the convoy drove to Tripoli.",
+            &[("Tripoli", "place:tripoli-lb", "exact")],
+            &[("Tripoli", "place:tripoli-ly")],
+        ),
+        (
+            "The ferry left Victoria, the capital of the Seychelles.",
+            &[("Victoria", "place:victoria-sc", "exact")],
+            &[("Victoria", "place:victoria-au")],
+        ),
+        (
+            "Nothing else is named: Tripoli.",
+            &[("Tripoli", "place:tripoli-ly", "exact")],
+            &[],
+        ),
+        // 5. A place inside a person's name is not that place.
+        (
+            "Andrew Jackson, Mr Jackson and General Jackson spoke; Victoria Nuland and Chad \
+             Smith listened.",
+            &[],
+            &[("Jackson", ""), ("Victoria", ""), ("Chad", "")],
+        ),
+        (
+            "The depot in Jackson; troops in Chad; the capital of Victoria is Melbourne.",
+            &[
+                ("Jackson", "place:jackson", "exact"),
+                ("Chad", "place:chad", "exact"),
+                ("Victoria", "place:victoria-au", "exact"),
+            ],
+            &[],
+        ),
+    ];
+    for (i, (text, want, never)) in cases.iter().enumerate() {
+        let d = write(dir.path(), &format!("d{i}.txt"), text);
+        let out = gazex()
+            .args(["extract", "--stdout", "-q", "--no-builtin", "-g"])
+            .arg(&g)
+            .arg(&d)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{text}");
+        let got: Vec<(String, String, String)> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
+                (s("text"), s("id"), s("match"))
+            })
+            .filter(|m| !m.1.starts_with("date:"))
+            .collect();
+        for (t, id, how) in want.iter() {
+            let w = (t.to_string(), id.to_string(), how.to_string());
+            assert!(got.contains(&w), "{text}: want {w:?} in {got:?}");
+        }
+        for (t, id) in never.iter() {
+            let bad = got
+                .iter()
+                .any(|m| m.0 == *t && (id.is_empty() || m.1 == *id));
+            assert!(!bad, "{text}: {t} {id} should not be found: {got:?}");
+        }
+    }
+}
