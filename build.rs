@@ -47,7 +47,7 @@ fn main() {
 mod skeleton;
 
 /// Writes the word lists of the matching rules (`src/gazetteer/common-words.txt`,
-/// `given-names.txt`) as sorted hashes into OUT_DIR, so that gazex does not spell 25,000 words
+/// `given-names.txt`; `surnames.txt` and `english-words.txt` only in the first) as sorted hashes into OUT_DIR, so that gazex does not spell 25,000 words
 /// at every start: `known-skeletons.bin` (skeleton hash, folded word hash) of every word in
 /// both readings, `common-words.bin` (the words before `# capitalised`), `given-names.bin`.
 /// The words are ASCII, so lower case is their folded form.
@@ -59,6 +59,8 @@ fn word_lists(out_dir: &std::path::Path) {
         std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
     };
     let (words, given) = (read("common-words.txt"), read("given-names.txt"));
+    // Only block variant keys: frequent surnames and the English dictionary's words.
+    let blockers = read("surnames.txt") + &read("english-words.txt");
     let (common, names) = words
         .split_once("\n# capitalised\n")
         .unwrap_or((words.as_str(), ""));
@@ -72,13 +74,18 @@ fn word_lists(out_dir: &std::path::Path) {
     let hash = |w: &str| skeleton::hash_bytes(skeleton::KEY_SEED, w.as_bytes());
     let mut pairs: Vec<(u64, u64)> = Vec::new();
     let mut buf = Vec::new();
-    for w in list(common).iter().chain(&list(names)).chain(&list(&given)) {
+    let all = list(common)
+        .into_iter()
+        .chain(list(names))
+        .chain(list(&given))
+        .chain(list(&blockers));
+    for w in all {
         for alt in [false, true] {
             buf.clear();
-            if !skeleton::skeleton_word(w, alt, &mut buf) && alt {
+            if !skeleton::skeleton_word(&w, alt, &mut buf) && alt {
                 continue;
             }
-            pairs.push((skeleton::hash_bytes(skeleton::KEY_SEED, &buf), hash(w)));
+            pairs.push((skeleton::hash_bytes(skeleton::KEY_SEED, &buf), hash(&w)));
         }
     }
     pairs.sort_unstable();

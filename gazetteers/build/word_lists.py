@@ -15,6 +15,13 @@
   (public domain) as shipped by the `names` package (top 1,000 male and 1,000 female given
   names), plus the hand list of given names frequent in Central Asia and the Middle East in
   handlists.py.
+- src/gazetteer/surnames.txt: frequent surnames (US Census 1990, public domain, via the
+  `names` package, top 2,000) and src/gazetteer/english-words.txt (the lower-case words of
+  six letters or more of the SCOWL size-50 American English list, Debian package
+  `wamerican`, /usr/share/dict/american-english; permissive licence, Copyright 2000-2011
+  Kevin Atkinson, see gazetteers/README.md): both only block a one-word name's variant key
+  when one of their words is another word with the same skeleton (`Henderson` for the alias
+  `Khenderson` of a town, `dining` for `Đining`).
 
 Run with the places venv (bash gazetteers/build/run.sh makes it):
     gazetteers/build/.venv/bin/python gazetteers/build/word_lists.py [BENCH_DIR]
@@ -75,6 +82,18 @@ def given_names():
     return uniq
 
 
+def surnames():
+    import names as names_pkg
+    path = os.path.join(os.path.dirname(names_pkg.__file__), "dist.all.last")
+    with open(path) as f:
+        return [line.split()[0].capitalize() for i, line in enumerate(f) if i < 2000]
+
+
+def english_words(path="/usr/share/dict/american-english"):
+    with open(path, encoding="utf-8") as f:
+        return [w for w in (line.strip() for line in f) if re.fullmatch(r"[a-z]{6,}", w)]
+
+
 def write(path, header, words):
     with open(path, "w", encoding="utf-8") as f:
         for h in header:
@@ -107,3 +126,12 @@ if __name__ == "__main__":
         "Frequent given names: US Census 1990 lists (public domain) via the `names` package,",
         "top 1,000 male and female, plus handlists.REGION_GIVEN_NAMES; gazetteers/build/word_lists.py.",
     ], given_names())
+    write(os.path.join(dst, "surnames.txt"), [
+        "Frequent surnames: US Census 1990 list (public domain) via the `names` package, top",
+        "2,000; gazetteers/build/word_lists.py. Block one-word variant keys only.",
+    ], surnames())
+    write(os.path.join(dst, "english-words.txt"), [
+        "Lower-case English words of six letters or more: SCOWL size 50 (American), Debian",
+        "package wamerican; Copyright 2000-2011 Kevin Atkinson, permissive licence (see",
+        "gazetteers/README.md); gazetteers/build/word_lists.py. Block one-word variant keys only.",
+    ], english_words())

@@ -518,6 +518,13 @@ mod tests {
         assert!(!is_common_word("syrian") && !is_common_word("umarov"));
         assert!(collides("siryan", b"siryan"));
         assert!(!collides("dushanbe", b"dushanbe"));
+        // Surnames and dictionary words block other spellings of themselves, not themselves.
+        let sk = |w: &str| crate::normalize::skeleton::skeleton(w).into_bytes();
+        assert!(collides("khenderson", &sk("Khenderson")));
+        assert!(collides("đining", &sk("Đining")));
+        assert!(!collides("henderson", &sk("Henderson")));
+        assert!(!collides("samarkand", &sk("Samarqand")));
+        assert!(!collides("mirziyoyev", &sk("Mirziyoev")));
     }
 
     #[test]

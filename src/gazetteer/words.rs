@@ -1,6 +1,8 @@
 //! The word lists of the matching rules (issue 11), prepared as sorted hashes by `build.rs`
 //! from `common-words.txt` and `given-names.txt`: frequent words (for variant collisions and
-//! surnames), given names and titles (for places inside person names and short forms).
+//! surnames), given names and titles (for places inside person names and short forms); and
+//! from `surnames.txt` and `english-words.txt`, which only block one-word variant keys
+//! (`Henderson` is no variant of a town's alias `Khenderson`, nor `Dining` of `Đining`).
 
 use crate::normalize::skeleton::{hash_bytes, KEY_SEED};
 use crate::normalize::{fold, FoldOptions};
@@ -11,7 +13,7 @@ pub fn word_hash(folded: &str) -> u64 {
 }
 
 /// The word lists, prepared by `build.rs` (little-endian u64s, sorted): (skeleton hash,
-/// folded word hash) of every word of both lists in both readings; the folded common words'
+/// folded word hash) of every word of the four lists in both readings; the folded common words'
 /// hashes; the folded given names' hashes.
 static KNOWN_SKELETONS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/known-skeletons.bin"));
 static COMMON_HASHES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/common-words.bin"));
