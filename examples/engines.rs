@@ -1,6 +1,6 @@
 //! Automaton engines compared (issue 5, target 5; a benchmark, not part of the product):
 //! aho-corasick (contiguous NFA, leftmost-longest), daachorse (bytewise and charwise,
-//! leftmost-longest) and gazex's own [`gazex::gazetteer::Matcher`] (anchored longest-first walks
+//! leftmost-longest) and gazex's own `Matcher` (`src/gazetteer/matcher.rs`) (anchored longest-first walks
 //! of a prefix table where words begin), on two name sets:
 //!
 //! - `places`: the names and aliases of `../shared/bench/bench-places.tsv`;
@@ -15,7 +15,7 @@
 //! RSS before the build (names in memory), peak RSS during the build (`/proc/self/status` VmHWM,
 //! reset through `/proc/self/clear_refs` first) and RSS after it; scan speed over the text
 //! (median of 3 rounds), with and without preparing it (aho-corasick and daachorse: the text
-//! lower-cased with `str::to_lowercase`, names too; gazex: `normalize::fold_into`, names folded
+//! lower-cased with `str::to_lowercase`, names too; gazex: `fold_into` (`src/normalize.rs`), names folded
 //! the same way by `Matcher::new`); and the matches. aho-corasick and daachorse have the same
 //! semantics (leftmost-longest over the same lower-cased text, then a word-boundary filter), so
 //! their counts and match positions must agree, which is asserted. gazex matches only where words
@@ -34,9 +34,7 @@
 //! BENCHMARKS-PEERS.md.
 
 use anyhow::{anyhow, bail, Context, Result};
-use gazex::gazetteer::Matcher;
-use gazex::normalize::{fold_into, FoldOptions, Folded};
-use gazex::resolve::{find_mentions, is_word_char};
+use gazex::internals::{find_mentions, fold_into, is_word_char, FoldOptions, Folded, Matcher};
 use gazex::Gazetteer;
 use std::collections::HashSet;
 use std::fmt::Write as _;

@@ -15,47 +15,47 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 
 /// The checkpoint file name inside the output folder.
-pub const FILE: &str = ".gazex-checkpoint";
+pub(crate) const FILE: &str = ".gazex-checkpoint";
 /// Checkpoint format: 3 since pair runs are written in blocks of coded rows.
 const FORMAT: u32 = 3;
 
 /// The counters of the run so far.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Counters {
+pub(crate) struct Counters {
     /// Documents written (including skipped ones).
-    pub documents: u64,
+    pub(crate) documents: u64,
     /// Mentions written.
-    pub mentions: u64,
+    pub(crate) mentions: u64,
     /// Documents with warnings.
-    pub warned_documents: u64,
+    pub(crate) warned_documents: u64,
     /// Warnings in all.
-    pub warnings: u64,
+    pub(crate) warnings: u64,
     /// Input bytes.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// The first warnings (document id, warning).
-    pub first_warnings: Vec<(String, String)>,
+    pub(crate) first_warnings: Vec<(String, String)>,
 }
 
 /// Everything a checkpoint holds besides the totals.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Header {
+pub(crate) struct Header {
     /// Checkpoint format version.
-    pub format: u32,
+    pub(crate) format: u32,
     /// What must be equal for a resume: options, gazetteers, inputs, listing.
-    pub fingerprint: serde_json::Value,
+    pub(crate) fingerprint: serde_json::Value,
     /// Units of work done (one per document record).
-    pub units: u64,
+    pub(crate) units: u64,
     /// Byte length of the entities temporary file at this checkpoint.
-    pub entities_len: u64,
+    pub(crate) entities_len: u64,
     /// Byte length of the documents temporary file at this checkpoint.
-    pub documents_len: u64,
+    pub(crate) documents_len: u64,
     /// Counters of the documents done.
-    pub counters: Counters,
+    pub(crate) counters: Counters,
 }
 
 impl Header {
     /// A header for `units` done.
-    pub fn new(fingerprint: serde_json::Value, units: u64) -> Self {
+    pub(crate) fn new(fingerprint: serde_json::Value, units: u64) -> Self {
         Header {
             format: FORMAT,
             fingerprint,
@@ -70,7 +70,12 @@ impl Header {
 /// Writes the checkpoint atomically into `dir` (temporary file, sync, rename). The pairs of
 /// `totals` must all be in runs on disk ([`crate::cooccur::PairMap::flush`]); the checkpoint
 /// lists them, with the interned ids their keys refer to.
-pub fn write(dir: &Path, header: &Header, totals: &Totals, interned: &[String]) -> Result<()> {
+pub(crate) fn write(
+    dir: &Path,
+    header: &Header,
+    totals: &Totals,
+    interned: &[String],
+) -> Result<()> {
     let tmp = dir.join(".gazex-checkpoint.tmp");
     let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let mut w = BufWriter::with_capacity(1 << 20, f);
@@ -89,20 +94,20 @@ pub fn write(dir: &Path, header: &Header, totals: &Totals, interned: &[String]) 
 
 /// The co-occurrence state a checkpoint holds.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Saved {
+pub(crate) struct Saved {
     /// Documents counted.
-    pub documents: u64,
+    pub(crate) documents: u64,
     /// Ids interned after the gazetteer entries, in key order.
-    pub interned: Vec<String>,
+    pub(crate) interned: Vec<String>,
     /// Entity key -> counts.
-    pub entities: Vec<(u32, EntityCounts)>,
+    pub(crate) entities: Vec<(u32, EntityCounts)>,
     /// File names of the pair runs (in the output folder).
-    pub runs: Vec<String>,
+    pub(crate) runs: Vec<String>,
 }
 
 /// Reads the checkpoint of `dir`, if there is one. A checkpoint that cannot be read is an
 /// error naming the file.
-pub fn read(dir: &Path) -> Result<Option<(Header, Saved)>> {
+pub(crate) fn read(dir: &Path) -> Result<Option<(Header, Saved)>> {
     let p = dir.join(FILE);
     let f = match std::fs::File::open(&p) {
         Ok(f) => f,
@@ -123,14 +128,14 @@ pub fn read(dir: &Path) -> Result<Option<(Header, Saved)>> {
 }
 
 /// Removes the checkpoint files of `dir` (after a complete run).
-pub fn remove(dir: &Path) {
+pub(crate) fn remove(dir: &Path) {
     for n in [FILE, ".gazex-checkpoint.tmp"] {
         let _ = std::fs::remove_file(dir.join(n));
     }
 }
 
 /// Syncs a folder so a rename inside it survives a power cut (best effort).
-pub fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
@@ -139,7 +144,11 @@ pub fn sync_dir(dir: &Path) {
 /// Writes totals as JSON arrays, one a line: `["N", documents]`, `["K", id]` for each
 /// interned id in key order, `["E", key, mentions, documents]`, `["R", run file name]`, and a
 /// last `["END", ids, entities, runs]` line that proves the file whole.
-pub fn write_totals<W: Write>(mut w: W, t: &Totals, interned: &[String]) -> std::io::Result<()> {
+pub(crate) fn write_totals<W: Write>(
+    mut w: W,
+    t: &Totals,
+    interned: &[String],
+) -> std::io::Result<()> {
     serde_json::to_writer(&mut w, &("N", t.documents))?;
     w.write_all(b"\n")?;
     for id in interned {
@@ -167,7 +176,7 @@ pub fn write_totals<W: Write>(mut w: W, t: &Totals, interned: &[String]) -> std:
 }
 
 /// Reads totals written by [`write_totals`]; an error says what is wrong.
-pub fn read_totals<R: BufRead>(r: R) -> std::result::Result<Saved, String> {
+pub(crate) fn read_totals<R: BufRead>(r: R) -> std::result::Result<Saved, String> {
     let mut t = Saved::default();
     let mut ended = false;
     for (i, line) in crate::lines::Lines::new(r, crate::lines::MAX_LINE).enumerate() {
@@ -225,7 +234,7 @@ pub fn read_totals<R: BufRead>(r: R) -> std::result::Result<Saved, String> {
 }
 
 /// FNV-1a 64-bit hash, as 16 hex digits.
-pub fn fnv(bytes: &[u8]) -> String {
+pub(crate) fn fnv(bytes: &[u8]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in bytes {
         h ^= u64::from(b);
@@ -237,14 +246,14 @@ pub fn fnv(bytes: &[u8]) -> String {
 /// Builds the fingerprint of an input listing: every path with its size and modification
 /// time, so a resume over changed inputs is refused.
 #[derive(Default)]
-pub struct Listing {
+pub(crate) struct Listing {
     text: String,
 }
 
 impl Listing {
     /// Adds a path and what `metadata` said of it (None: it could not be read); gives the
     /// size.
-    pub fn add(&mut self, p: &Path, meta: Option<&std::fs::Metadata>) -> u64 {
+    pub(crate) fn add(&mut self, p: &Path, meta: Option<&std::fs::Metadata>) -> u64 {
         let (len, mtime) = meta.map_or((0, 0), |m| {
             let t = m
                 .modified()
@@ -259,7 +268,7 @@ impl Listing {
     }
 
     /// The fingerprint.
-    pub fn finish(&self) -> String {
+    pub(crate) fn finish(&self) -> String {
         fnv(self.text.as_bytes())
     }
 }

@@ -53,7 +53,7 @@ impl Default for ReadOptions {
 
 /// Compression of a file, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
+pub(crate) enum Compression {
     /// Plain bytes.
     None,
     /// gzip (`.gz`).
@@ -64,7 +64,7 @@ pub enum Compression {
 
 impl Compression {
     /// By file name ending.
-    pub fn of(name: &str) -> Self {
+    pub(crate) fn of(name: &str) -> Self {
         if name.ends_with(".gz") {
             Compression::Gzip
         } else if name.ends_with(".zst") {
@@ -76,7 +76,7 @@ impl Compression {
 }
 
 /// A reader that decompresses `r` as `c` says.
-pub fn decompressing<'a, R: Read + Send + 'a>(
+pub(crate) fn decompressing<'a, R: Read + Send + 'a>(
     r: R,
     c: Compression,
 ) -> std::io::Result<Box<dyn Read + Send + 'a>> {
@@ -90,7 +90,9 @@ pub fn decompressing<'a, R: Read + Send + 'a>(
 /// A stream of lines (JSONL) decoded the way text documents are: a UTF-8 byte order mark is
 /// skipped, and UTF-16 LE/BE after its mark is turned into UTF-8 (bad units become U+FFFD),
 /// so that the lines split after it are the same whatever the encoding.
-pub fn decoded<'a>(mut r: impl Read + Send + 'a) -> std::io::Result<Box<dyn BufRead + Send + 'a>> {
+pub(crate) fn decoded<'a>(
+    mut r: impl Read + Send + 'a,
+) -> std::io::Result<Box<dyn BufRead + Send + 'a>> {
     let mut head = [0u8; 3];
     let mut n = 0;
     while n < head.len() {
@@ -159,7 +161,7 @@ impl<R: Read> Read for Utf16Reader<R> {
 }
 
 /// Reads a whole file as one document, decompressing and decoding it.
-pub fn read_text_file(path: &std::path::Path, id: String, opts: &ReadOptions) -> Document {
+pub(crate) fn read_text_file(path: &std::path::Path, id: String, opts: &ReadOptions) -> Document {
     let source = path.display().to_string();
     let mut doc = Document {
         id,
@@ -190,7 +192,7 @@ pub fn read_text_file(path: &std::path::Path, id: String, opts: &ReadOptions) ->
 
 /// Reads at most `limit` bytes of decompressed content (one more to detect overflow),
 /// `expect` bytes (0: unknown) reserved up front.
-pub fn read_limited<R: Read + Send>(
+pub(crate) fn read_limited<R: Read + Send>(
     r: R,
     c: Compression,
     expect: u64,
@@ -305,7 +307,7 @@ pub fn decode_into(doc: &mut Document, mut raw: Vec<u8>, max: usize) {
 }
 
 /// Adds a warning to a document that has no text to search.
-pub fn warn_if_empty(doc: &mut Document) {
+pub(crate) fn warn_if_empty(doc: &mut Document) {
     if !doc.warnings.is_empty() {
         return;
     }
@@ -338,7 +340,7 @@ pub(crate) fn cp1252_char(b: u8) -> char {
 /// Windows-1252 leaves undefined, at most one byte in four outside ASCII, and most of those
 /// bytes touch an ASCII letter (accented letters and quotes sit in or at words; stray garbage
 /// such as `\xff\xfe` between spaces stays invalid UTF-8, replaced with U+FFFD).
-pub fn looks_like_cp1252(bytes: &[u8]) -> bool {
+pub(crate) fn looks_like_cp1252(bytes: &[u8]) -> bool {
     for chunk in bytes.utf8_chunks() {
         if !chunk.valid().is_ascii() {
             return false;
@@ -465,7 +467,7 @@ pub fn parse_jsonl_line(
 }
 
 /// Parses a document date: `YYYY-MM-DD`, optionally followed by a time (`T...` or ` ...`).
-pub fn parse_doc_date(s: &str) -> Option<Date> {
+pub(crate) fn parse_doc_date(s: &str) -> Option<Date> {
     let s = s.trim();
     let day = s.get(..10).unwrap_or(s);
     if s.len() > 10 && !matches!(s.as_bytes().get(10), Some(b'T' | b' ' | b't')) {

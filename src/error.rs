@@ -1,4 +1,8 @@
-//! Errors of the library: configuration problems (with file and line) and run-time I/O failures.
+//! Errors of the library, in two kinds that the command line maps to its exit status (CONTRACT
+//! "Command line"): usage and configuration (exit 2: a bad flag, an invalid gazetteer, an
+//! output folder that does not fit the command, a resume or merge of runs that do not match;
+//! the user must change the command) and run-time failures (exit 1: reading input, writing
+//! output, internal errors). Every message names the file concerned and what to do.
 //! Per-document problems are not errors: they are warnings carried in the document's record.
 
 use std::fmt;
@@ -31,17 +35,27 @@ pub enum Error {
     /// Invalid configuration (gazetteers, options): every problem found, each with file:line.
     #[error("{}", format_diagnostics(.0))]
     Config(Vec<Diagnostic>),
-    /// An I/O failure on a named path.
-    #[error("{}: {source}", path.display())]
+    /// An invalid option, or a folder that does not fit the command (the message names it
+    /// and says what to do instead).
+    #[error("{0}")]
+    Usage(String),
+    /// An I/O failure on a named path, at run time.
+    #[error("{}: {source}{}", path.display(), io_hint(source))]
     Io {
         /// The file or folder concerned.
         path: PathBuf,
         /// The underlying error.
         source: std::io::Error,
     },
-    /// An invalid option value.
+    /// A run-time failure that is not an I/O error on one path (the message names what
+    /// failed).
     #[error("{0}")]
-    Usage(String),
+    Runtime(String),
+    /// A bug: something that cannot happen did.
+    #[error(
+        "internal error: {0} (a bug in gazex: please report it with the command that showed it)"
+    )]
+    Internal(String),
 }
 
 impl Error {
@@ -56,6 +70,27 @@ impl Error {
     /// True for errors of configuration or usage (exit status 2), false for run-time failures (1).
     pub fn is_usage(&self) -> bool {
         matches!(self, Error::Config(_) | Error::Usage(_))
+    }
+
+    /// The exit status of the command line: 2 for usage and configuration, 1 at run time.
+    pub fn exit_code(&self) -> i32 {
+        if self.is_usage() {
+            2
+        } else {
+            1
+        }
+    }
+}
+
+/// What to do about the I/O errors a user can fix.
+fn io_hint(e: &std::io::Error) -> &'static str {
+    const ENOSPC: i32 = 28;
+    if e.kind() == std::io::ErrorKind::PermissionDenied {
+        " (check the permissions of the file and its folder)"
+    } else if e.raw_os_error() == Some(ENOSPC) {
+        " (free some space on that disk; `gazex extract --resume` then continues an interrupted run)"
+    } else {
+        ""
     }
 }
 

@@ -8,11 +8,11 @@ use std::io::{BufRead, Read};
 
 /// The longest line any reader accepts by default: the default `--max-doc-bytes` (a JSONL line
 /// holds a whole document) and 1 MiB for the rest of the record.
-pub const MAX_LINE: usize = (256 << 20) + (1 << 20);
+pub(crate) const MAX_LINE: usize = (256 << 20) + (1 << 20);
 
 /// What [`Lines::next_into`] read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Line {
+pub(crate) enum Line {
     /// A whole line, without its end, is in the buffer.
     Whole,
     /// The line was longer than the bound: the buffer holds its first bytes. With
@@ -22,7 +22,7 @@ pub enum Line {
 }
 
 /// A reader of lines ending at LF, CRLF or CR, each at most `limit` bytes in memory.
-pub struct Lines<R> {
+pub(crate) struct Lines<R> {
     inner: R,
     limit: usize,
     /// The last line ended with a CR: a LF right after it belongs to that line end.
@@ -42,7 +42,7 @@ const SKIP_AT_LEAST: usize = 4 << 30;
 
 impl<R: BufRead> Lines<R> {
     /// Lines of `inner`, each bounded by `limit` bytes.
-    pub fn new(inner: R, limit: usize) -> Self {
+    pub(crate) fn new(inner: R, limit: usize) -> Self {
         Lines {
             inner,
             limit,
@@ -56,7 +56,7 @@ impl<R: BufRead> Lines<R> {
     /// True when reading stopped inside a line: an over-long line without
     /// [`Lines::skipping_long`], or one that did not end within many times the bound with it.
     /// The input is taken to end there.
-    pub fn stopped(&self) -> bool {
+    pub(crate) fn stopped(&self) -> bool {
         self.stopped
     }
 
@@ -64,23 +64,23 @@ impl<R: BufRead> Lines<R> {
     /// skipped with a warning) instead of stopping at the bound (for formats where it is an
     /// error, and an endless input must not be read on). A line still going on after 16
     /// times the bound (and at least 4 GiB) ends the input.
-    pub fn skipping_long(mut self) -> Self {
+    pub(crate) fn skipping_long(mut self) -> Self {
         self.skip_long = true;
         self
     }
 
     /// The reader beneath, where the last line read ended (after a CR, a LF may follow).
-    pub fn into_inner(self) -> R {
+    pub(crate) fn into_inner(self) -> R {
         self.inner
     }
 
     /// The 1-based number of the line last read.
-    pub fn number(&self) -> usize {
+    pub(crate) fn number(&self) -> usize {
         self.number
     }
 
     /// Reads the next line into `buf` (cleared first, line end left out); `None` at the end.
-    pub fn next_into(&mut self, buf: &mut Vec<u8>) -> std::io::Result<Option<Line>> {
+    pub(crate) fn next_into(&mut self, buf: &mut Vec<u8>) -> std::io::Result<Option<Line>> {
         buf.clear();
         if self.stopped {
             return Ok(None);
@@ -139,7 +139,7 @@ impl<R: BufRead> Lines<R> {
 
     /// Reads the next whole line as text (invalid UTF-8 replaced); `None` at the end. A line
     /// over the bound is an error of kind `InvalidData` naming the line.
-    pub fn next_text(&mut self, buf: &mut Vec<u8>) -> std::io::Result<Option<String>> {
+    pub(crate) fn next_text(&mut self, buf: &mut Vec<u8>) -> std::io::Result<Option<String>> {
         match self.next_into(buf)? {
             None => Ok(None),
             Some(Line::Whole) => Ok(Some(String::from_utf8_lossy(buf).into_owned())),
@@ -159,7 +159,7 @@ impl<R: BufRead> Iterator for Lines<R> {
 }
 
 /// The error of a line over the bound.
-pub fn too_long(line: usize, limit: usize) -> std::io::Error {
+pub(crate) fn too_long(line: usize, limit: usize) -> std::io::Error {
     std::io::Error::new(
         std::io::ErrorKind::InvalidData,
         format!("line {line} is longer than {limit} bytes (no line end?)"),
@@ -168,20 +168,20 @@ pub fn too_long(line: usize, limit: usize) -> std::io::Error {
 
 /// Reads all of `r`, failing when a line is longer than `limit` bytes (for formats read
 /// whole, such as gazetteers and manifests). Line ends are kept as they are.
-pub fn read_all<R: Read>(r: R, limit: usize) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_all<R: Read>(r: R, limit: usize) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
     Bounded::new(r, limit).read_to_end(&mut out)?;
     Ok(out)
 }
 
 /// Reads the file at `path` whole, every line bounded by `limit` bytes.
-pub fn read_file(path: &std::path::Path, limit: usize) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_file(path: &std::path::Path, limit: usize) -> std::io::Result<Vec<u8>> {
     read_all(std::fs::File::open(path)?, limit)
 }
 
 /// A reader that fails (`InvalidData`) once more than `limit` bytes pass without a line end:
 /// for parsers that read on their own (CSV, JSON), so that they too hold bounded lines.
-pub struct Bounded<R> {
+pub(crate) struct Bounded<R> {
     inner: R,
     limit: usize,
     /// Bytes since the last line end.
@@ -192,7 +192,7 @@ pub struct Bounded<R> {
 
 impl<R: Read> Bounded<R> {
     /// `inner`, bounded to lines of `limit` bytes.
-    pub fn new(inner: R, limit: usize) -> Self {
+    pub(crate) fn new(inner: R, limit: usize) -> Self {
         Bounded {
             inner,
             limit,

@@ -1,11 +1,10 @@
-//! The `gazex` command line: parses arguments (clap), calls the library, maps errors to exit
-//! status (0 done, 1 run-time failure, 2 bad usage or configuration).
-
-mod cli;
+//! The `gazex` binary: tunes the allocator and runs the command line (`gazex::cli`), which
+//! parses arguments, calls the library and maps errors to exit status (0 done, 1 run-time
+//! failure, 2 bad usage or configuration).
 
 fn main() {
     tune_allocator();
-    let code = cli::main();
+    let code = gazex::cli::main();
     std::process::exit(code);
 }
 

@@ -9,12 +9,13 @@
 use crate::cooccur::{EntityCounts, EntityInfo, Keys, Spiller, Totals};
 use crate::error::{Error, Result};
 use crate::lines::{Line, Lines, MAX_LINE};
+use crate::manifest::{millis, Counts, Manifest, Timings};
 use crate::output::OutDir;
+use crate::run::{finish, Finished, Tables};
 use crate::tables::{
-    check_pair_header, entity_attribute_columns, tsv_reader, write_cooccurrence, write_entities,
-    EntityLine, EntityTable, PairLine,
+    check_pair_header, entity_attribute_columns, tsv_reader, EntityLine, PairLine,
 };
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -51,20 +52,9 @@ pub struct MergeSummary {
     pub pairs: u64,
 }
 
-fn read_manifest(part: &Path) -> Result<Value> {
-    let p = part.join("manifest.json");
-    let text = crate::lines::read_file(&p, crate::lines::MAX_LINE).map_err(|e| Error::io(&p, e))?;
-    serde_json::from_slice(&text).map_err(|e| {
-        Error::Usage(format!(
-            "{}: not a gazex manifest ({e}): give output folders of `gazex extract`",
-            p.display()
-        ))
-    })
-}
-
 /// The options that must agree between parts.
-fn comparable_options(m: &Value) -> Value {
-    let mut o = m.get("options").cloned().unwrap_or(Value::Null);
+fn comparable_options(m: &Manifest) -> Value {
+    let mut o = m.options.clone();
     if let Some(map) = o.as_object_mut() {
         for k in IGNORED_OPTIONS {
             map.remove(k);
@@ -74,7 +64,7 @@ fn comparable_options(m: &Value) -> Value {
 }
 
 /// Checks that every part is a complete gazex output made like the first one.
-fn check_parts(parts: &[PathBuf]) -> Result<Vec<Value>> {
+fn check_parts(parts: &[PathBuf]) -> Result<Vec<Manifest>> {
     if parts.is_empty() {
         return Err(Error::Usage(
             "merge: give at least one part folder (gazex merge -o OUT PART...)".into(),
@@ -96,8 +86,8 @@ fn check_parts(parts: &[PathBuf]) -> Result<Vec<Value>> {
                 )));
             }
         }
-        let m = read_manifest(part)?;
-        if m.get("complete") != Some(&Value::Bool(true)) {
+        let m = Manifest::read(part)?;
+        if !m.complete {
             return Err(Error::Usage(format!(
                 "{}: the run did not complete (manifest.json lacks \"complete\": true): finish it with `gazex extract --resume` or run it again",
                 part.display()
@@ -119,19 +109,17 @@ fn check_parts(parts: &[PathBuf]) -> Result<Vec<Value>> {
                 a
             )))
         };
-        let get = |m: &Value, k: &str| m.get(k).cloned().unwrap_or(Value::Null);
         differs(
             "gazetteers",
-            &get(first, "gazetteer_fingerprint"),
-            &get(m, "gazetteer_fingerprint"),
+            &json!(first.gazetteer_fingerprint),
+            &json!(m.gazetteer_fingerprint),
         )?;
-        let fps = |m: &Value| -> Value {
-            Value::Array(
-                m.get("gazetteers")
-                    .and_then(Value::as_array)
-                    .map(|a| a.iter().map(|g| get(g, "fingerprint")).collect())
-                    .unwrap_or_default(),
-            )
+        let fps = |m: &Manifest| -> Value {
+            json!(m
+                .gazetteers
+                .iter()
+                .map(|g| g.fingerprint.as_str())
+                .collect::<Vec<_>>())
         };
         differs("gazetteer files", &fps(first), &fps(m))?;
         differs(
@@ -139,7 +127,7 @@ fn check_parts(parts: &[PathBuf]) -> Result<Vec<Value>> {
             &comparable_options(first),
             &comparable_options(m),
         )?;
-        differs("gazex versions", &get(first, "gazex"), &get(m, "gazex"))?;
+        differs("gazex versions", &json!(first.gazex), &json!(m.gazex))?;
     }
     Ok(manifests)
 }
@@ -197,16 +185,13 @@ impl Loaded {
 /// Reads the tables of every part into one [`Totals`]; gives the attribute columns.
 fn load_tables(
     parts: &[PathBuf],
-    manifests: &[Value],
+    manifests: &[Manifest],
     t: &mut Totals,
     loaded: &mut Loaded,
 ) -> Result<Vec<String>> {
     let mut columns: Option<Vec<String>> = None;
     for (part, m) in parts.iter().zip(manifests) {
-        t.documents += m
-            .pointer("/counts/documents")
-            .and_then(Value::as_u64)
-            .unwrap_or(0);
+        t.documents += m.counts.documents;
         let p = part.join("entities.tsv");
         let mut r = tsv_reader(BufReader::new(open(&p)?));
         let h = r.headers().map_err(|e| bad_table(&p, e))?.clone();
@@ -254,19 +239,15 @@ fn load_tables(
     Ok(columns.unwrap_or_default())
 }
 
-/// Sums the manifests' counts (every integer field).
-fn sum_counts(manifests: &[Value]) -> Map<String, Value> {
-    let mut sum: Map<String, Value> = Map::new();
-    for m in manifests {
-        let Some(c) = m.get("counts").and_then(Value::as_object) else {
-            continue;
-        };
-        for (k, v) in c {
-            if let Some(n) = v.as_u64() {
-                let cur = sum.get(k).and_then(Value::as_u64).unwrap_or(0);
-                sum.insert(k.clone(), json!(cur + n));
-            }
-        }
+/// Sums the manifests' counts of documents, mentions and warnings.
+fn sum_counts(manifests: &[Manifest]) -> Counts {
+    let mut sum = Counts::default();
+    for c in manifests.iter().map(|m| m.counts) {
+        sum.bytes += c.bytes;
+        sum.documents += c.documents;
+        sum.documents_with_warnings += c.documents_with_warnings;
+        sum.mentions += c.mentions;
+        sum.warnings += c.warnings;
     }
     sum
 }
@@ -307,57 +288,39 @@ pub fn merge(
         let info = loaded.infos.get(k as usize).cloned().flatten();
         Some((id, info.unwrap_or_default()))
     };
-    let table = EntityTable::new(&totals.entities, &describe);
-    let mut ent_tsv = dir.open("entities.tsv")?;
-    write_entities(ent_tsv.inner(), &table, &columns).map_err(|e| Error::io(ent_tsv.path(), e))?;
-    let mut cooc = dir.open("cooccurrence.tsv")?;
-    let pairs = std::mem::take(&mut totals.pairs);
-    summary.pairs = write_cooccurrence(cooc.inner(), &table, totals.documents, pairs)
-        .map_err(|e| Error::io(cooc.path(), e))?;
-    summary.entities = table
-        .rows
-        .iter()
-        .filter(|r| r.2.mentions > 0 || r.2.documents > 0)
-        .count();
-    for w in [ent, docs, ent_tsv, cooc] {
-        dir.commit(w)?;
-    }
-
-    let mut counts = sum_counts(&manifests);
-    counts.insert("entities".into(), json!(summary.entities));
-    counts.insert("pairs".into(), json!(summary.pairs));
-    summary.documents = counts.get("documents").and_then(Value::as_u64).unwrap_or(0);
-    summary.mentions = counts.get("mentions").and_then(Value::as_u64).unwrap_or(0);
-    let warnings: Vec<Value> = manifests
-        .iter()
-        .filter_map(|m| m.get("warnings").and_then(Value::as_array))
-        .flatten()
-        .take(1000)
-        .cloned()
-        .collect();
-    let mut m = manifests[0].clone();
-    if let Some(obj) = m.as_object_mut() {
-        obj.insert("counts".into(), Value::Object(counts));
-        obj.insert("warnings".into(), Value::Array(warnings));
-        obj.insert(
-            "merged_from".into(),
-            json!(parts
+    let tables = Tables {
+        totals,
+        describe: &describe,
+        columns: &columns,
+    };
+    let manifest = |w: Finished| {
+        summary.entities = w.entities;
+        summary.pairs = w.pairs;
+        let counts = Counts {
+            entities: w.entities as u64,
+            pairs: w.pairs,
+            ..sum_counts(&manifests)
+        };
+        summary.documents = counts.documents;
+        summary.mentions = counts.mentions;
+        Manifest {
+            complete: true,
+            counts,
+            warnings: manifests
                 .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()),
-        );
-        obj.insert(
-            "timings".into(),
-            json!({"seconds": (t0.elapsed().as_secs_f64() * 1000.0).round() / 1000.0}),
-        );
-        obj.insert("complete".into(), json!(true));
-        // What one part's run read is not what the merged folder holds.
-        obj.remove("inputs");
-    }
-    let mut w = dir.open("manifest.json")?;
-    let text = serde_json::to_vec_pretty(&m).map_err(|e| Error::Usage(e.to_string()))?;
-    w.write_all(&text)?;
-    w.write_all(b"\n")?;
-    dir.commit(w)?;
+                .flat_map(|m| m.warnings.iter().cloned())
+                .take(1000)
+                .collect(),
+            merged_from: Some(parts.iter().map(|p| p.display().to_string()).collect()),
+            timings: Timings {
+                seconds: millis(t0.elapsed().as_secs_f64()),
+                ..Timings::default()
+            },
+            // What one part's run read is not what the merged folder holds.
+            inputs: None,
+            ..manifests[0].clone()
+        }
+    };
+    finish(&dir, vec![ent, docs], tables, manifest)?;
     Ok(summary)
 }

@@ -16,8 +16,9 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 mod keyhash;
 pub mod skeleton;
 mod words;
-pub use keyhash::{key_hash, KeyHasher};
-pub use words::{ascii_alnum_run, char_at, is_mark, is_word_char, word_end, word_end_and_hash};
+pub(crate) use keyhash::{key_hash, KeyHasher};
+pub use words::is_word_char;
+pub(crate) use words::{ascii_alnum_run, char_at, is_mark, word_end_and_hash};
 
 /// What folding does besides the always-on typographic folds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,6 +189,25 @@ impl Builder<'_> {
         }
     }
 
+    /// The character at `op..op_end` folds to nothing (a combining mark): the next
+    /// emission anchors past it.
+    fn dropped(&mut self, op: usize, op_end: usize) {
+        self.flush_space(op);
+        self.after_dash = false;
+        let fp = self.fp();
+        self.out.anchors.push(Anchor {
+            folded: fp,
+            orig: op,
+            atomic: true,
+        });
+        self.out.anchors.push(Anchor {
+            folded: fp,
+            orig: op_end,
+            atomic: false,
+        });
+        self.delta = op_end as isize - fp as isize;
+    }
+
     fn dash(&mut self, op: usize, op_end: usize) {
         self.pending_space = None;
         self.after_dash = true;
@@ -284,21 +304,7 @@ pub fn fold_into(text: &str, opts: FoldOptions, out: &mut Folded) {
                 buf.clear();
                 fold_char(c, opts, &mut buf);
                 if buf.is_empty() {
-                    // Dropped (a combining mark): the next emission anchors past it.
-                    b.flush_space(i);
-                    b.after_dash = false;
-                    let fp = b.fp();
-                    b.out.anchors.push(Anchor {
-                        folded: fp,
-                        orig: i,
-                        atomic: true,
-                    });
-                    b.out.anchors.push(Anchor {
-                        folded: fp,
-                        orig: op_end,
-                        atomic: false,
-                    });
-                    b.delta = op_end as isize - fp as isize;
+                    b.dropped(i, op_end);
                 } else {
                     let linear = buf.len() == len && buf.chars().count() == 1;
                     let s = std::mem::take(&mut buf);
@@ -367,7 +373,7 @@ fn fold_char(c: char, opts: FoldOptions, out: &mut String) {
 }
 
 /// Folds a short string (a gazetteer name) into a new string.
-pub fn fold(text: &str, opts: FoldOptions) -> String {
+pub(crate) fn fold(text: &str, opts: FoldOptions) -> String {
     thread_local! {
         static BUF: std::cell::RefCell<Folded> = std::cell::RefCell::new(Folded::default());
     }

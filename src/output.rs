@@ -5,17 +5,16 @@
 #![deny(clippy::indexing_slicing)]
 
 use crate::error::{Error, Result};
+use crate::manifest::{self, Manifest};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 mod folder;
-mod streamed;
-pub use folder::{remove_derived, DERIVED};
-pub use streamed::Streamed;
+pub(crate) use folder::{remove_derived, DERIVED};
 
 /// The files of an output folder.
-pub const FILES: [&str; 5] = [
+pub(crate) const FILES: [&str; 5] = [
     "entities.jsonl",
     "documents.jsonl",
     "entities.tsv",
@@ -34,14 +33,14 @@ fn is_gazex_name(name: &str) -> bool {
 
 /// An output folder being written.
 #[derive(Debug)]
-pub struct OutDir {
+pub(crate) struct OutDir {
     dir: PathBuf,
 }
 
 impl OutDir {
     /// Creates or claims `dir`. A folder that holds anything but a previous gazex output is
     /// refused unless `force`; with `force`, only gazex's own files are replaced.
-    pub fn create(dir: &Path, force: bool) -> Result<Self> {
+    pub(crate) fn create(dir: &Path, force: bool) -> Result<Self> {
         if dir.exists() && !dir.is_dir() {
             return Err(Error::Usage(format!(
                 "{}: output path exists and is not a folder: pick another --out",
@@ -99,7 +98,7 @@ impl OutDir {
     /// Claims `dir` to resume an interrupted run: a missing or empty folder is created and
     /// started afresh, a folder with a complete manifest is reported as complete (its manifest
     /// is returned), and a folder holding anything but gazex output is refused.
-    pub fn resume(dir: &Path) -> Result<(Self, Option<serde_json::Value>)> {
+    pub(crate) fn resume(dir: &Path) -> Result<(Self, Option<Manifest>)> {
         if dir.exists() && !dir.is_dir() {
             return Err(Error::Usage(format!(
                 "{}: output path exists and is not a folder: pick another --out",
@@ -128,11 +127,7 @@ impl OutDir {
         let out = OutDir {
             dir: dir.to_path_buf(),
         };
-        let m = dir.join("manifest.json");
-        let manifest = crate::lines::read_file(&m, crate::lines::MAX_LINE)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-            .filter(|v| v.get("complete") == Some(&serde_json::Value::Bool(true)));
+        let manifest = Manifest::read_complete(dir);
         if manifest.is_none() {
             out.mark_incomplete()?;
         }
@@ -140,20 +135,16 @@ impl OutDir {
     }
 
     /// Writes a `manifest.json` that says `"complete": false`, replaced at the very end.
-    pub fn mark_incomplete(&self) -> Result<()> {
+    pub(crate) fn mark_incomplete(&self) -> Result<()> {
         let m = self.dir.join("manifest.json");
-        let text = format!(
-            "{{\n  \"gazex\": \"{}\",\n  \"complete\": false,\n  \"note\": \"run in progress or interrupted: `gazex extract --resume` with the same options continues it\"\n}}\n",
-            env!("CARGO_PKG_VERSION")
-        );
         let tmp = self.temp("manifest.json");
-        std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::write(&tmp, manifest::incomplete()).map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &m).map_err(|e| Error::io(&m, e))
     }
 
     /// Reopens the temporary file of `name` to append after its first `len` bytes (resume). A
     /// file already renamed to its final name is moved back first.
-    pub fn reopen(&self, name: &str, len: u64) -> Result<Writer> {
+    pub(crate) fn reopen(&self, name: &str, len: u64) -> Result<Writer> {
         let path = self.temp(name);
         let dest = self.dir.join(name);
         if !path.exists() && dest.exists() {
@@ -177,7 +168,7 @@ impl OutDir {
         std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(len))
             .map_err(|e| Error::io(&path, e))?;
         Ok(Writer {
-            inner: BufWriter::with_capacity(1 << 20, Streamed::new(f, len)),
+            inner: BufWriter::with_capacity(1 << 20, f),
             path,
             name: name.to_string(),
             written: len,
@@ -185,37 +176,21 @@ impl OutDir {
     }
 
     /// The folder.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.dir
     }
 
     /// The temporary path of a file being written.
-    pub fn temp(&self, name: &str) -> PathBuf {
+    pub(crate) fn temp(&self, name: &str) -> PathBuf {
         self.dir.join(format!(".gazex-{name}.tmp"))
     }
 
-    /// Opens the temporary file for `name`, for direct I/O where the file system allows it:
-    /// for a file written by a thread of its own beside the workers, which then waits for
-    /// the disk instead of taking their cores to copy into the page cache.
-    pub fn open_direct(&self, name: &str) -> Result<Writer> {
-        let path = self.temp(name);
-        let f = Streamed::create(&path).map_err(|e| Error::io(&path, e))?;
-        // Direct I/O has a block buffer of its own: only small pieces are gathered first.
-        let capacity = if f.is_direct() { 8 << 10 } else { 1 << 20 };
-        Ok(Writer {
-            inner: BufWriter::with_capacity(capacity, f),
-            path,
-            name: name.to_string(),
-            written: 0,
-        })
-    }
-
     /// Opens the temporary file for `name`.
-    pub fn open(&self, name: &str) -> Result<Writer> {
+    pub(crate) fn open(&self, name: &str) -> Result<Writer> {
         let path = self.temp(name);
         let f = File::create(&path).map_err(|e| Error::io(&path, e))?;
         Ok(Writer {
-            inner: BufWriter::with_capacity(1 << 20, Streamed::new(f, 0)),
+            inner: BufWriter::with_capacity(1 << 20, f),
             path,
             name: name.to_string(),
             written: 0,
@@ -223,15 +198,13 @@ impl OutDir {
     }
 
     /// Renames a finished temporary file to its final name.
-    pub fn commit(&self, w: Writer) -> Result<()> {
+    pub(crate) fn commit(&self, w: Writer) -> Result<()> {
         let Writer {
             inner, path, name, ..
         } = w;
         let f = inner
             .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))?
-            .into_file()
-            .map_err(|e| Error::io(&path, e))?;
+            .map_err(|e| Error::io(&path, e.into_error()))?;
         f.sync_all().map_err(|e| Error::io(&path, e))?;
         let dest = self.dir.join(&name);
         std::fs::rename(&path, &dest).map_err(|e| Error::io(&dest, e))
@@ -240,8 +213,8 @@ impl OutDir {
 
 /// A file being written under its temporary name.
 #[derive(Debug)]
-pub struct Writer {
-    inner: BufWriter<Streamed>,
+pub(crate) struct Writer {
+    inner: BufWriter<File>,
     path: PathBuf,
     name: String,
     written: u64,
@@ -249,7 +222,7 @@ pub struct Writer {
 
 impl Writer {
     /// Appends bytes, naming the file on failure.
-    pub fn write_all(&mut self, b: &[u8]) -> Result<()> {
+    pub(crate) fn write_all(&mut self, b: &[u8]) -> Result<()> {
         self.written += b.len() as u64;
         self.inner
             .write_all(b)
@@ -257,10 +230,9 @@ impl Writer {
     }
 
     /// Flushes and syncs what was written; returns the file's length (for checkpoints).
-    pub fn sync(&mut self) -> Result<u64> {
+    pub(crate) fn sync(&mut self) -> Result<u64> {
         self.inner.flush().map_err(|e| Error::io(&self.path, e))?;
         self.inner
-            .get_ref()
             .get_ref()
             .sync_data()
             .map_err(|e| Error::io(&self.path, e))?;
@@ -268,50 +240,12 @@ impl Writer {
     }
 
     /// The underlying buffered writer (for table writers).
-    pub fn inner(&mut self) -> &mut BufWriter<Streamed> {
+    pub(crate) fn inner(&mut self) -> &mut BufWriter<File> {
         &mut self.inner
     }
 
-    /// The final file name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
     /// The temporary path.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
-}
-
-/// The contents of `manifest.json` for a finished extract run: version, options, gazetteers,
-/// counts, the first warnings and timings (see README "Output folder").
-pub(crate) fn manifest(
-    pipeline: &crate::pipeline::Pipeline,
-    cfg: &crate::run::ExtractConfig,
-    s: &crate::run::Summary,
-) -> serde_json::Value {
-    let g = pipeline.gazetteer();
-    serde_json::json!({
-        "gazex": env!("CARGO_PKG_VERSION"),
-        "complete": true,
-        "options": cfg.options,
-        "gazetteers": g.sources.iter().map(|s| serde_json::json!({"path": s.path, "fingerprint": s.fingerprint, "entries": s.entries})).collect::<Vec<_>>(),
-        "gazetteer_fingerprint": g.fingerprint(),
-        "counts": {
-            "documents": s.documents,
-            "mentions": s.mentions,
-            "documents_with_warnings": s.warned_documents,
-            "warnings": s.warnings,
-            "bytes": s.bytes,
-            "entities": s.entities,
-            "pairs": s.pairs,
-        },
-        "warnings": s.first_warnings.iter().map(|(d, w)| serde_json::json!({"doc": d, "warning": w})).collect::<Vec<_>>(),
-        "timings": {
-            "seconds": (s.seconds * 1000.0).round() / 1000.0,
-            "documents_seconds": (s.documents_seconds * 1000.0).round() / 1000.0,
-            "tables_seconds": (s.tables_seconds * 1000.0).round() / 1000.0,
-            "resumed_after_documents": s.resumed_documents,
-        },
-    })
 }

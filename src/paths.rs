@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 const MANIFEST_LIMIT: u64 = 64 << 20;
 
 /// Is `dir` a gazex output folder (complete or not)?
-pub fn is_output_folder(dir: &Path) -> bool {
+pub(crate) fn is_output_folder(dir: &Path) -> bool {
     use std::io::Read;
     let m = dir.join("manifest.json");
     if !m.is_file() {
@@ -23,7 +23,7 @@ pub fn is_output_folder(dir: &Path) -> bool {
 
 /// `path` made absolute, with symbolic links and `..` resolved as far as it exists (the rest,
 /// not created yet, appended as given): two spellings of one place compare equal.
-pub fn resolve(path: &Path) -> PathBuf {
+pub(crate) fn resolve(path: &Path) -> PathBuf {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut rest: Vec<&std::ffi::OsStr> = Vec::new();
     let mut cur: &Path = &abs;
@@ -55,7 +55,7 @@ pub fn resolve(path: &Path) -> PathBuf {
 }
 
 /// The gazex output folder `path` lies in (itself excluded), with the path relative to it.
-pub fn output_folder_of(path: &Path) -> Option<(PathBuf, PathBuf)> {
+pub(crate) fn output_folder_of(path: &Path) -> Option<(PathBuf, PathBuf)> {
     let p = resolve(path);
     p.ancestors()
         .skip(1)

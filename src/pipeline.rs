@@ -1,16 +1,18 @@
 //! Pipeline: the per-document pure function that runs the stages in order (normalize, match,
 //! dates, resolve, sentences) and gives the document's mentions. It shares nothing mutable, so
-//! the caller may run it on many documents in parallel. Files and ordering are the caller's.
+//! the caller may run it on many documents in parallel. Files and ordering are the caller's;
+//! the parts of long texts (see `chunk`) go through the same stages with a [`Hook`] that keeps
+//! what joining them needs.
 
-use crate::dates::{DateFinder, DateMention, DateOptions, DateOrder, PartStart, PartTrace};
+use crate::dates::{DateFinder, DateMention, DateOptions, DateOrder};
 use crate::document::Document;
 use crate::error::Result;
 use crate::gazetteer::{Gazetteer, Matcher};
 use crate::normalize::skeleton::name_starts;
 use crate::normalize::{fold_into, FoldOptions, Folded};
-pub use crate::resolve::document::DocContext;
+pub(crate) use crate::resolve::document::DocContext;
 use crate::resolve::document::Outcome;
-use crate::resolve::{find_mentions, merge_with_dates, Match, Span};
+use crate::resolve::{find_mentions, merge_with_dates, Item, Match, Span};
 pub use crate::resolve::{Cue, Origin, Rules};
 use crate::sentence::Sentences;
 use std::cell::RefCell;
@@ -18,7 +20,7 @@ use std::collections::HashSet;
 
 /// The entity types that stages other than the gazetteers give (the date stage): with the
 /// types of the loaded rows, every type a run can find (what `--types` may name).
-pub const STAGE_TYPES: &[&str] = &["DATE"];
+pub(crate) const STAGE_TYPES: &[&str] = &["DATE"];
 
 /// What a mention refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +30,7 @@ pub enum Target {
     /// A calendar expression.
     Date(DateMention),
     /// A word only the document can settle (a surname, an acronym): settled by
-    /// [`settle_document`] before anything is written.
+    /// the document before anything is written ([`Pipeline::process`] never returns one).
     Cue(Cue),
 }
 
@@ -88,7 +90,7 @@ impl PipelineBuilder {
 
     /// A name table already built for this gazetteer (a compiled gazetteer's); it is used
     /// when it folds diacritics as the pipeline does, and built again otherwise.
-    pub fn matcher(mut self, m: Option<Matcher>) -> Self {
+    pub(crate) fn matcher(mut self, m: Option<Matcher>) -> Self {
         self.matcher = m;
         self
     }
@@ -190,7 +192,7 @@ impl Pipeline {
     }
 
     /// The compiled matcher.
-    pub fn matcher(&self) -> &Matcher {
+    pub(crate) fn matcher(&self) -> &Matcher {
         &self.matcher
     }
 
@@ -200,7 +202,7 @@ impl Pipeline {
     }
 
     /// Is a mention of this target emitted (`--types`)? A cue is, until settled.
-    pub fn wants(&self, t: &Target) -> bool {
+    pub(crate) fn wants(&self, t: &Target) -> bool {
         match t {
             Target::Entry(e) => self.want_entry.get(*e as usize).copied().unwrap_or(false),
             Target::Date(_) => self.want_dates,
@@ -240,47 +242,16 @@ impl Pipeline {
 
     /// Finds the mentions of one document.
     pub fn process(&self, doc: &Document) -> Processed {
-        self.run(
-            &doc.text,
-            doc.date.or(self.doc_date),
-            &PartStart::default(),
-            None,
-        )
+        self.scan(&doc.text, doc.date.or(self.doc_date), &mut Whole)
     }
 
-    /// Scans `text`, one part of a longer document (see `chunk`), as [`Pipeline::process`]
-    /// would scan it alone, keeping what joining parts needs: every mention with local
-    /// offsets, also those of types not emitted; code points and word tokens before byte
-    /// `len`; the sentence starts; every gazetteer and date span before overlaps are settled;
-    /// and what the date scan read of its starting state.
-    pub fn process_part(&self, text: &str, len: usize, start: &PartStart) -> Part {
-        let mut part = Part::default();
-        let p = self.run(text, self.doc_date, start, Some(&mut part));
-        part.mentions = p.mentions;
-        part.chars = CodePoints::default().at(text, len);
-        if self.tokens {
-            part.tokens = Tokens::default().at(text, len);
-        }
-        part
-    }
-
-    /// The unambiguous numeric dates of `text` (day first, month first), for settling the
-    /// order of a document read in parts.
-    pub fn order_votes(&self, text: &str) -> (usize, usize) {
-        self.dates.order_votes(text)
-    }
-
-    /// The order of ambiguous numeric dates of a document whose parts voted `votes`.
-    pub fn settle_order(&self, votes: (usize, usize)) -> DateOrder {
-        crate::dates::settle_order(self.date_order, votes)
-    }
-
-    fn run(
+    /// The stages over `text`, with relative dates resolved against `anchor`; `hook` keeps
+    /// what it needs on the way (see [`Hook`]).
+    pub(crate) fn scan<H: Hook>(
         &self,
         text: &str,
         anchor: Option<jiff::civil::Date>,
-        start: &PartStart,
-        mut part: Option<&mut Part>,
+        hook: &mut H,
     ) -> Processed {
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
@@ -288,22 +259,15 @@ impl Pipeline {
             spans.clear();
             fold_into(text, self.fold, folded);
             find_mentions(text, folded, &self.matcher, spans);
-            self.refine(text, spans, part.is_none());
-            // With cues, the document is settled after every mention is known.
-            let cues = spans.iter().any(|s| s.cue.is_some());
-            let settle = part.is_none() && cues;
+            self.refine(text, spans, !H::KEEP_ALL);
+            // With cues, a whole document is settled after every mention is known.
+            let settle = !H::KEEP_ALL && spans.iter().any(|s| s.cue.is_some());
             let date_opts = DateOptions {
                 order: self.date_order,
                 anchor,
             };
-            // Parts always look for dates, so that neighbouring parts compare alike.
-            let mut dates = if self.want_dates || !spans.is_empty() || part.is_some() {
-                let mut trace = PartTrace::default();
-                let d = self.dates.find_part(text, &date_opts, start, &mut trace);
-                if let Some(x) = part.as_deref_mut() {
-                    x.dates = trace;
-                }
-                d
+            let mut dates = if self.want_dates || !spans.is_empty() || H::KEEP_ALL {
+                hook.dates(&self.dates, text, &date_opts)
             } else {
                 Vec::new()
             };
@@ -314,11 +278,7 @@ impl Pipeline {
                     && d.end <= text.len()
             });
             let ranges: Vec<(usize, usize)> = dates.iter().map(|d| (d.start, d.end)).collect();
-            if let Some(x) = part.as_deref_mut() {
-                x.cover = spans.iter().map(|s| (s.start, s.end)).collect();
-                x.cover.extend_from_slice(&ranges);
-                x.cover.sort_unstable();
-            }
+            hook.spans(spans, &ranges);
             let items = merge_with_dates(spans, &ranges);
             let sentences = Sentences::split(text);
             let mut out = Processed {
@@ -329,30 +289,11 @@ impl Pipeline {
             let mut cp = CodePoints::default();
             let mut tok = Tokens::default();
             for it in items {
-                let (target, wanted, origin) = if it.date {
-                    if !self.want_dates && part.is_none() && !settle {
-                        continue;
-                    }
-                    match dates.get(it.index) {
-                        Some(d) => (Target::Date(d.clone()), self.want_dates, Origin::default()),
-                        None => continue,
-                    }
-                } else {
-                    let Some(span) = spans.get(it.index) else {
-                        continue;
-                    };
-                    let target = match &span.cue {
-                        Some(c) => Target::Cue(c.clone()),
-                        None => Target::Entry(span.entry),
-                    };
-                    let wanted = self.wants(&target);
-                    if !wanted && part.is_none() && !settle {
-                        continue;
-                    }
-                    (target, wanted, span.origin.clone())
+                let Some((target, wanted, origin)) =
+                    self.target(&it, spans, &dates, H::KEEP_ALL || settle)
+                else {
+                    continue;
                 };
-                let start = cp.at(text, it.start);
-                let end = cp.at(text, it.end);
                 let (token_start, token_end) = if self.tokens {
                     (tok.at(text, it.start), tok.at(text, it.end))
                 } else {
@@ -361,17 +302,15 @@ impl Pipeline {
                 out.mentions.push(Mention {
                     byte_start: it.start,
                     byte_end: it.end,
-                    start,
-                    end,
+                    start: cp.at(text, it.start),
+                    end: cp.at(text, it.end),
                     sentence: sentences.index_of(it.start),
                     token_start,
                     token_end,
                     target,
                     origin,
                 });
-                if let Some(x) = part.as_deref_mut() {
-                    x.wanted.push(wanted);
-                }
+                hook.mention(wanted);
             }
             if settle {
                 settle_document(
@@ -384,18 +323,61 @@ impl Pipeline {
                 out.mentions.retain(|m| self.wants(&m.target));
             }
             out.chars = cp.at(text, text.len());
-            if let Some(x) = part {
-                x.sentences = sentences;
-            }
+            hook.sentences(sentences);
             out
         })
+    }
+
+    /// What a resolved span refers to, whether its type is emitted, and why it matched;
+    /// None when it is not kept (a type not emitted, unless `keep_all`).
+    fn target(
+        &self,
+        it: &Item,
+        spans: &[Span],
+        dates: &[DateMention],
+        keep_all: bool,
+    ) -> Option<(Target, bool, Origin)> {
+        if it.date {
+            if !self.want_dates && !keep_all {
+                return None;
+            }
+            let d = dates.get(it.index)?;
+            return Some((Target::Date(d.clone()), self.want_dates, Origin::default()));
+        }
+        let span = spans.get(it.index)?;
+        let target = match &span.cue {
+            Some(c) => Target::Cue(c.clone()),
+            None => Target::Entry(span.entry),
+        };
+        let wanted = self.wants(&target);
+        (wanted || keep_all).then(|| (target, wanted, span.origin.clone()))
+    }
+
+    /// The date finder (for the parts of long texts, see `chunk`).
+    pub(crate) fn date_finder(&self) -> &DateFinder {
+        &self.dates
+    }
+
+    /// The reading of ambiguous numeric dates asked for.
+    pub(crate) fn date_order(&self) -> DateOrder {
+        self.date_order
+    }
+
+    /// The anchor of relative dates in documents without a date of their own.
+    pub(crate) fn doc_date(&self) -> Option<jiff::civil::Date> {
+        self.doc_date
+    }
+
+    /// Whether mentions carry token positions.
+    pub(crate) fn counts_tokens(&self) -> bool {
+        self.tokens
     }
 }
 
 /// Settles the cues among `mentions` (in text order; offsets relative to byte `base` of
 /// `text`) with what the document said before (`cx`, updated): short forms and acronyms
 /// become mentions of their entity, the rest is dropped (see `resolve::document`).
-pub fn settle_document(
+pub(crate) fn settle_document(
     cx: &mut DocContext,
     text: &str,
     base: usize,
@@ -432,24 +414,40 @@ pub fn settle_document(
     }
 }
 
-/// One part of a longer document scanned by [`Pipeline::process_part`]; offsets are local to
-/// the part's text.
-#[derive(Debug, Clone, Default)]
-pub struct Part {
-    /// Every mention, also those of types not emitted, in text order.
-    pub mentions: Vec<Mention>,
-    /// For each mention: whether its type is emitted.
-    pub wanted: Vec<bool>,
-    /// Every gazetteer and date span found, before overlaps were settled, sorted.
-    pub cover: Vec<(usize, usize)>,
-    /// The sentence starts.
-    pub sentences: Sentences,
-    /// Code points before the given length.
-    pub chars: usize,
-    /// Word tokens starting before the given length (0 unless token counting is on).
-    pub tokens: usize,
-    /// What the date scan read of its starting state.
-    pub dates: PartTrace,
+/// What a scan of a text keeps beside its mentions. [`Pipeline::process`], the whole-document
+/// path, keeps nothing more; the long-text path (`chunk`) keeps what joining the parts of a
+/// document needs. The defaults are the whole-document path's.
+pub(crate) trait Hook {
+    /// Keep every mention, also those of types not emitted, and always look for dates.
+    const KEEP_ALL: bool = false;
+
+    /// The dates of `text`.
+    fn dates(&mut self, finder: &DateFinder, text: &str, opts: &DateOptions) -> Vec<DateMention> {
+        finder.find(text, opts)
+    }
+
+    /// Every gazetteer span (`names`) and date span found, before overlaps are settled.
+    fn spans(&mut self, _names: &[Span], _dates: &[(usize, usize)]) {}
+
+    /// The next mention kept, and whether its type is emitted.
+    fn mention(&mut self, _wanted: bool) {}
+
+    /// The sentences of the text.
+    fn sentences(&mut self, _sentences: Sentences) {}
+}
+
+/// The whole-document path: nothing kept beside the mentions.
+struct Whole;
+impl Hook for Whole {}
+
+/// Code points of `text` before byte `byte`.
+pub(crate) fn chars_before(text: &str, byte: usize) -> usize {
+    CodePoints::default().at(text, byte)
+}
+
+/// Word tokens of `text` that start before byte `byte`.
+pub(crate) fn tokens_before(text: &str, byte: usize) -> usize {
+    Tokens::default().at(text, byte)
 }
 
 /// Converts increasing byte offsets to code point offsets incrementally.

@@ -45,7 +45,7 @@ struct MentionRecord<'a> {
 }
 
 /// The id, type and name of a mention's entity.
-pub fn identity<'a>(
+pub(crate) fn identity<'a>(
     m: &'a Mention,
     g: &'a Gazetteer,
     date_id: &'a mut String,
@@ -72,7 +72,7 @@ pub fn write_mentions(out: &mut Vec<u8>, doc: &Document, p: &Processed, g: &Gaze
 
 /// Appends the records of `mentions` of document `doc`, one JSON line each, to `out`, where
 /// `text` is the part of the document's text that starts at byte `base`.
-pub fn write_mentions_in(
+pub(crate) fn write_mentions_in(
     out: &mut Vec<u8>,
     doc: &str,
     text: &str,
@@ -132,26 +132,26 @@ pub fn write_mentions_in(
 
 /// The fields of a document record (`documents.jsonl`).
 #[derive(Debug, Clone, Serialize)]
-pub struct DocumentRecord {
+pub(crate) struct DocumentRecord {
     /// Document id.
-    pub doc: String,
+    pub(crate) doc: String,
     /// Where it came from.
-    pub source: String,
+    pub(crate) source: String,
     /// Bytes read.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Code points of the text.
-    pub chars: usize,
+    pub(crate) chars: usize,
     /// Sentences.
-    pub sentences: usize,
+    pub(crate) sentences: usize,
     /// Mentions written.
-    pub mentions: usize,
+    pub(crate) mentions: usize,
     /// Warnings.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 impl DocumentRecord {
     /// The record of a processed document.
-    pub fn new(doc: &Document, p: &Processed) -> Self {
+    pub(crate) fn new(doc: &Document, p: &Processed) -> Self {
         DocumentRecord {
             doc: doc.id.clone(),
             source: doc.source.clone(),
@@ -164,7 +164,7 @@ impl DocumentRecord {
     }
 
     /// Appends the record as one JSON line to `out`.
-    pub fn write(&self, out: &mut Vec<u8>) {
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
         if serde_json::to_writer(&mut *out, self).is_ok() {
             out.push(b'\n');
         }

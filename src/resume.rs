@@ -6,23 +6,29 @@
 
 use crate::checkpoint;
 use crate::checkpoint::Saved;
+use crate::config::{ExtractConfig, Summary};
 use crate::cooccur::spill::RUN_PREFIX;
 use crate::error::{Error, Result};
 use crate::lines::{Lines, MAX_LINE};
+use crate::manifest::Manifest;
 use crate::output::{OutDir, Writer};
 use crate::pipeline::Pipeline;
-use crate::run::{ExtractConfig, Summary};
 use serde_json::json;
 use std::collections::HashSet;
 
-/// Where a run starts: from nothing or from a checkpoint.
+/// What an interrupted run had done at its last checkpoint.
 #[derive(Default)]
-pub(crate) struct Start {
+pub(crate) struct Resumed {
+    /// Units of work done (one per document record).
     pub(crate) units: u64,
+    /// The counts of the documents done.
     pub(crate) summary: Summary,
+    /// Their co-occurrence totals.
     pub(crate) saved: Saved,
+    /// Byte lengths of `entities.jsonl` and `documents.jsonl` then.
     pub(crate) entities_len: u64,
     pub(crate) documents_len: u64,
+    /// The document ids written (to flag repeats).
     pub(crate) seen_ids: HashSet<String>,
 }
 
@@ -83,18 +89,18 @@ pub(crate) fn inputs_record(fp: &serde_json::Value) -> serde_json::Value {
 /// was added would never be read.
 pub(crate) fn check_complete(
     dir: &std::path::Path,
-    m: &serde_json::Value,
+    m: &Manifest,
     fp: &serde_json::Value,
 ) -> Result<()> {
     let mut what = Vec::new();
-    if m.get("options") != fp.get("options") {
+    if Some(&m.options) != fp.get("options") {
         what.push("the options differ".to_string());
     }
-    if m.get("gazetteer_fingerprint") != fp.get("gazetteers") {
+    if fp.get("gazetteers").and_then(serde_json::Value::as_str) != Some(&m.gazetteer_fingerprint) {
         what.push("the gazetteers differ".to_string());
     }
     let now = inputs_record(fp);
-    match m.get("inputs") {
+    match &m.inputs {
         None => what.push(
             "the folder does not record its inputs (a merged run, or one made by an older gazex)"
                 .into(),
@@ -118,28 +124,23 @@ pub(crate) fn check_complete(
 pub(crate) fn already_complete(
     dir: &std::path::Path,
     o: &OutDir,
-    m: &serde_json::Value,
+    m: &Manifest,
     fp: &serde_json::Value,
 ) -> Result<Summary> {
     check_complete(dir, m, fp)?;
     // Killed between the manifest and the clean-up: finish the clean-up.
     checkpoint::remove(o.path());
     crate::cooccur::spill::remove_runs(o.path());
-    let n = |k: &str| {
-        m.get("counts")
-            .and_then(|c| c.get(k))
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(0)
-    };
+    let c = m.counts;
     Ok(Summary {
-        documents: n("documents"),
-        mentions: n("mentions"),
-        warned_documents: n("documents_with_warnings"),
-        warnings: n("warnings"),
-        bytes: n("bytes"),
-        entities: usize::try_from(n("entities")).unwrap_or(usize::MAX),
-        pairs: usize::try_from(n("pairs")).unwrap_or(usize::MAX),
-        resumed_documents: n("documents"),
+        documents: c.documents,
+        mentions: c.mentions,
+        warned_documents: c.documents_with_warnings,
+        warnings: c.warnings,
+        bytes: c.bytes,
+        entities: usize::try_from(c.entities).unwrap_or(usize::MAX),
+        pairs: usize::try_from(c.pairs).unwrap_or(usize::MAX),
+        resumed_documents: c.documents,
         already_complete: true,
         ..Summary::default()
     })
@@ -192,7 +193,11 @@ fn inputs_diff(was: &serde_json::Value, now: &serde_json::Value) -> String {
 
 /// Prepares a resume: reads the checkpoint, checks it belongs to this run, reopens the
 /// streamed files at the checkpointed lengths and rebuilds the set of document ids seen.
-pub(crate) fn resume_from(o: &OutDir, fp: &serde_json::Value) -> Result<(Start, Writer, Writer)> {
+/// None when the run was interrupted before its first checkpoint (start again).
+pub(crate) fn resume_from(
+    o: &OutDir,
+    fp: &serde_json::Value,
+) -> Result<Option<(Resumed, Writer, Writer)>> {
     let checkpoint = checkpoint::read(o.path())?;
     // Pair runs of the interrupted process that no checkpoint lists are of no use.
     let listed: HashSet<&str> = checkpoint
@@ -209,12 +214,7 @@ pub(crate) fn resume_from(o: &OutDir, fp: &serde_json::Value) -> Result<(Start, 
         }
     }
     let Some((h, saved)) = checkpoint else {
-        // Interrupted before its first checkpoint: start again.
-        return Ok((
-            Start::default(),
-            o.open("entities.jsonl")?,
-            o.open("documents.jsonl")?,
-        ));
+        return Ok(None);
     };
     if &h.fingerprint != fp {
         return Err(Error::Usage(format!(
@@ -253,7 +253,7 @@ pub(crate) fn resume_from(o: &OutDir, fp: &serde_json::Value) -> Result<(Start, 
             h.units
         )));
     }
-    let start = Start {
+    let start = Resumed {
         units: h.units,
         summary: Summary::from_counters(h.counters),
         saved,
@@ -261,5 +261,5 @@ pub(crate) fn resume_from(o: &OutDir, fp: &serde_json::Value) -> Result<(Start, 
         documents_len: h.documents_len,
         seen_ids,
     };
-    Ok((start, ent, docs))
+    Ok(Some((start, ent, docs)))
 }

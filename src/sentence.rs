@@ -7,7 +7,7 @@
 
 /// Byte offsets where sentences start, in increasing order (the first is always 0).
 #[derive(Debug, Clone, Default)]
-pub struct Sentences {
+pub(crate) struct Sentences {
     starts: Vec<usize>,
     count: usize,
 }
@@ -65,7 +65,7 @@ const PACKED: [u64; ABBREVIATIONS.len()] = {
 
 impl Sentences {
     /// Splits `text`.
-    pub fn split(text: &str) -> Self {
+    pub(crate) fn split(text: &str) -> Self {
         let b = text.as_bytes();
         let mut starts = vec![0];
         let mut i = 0;
@@ -154,17 +154,17 @@ impl Sentences {
     }
 
     /// Index of the sentence holding byte offset `pos`.
-    pub fn index_of(&self, pos: usize) -> usize {
+    pub(crate) fn index_of(&self, pos: usize) -> usize {
         self.starts.partition_point(|&s| s <= pos).saturating_sub(1)
     }
 
     /// Number of non-empty sentences.
-    pub fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.count
     }
 
     /// Sentence start offsets.
-    pub fn starts(&self) -> &[usize] {
+    pub(crate) fn starts(&self) -> &[usize] {
         &self.starts
     }
 }

@@ -2,16 +2,19 @@
 //! folder"), with every cell made safe for spreadsheets, and reads them back (for `merge` and
 //! `export`). It does not count (see `cooccur`).
 
+mod cooccurrence;
+pub use cooccurrence::Cooccurrence;
+
 use crate::cooccur::spill::Order;
 use crate::cooccur::{Describe, EntityCounts, EntityInfo, PairCounts, PairMap, PairRow, Streams};
 use rustc_hash::FxHashMap;
 use std::io::Write;
 
 /// The header of `entities.tsv` before the attribute columns.
-pub const ENTITY_COLUMNS: [&str; 5] = ["id", "type", "name", "mentions", "documents"];
+pub(crate) const ENTITY_COLUMNS: [&str; 5] = ["id", "type", "name", "mentions", "documents"];
 
 /// The header of `cooccurrence.tsv`.
-pub const PAIR_COLUMNS: [&str; 8] = [
+pub(crate) const PAIR_COLUMNS: [&str; 8] = [
     "source",
     "target",
     "source_type",
@@ -26,7 +29,7 @@ pub const PAIR_COLUMNS: [&str; 8] = [
 /// carriage return gets a leading `'`, so Excel and LibreOffice read it as text (OWASP CSV
 /// injection). A cell that already starts with `'` gets one too, so [`unescape_cell`] gives
 /// the original back exactly. Numbers written by gazex never need it.
-pub fn safe_cell(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn safe_cell(s: &str) -> std::borrow::Cow<'_, str> {
     match s.as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'') => format!("'{s}").into(),
         _ => s.into(),
@@ -34,7 +37,7 @@ pub fn safe_cell(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The inverse of [`safe_cell`]: the text of a cell as gazex wrote it.
-pub fn unescape_cell(s: &str) -> &str {
+pub(crate) fn unescape_cell(s: &str) -> &str {
     match s.strip_prefix('\'') {
         Some(rest)
             if matches!(
@@ -49,7 +52,7 @@ pub fn unescape_cell(s: &str) -> &str {
 }
 
 /// A TSV reader for gazex's tables (header row, no quoting surprises, every line bounded).
-pub fn tsv_reader<R: std::io::Read>(r: R) -> csv::Reader<crate::lines::Bounded<R>> {
+pub(crate) fn tsv_reader<R: std::io::Read>(r: R) -> csv::Reader<crate::lines::Bounded<R>> {
     csv::ReaderBuilder::new()
         .delimiter(b'\t')
         .has_headers(true)
@@ -58,7 +61,7 @@ pub fn tsv_reader<R: std::io::Read>(r: R) -> csv::Reader<crate::lines::Bounded<R
 }
 
 /// Formats an npmi value as the tables write it (6 decimals, never `-0.000000`).
-pub fn format_npmi(v: f64) -> String {
+pub(crate) fn format_npmi(v: f64) -> String {
     let s = format!("{v:.6}");
     if s == "-0.000000" {
         "0.000000".into()
@@ -70,7 +73,7 @@ pub fn format_npmi(v: f64) -> String {
 /// Appends an npmi value exactly as [`format_npmi`] writes it, without its allocation: the
 /// scaled value rounds the same as the exact decimal expansion unless it lies within 1e-6 of a
 /// half (its error is below 1e-9), and those rare values take the slow path.
-pub fn push_npmi(out: &mut Vec<u8>, v: f64) {
+pub(crate) fn push_npmi(out: &mut Vec<u8>, v: f64) {
     let x = v * 1e6;
     if !(x.is_finite() && x.abs() < 1e15 && ((x - x.trunc()).abs() - 0.5).abs() > 1e-6) {
         out.extend_from_slice(format_npmi(v).as_bytes());
@@ -99,9 +102,9 @@ fn tsv_writer<W: Write>(w: W) -> csv::Writer<W> {
 /// The entities of a run, sorted by id: the table writers' view of the totals. A key's rank
 /// is its row's position, so sorting pairs by ranks sorts them by ids.
 #[derive(Debug, Default)]
-pub struct EntityTable {
+pub(crate) struct EntityTable {
     /// (id, description, counts), by id.
-    pub rows: Vec<(String, EntityInfo, EntityCounts)>,
+    pub(crate) rows: Vec<(String, EntityInfo, EntityCounts)>,
     /// Key -> rank + 1 (0: not a row).
     rank: Vec<u32>,
 }
@@ -109,7 +112,7 @@ pub struct EntityTable {
 impl EntityTable {
     /// The entities counted in `entities`, described by `describe` (keys it does not know
     /// are left out).
-    pub fn new(entities: &FxHashMap<u32, EntityCounts>, describe: &Describe<'_>) -> Self {
+    pub(crate) fn new(entities: &FxHashMap<u32, EntityCounts>, describe: &Describe<'_>) -> Self {
         use rayon::prelude::*;
         // Described and sorted in parallel, on rayon's current pool.
         let counted: Vec<(u32, EntityCounts)> = entities.iter().map(|(&k, &c)| (k, c)).collect();
@@ -135,24 +138,18 @@ impl EntityTable {
 
     /// The rank (row) of a key.
     #[inline]
-    pub fn rank(&self, key: u32) -> Option<u32> {
+    pub(crate) fn rank(&self, key: u32) -> Option<u32> {
         self.rank.get(key as usize).and_then(|&r| r.checked_sub(1))
-    }
-
-    /// Number of entities.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// Whether there is none.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
     }
 }
 
 /// Writes `entities.tsv`: one row per distinct entity, most mentioned first, then by id;
 /// `columns` are the attribute columns (each entity's `attrs` in that order).
-pub fn write_entities<W: Write>(w: W, t: &EntityTable, columns: &[String]) -> std::io::Result<()> {
+pub(crate) fn write_entities<W: Write>(
+    w: W,
+    t: &EntityTable,
+    columns: &[String],
+) -> std::io::Result<()> {
     let mut out = tsv_writer(w);
     let header = ENTITY_COLUMNS
         .iter()
@@ -217,7 +214,7 @@ fn tsv_cell_written(cell: &str) -> std::io::Result<Vec<u8>> {
 /// Writes `cooccurrence.tsv`: one row per pair, by documents descending, then ids, with npmi
 /// over `documents` documents. Consumes the pairs (merging any spilled runs) and gives the
 /// number of rows written.
-pub fn write_cooccurrence<W: Write + Send>(
+pub(crate) fn write_cooccurrence<W: Write + Send>(
     w: W,
     t: &EntityTable,
     documents: u64,
@@ -303,19 +300,19 @@ pub fn write_cooccurrence<W: Write + Send>(
 
 /// One row of `cooccurrence.tsv` as read back (cells unescaped, npmi as written).
 #[derive(Debug, Clone, PartialEq)]
-pub struct PairLine {
+pub(crate) struct PairLine {
     /// Source id.
-    pub source: String,
+    pub(crate) source: String,
     /// Target id.
-    pub target: String,
+    pub(crate) target: String,
     /// Source type.
-    pub source_type: String,
+    pub(crate) source_type: String,
     /// Target type.
-    pub target_type: String,
+    pub(crate) target_type: String,
     /// Counts.
-    pub counts: PairCounts,
+    pub(crate) counts: PairCounts,
     /// npmi.
-    pub npmi: f64,
+    pub(crate) npmi: f64,
 }
 
 fn bad(what: &str, e: impl std::fmt::Display) -> std::io::Error {
@@ -324,7 +321,7 @@ fn bad(what: &str, e: impl std::fmt::Display) -> std::io::Error {
 
 impl PairLine {
     /// Parses one record of `cooccurrence.tsv`.
-    pub fn parse(r: &csv::StringRecord) -> std::io::Result<Self> {
+    pub(crate) fn parse(r: &csv::StringRecord) -> std::io::Result<Self> {
         let cell = |i: usize| r.get(i).ok_or_else(|| bad("short row", i));
         let num = |i: usize| -> std::io::Result<u64> {
             cell(i)?.parse().map_err(|e| bad(PAIR_COLUMNS[i], e))
@@ -345,7 +342,7 @@ impl PairLine {
 }
 
 /// Checks that a header is `cooccurrence.tsv`'s.
-pub fn check_pair_header(h: &csv::StringRecord) -> std::io::Result<()> {
+pub(crate) fn check_pair_header(h: &csv::StringRecord) -> std::io::Result<()> {
     if h.iter().eq(PAIR_COLUMNS.iter().copied()) {
         Ok(())
     } else {
@@ -358,24 +355,24 @@ pub fn check_pair_header(h: &csv::StringRecord) -> std::io::Result<()> {
 
 /// One row of `entities.tsv` as read back (cells unescaped).
 #[derive(Debug, Clone, PartialEq)]
-pub struct EntityLine {
+pub(crate) struct EntityLine {
     /// Id.
-    pub id: String,
+    pub(crate) id: String,
     /// Type.
-    pub kind: String,
+    pub(crate) kind: String,
     /// Canonical name.
-    pub name: String,
+    pub(crate) name: String,
     /// Mentions.
-    pub mentions: u64,
+    pub(crate) mentions: u64,
     /// Documents.
-    pub documents: u64,
+    pub(crate) documents: u64,
     /// Attribute values, one per attribute column.
-    pub attrs: Vec<String>,
+    pub(crate) attrs: Vec<String>,
 }
 
 impl EntityLine {
     /// Parses one record of `entities.tsv`.
-    pub fn parse(r: &csv::StringRecord) -> std::io::Result<Self> {
+    pub(crate) fn parse(r: &csv::StringRecord) -> std::io::Result<Self> {
         let cell = |i: usize| r.get(i).ok_or_else(|| bad("short row", i));
         let num = |i: usize| -> std::io::Result<u64> {
             cell(i)?.parse().map_err(|e| bad(ENTITY_COLUMNS[i], e))
@@ -396,7 +393,7 @@ impl EntityLine {
 }
 
 /// The attribute columns of an `entities.tsv` header (after checking its first columns).
-pub fn entity_attribute_columns(h: &csv::StringRecord) -> std::io::Result<Vec<String>> {
+pub(crate) fn entity_attribute_columns(h: &csv::StringRecord) -> std::io::Result<Vec<String>> {
     if h.len() < ENTITY_COLUMNS.len()
         || !h
             .iter()

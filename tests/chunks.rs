@@ -6,8 +6,6 @@
 //! gives the same files.
 
 use crate::util::{gazex, same_outputs, tmp, write};
-use gazex::run::{extract, ExtractConfig, NoProgress};
-use gazex::{Gazetteer, Pipeline};
 use proptest::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -164,32 +162,32 @@ fn standard_input_text_in_chunks() {
     same_outputs(&w, &c, "standard input");
 }
 
-fn pipeline() -> &'static Pipeline {
-    static P: OnceLock<Pipeline> = OnceLock::new();
-    P.get_or_init(|| {
-        Pipeline::builder()
-            .gazetteer(Gazetteer::from_tsv("g.tsv", GAZ).unwrap())
-            .tokens(true)
-            .build()
-            .unwrap()
-    })
-}
-
-/// The library's extract on `input`, into `out`.
-fn run_lib(input: &Path, out: &Path, chunk_bytes: usize, threads: usize) {
-    let cfg = ExtractConfig {
-        inputs: vec![input.to_path_buf()],
-        out: Some(out.to_path_buf()),
-        threads,
-        force: true,
-        chunk_bytes,
-        cooc: gazex::cooccur::CoocOptions {
-            window: 3,
-            ..gazex::cooccur::CoocOptions::default()
-        },
-        ..ExtractConfig::default()
-    };
-    extract(pipeline(), &cfg, &NoProgress).unwrap();
+/// `gazex extract --window 3` on `input` into `out`, in chunks of `chunk_bytes`.
+fn run_chunked(input: &Path, out: &Path, chunk_bytes: usize, threads: usize) {
+    let d = input.parent().unwrap();
+    let g = d.join("g.tsv");
+    if !g.exists() {
+        write(d, "g.tsv", GAZ);
+    }
+    gazex()
+        .args([
+            "extract",
+            "--no-builtin",
+            "-q",
+            "--force",
+            "--window",
+            "3",
+            "-g",
+        ])
+        .arg(&g)
+        .arg("-j")
+        .arg(threads.to_string())
+        .arg("-o")
+        .arg(out)
+        .arg(input)
+        .env("GAZEX_CHUNK_BYTES", chunk_bytes.to_string())
+        .assert()
+        .success();
 }
 
 /// One long document and its whole-text output, made once for all cases.
@@ -199,7 +197,7 @@ fn reference() -> &'static (tempfile::TempDir, PathBuf, PathBuf) {
         let d = tmp();
         let input = write(d.path(), "doc.txt", text(21, 20_000, true));
         let out = d.path().join("whole");
-        run_lib(&input, &out, usize::MAX, 1);
+        run_chunked(&input, &out, usize::MAX, 1);
         (d, input, out)
     })
 }
@@ -212,7 +210,7 @@ proptest! {
         let (_d, input, whole) = reference();
         let d = tmp();
         let out = d.path().join("out");
-        run_lib(input, &out, chunk, threads);
+        run_chunked(input, &out, chunk, threads);
         same_outputs(whole, &out, &format!("chunks of {chunk}, {threads} threads"));
     }
 }

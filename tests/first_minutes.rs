@@ -519,17 +519,3 @@ fn compile_and_report_leave_no_temporary_file_on_a_full_disk() {
         assert!(left.is_empty(), "{args}: left {left:?}");
     }
 }
-
-// 17
-#[test]
-fn the_first_progress_eta_waits_for_enough_to_go_on() {
-    use gazex::run::eta;
-    use std::time::Duration;
-    let ms = Duration::from_millis;
-    // The first blocks of a 2-second run: no estimate yet (it would say minutes).
-    assert_eq!(eta(ms(40), 1 << 10, 100 << 20), None);
-    assert_eq!(eta(ms(900), 40 << 20, 100 << 20), None);
-    // Once a second has passed, the rate so far.
-    let left = eta(ms(1000), 50 << 20, 100 << 20).unwrap();
-    assert_eq!(left, ms(1000));
-}

@@ -1,8 +1,7 @@
 //! Table-driven matching cases: boundaries, case policies, overlaps, possessives, hyphenated
 //! names, names across line breaks, typographic variants, scripts and ambiguity.
 
-use gazex::pipeline::Target;
-use gazex::{Document, Gazetteer, Pipeline};
+use gazex::{Document, Gazetteer, Pipeline, Target};
 
 const GAZ: &str = "id\ttype\tname\taliases\tcase
 person:khalimov\tPERSON\tGulmurod Khalimov\tKhalimov|Halimov|Гулмурод Халимов|Халимов\t

@@ -221,17 +221,39 @@ fn resume_refusals_and_nothing_to_do() {
     assert_eq!(std::fs::read(out.join("entities.jsonl")).unwrap(), before);
     // A complete run with other options: refused.
     run(&["--resume", "--types", "PLACE"]).assert().code(2);
-    // An interrupted run of another configuration (its checkpoint says so): refused.
-    std::fs::remove_file(out.join("manifest.json")).unwrap();
-    let other = serde_json::json!({"options": {"window": 0}});
-    gazex::checkpoint::write(
-        &out,
-        &gazex::checkpoint::Header::new(other, 0),
-        &gazex::cooccur::Totals::default(),
-        &[],
-    )
-    .unwrap();
-    run(&["--resume", "--window", "3"])
+    // An interrupted run of another configuration (its checkpoint says so): refused. That
+    // run reads standard input, so it waits there after its first checkpoint until killed.
+    let checkpoint = out.join(".gazex-checkpoint");
+    let mut other = Command::new(bin())
+        .args([
+            "extract",
+            "--no-builtin",
+            "-q",
+            "--force",
+            "--window",
+            "3",
+            "-g",
+        ])
+        .arg(&g)
+        .arg("-o")
+        .arg(&out)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    while !checkpoint.exists() && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let _ = other.kill();
+    let _ = other.wait();
+    assert!(
+        checkpoint.exists(),
+        "the other run wrote its first checkpoint"
+    );
+    run(&["--resume"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("options differ"));
@@ -246,7 +268,7 @@ fn resume_refusals_and_nothing_to_do() {
         .stderr(predicates::str::contains("notes.txt"));
     std::fs::remove_file(out.join("notes.txt")).unwrap();
     // Without the foreign checkpoint, the same options start afresh and give the same files.
-    std::fs::remove_file(out.join(gazex::checkpoint::FILE)).unwrap();
+    std::fs::remove_file(&checkpoint).unwrap();
     run(&["--resume"]).assert().success();
     assert_eq!(std::fs::read(out.join("entities.jsonl")).unwrap(), before);
 }

@@ -4,7 +4,7 @@
 //! record's provenance keys, compiled gazetteers and long texts read in chunks.
 
 use crate::util::{gazex, jsonl, tmp, write};
-use gazex::pipeline::Rules;
+use gazex::Rules;
 use gazex::{Document, Gazetteer, Pipeline, Target};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

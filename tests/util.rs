@@ -2,15 +2,18 @@
 
 use std::path::{Path, PathBuf};
 
-/// The shared folder beside the checkout (gold data, bench data).
-pub fn shared() -> PathBuf {
+/// The shared folder beside the checkout (gold data, bench data), which the tests that use it
+/// need: where it is absent (a checkout on its own) they say so and are skipped.
+pub fn shared(test: &str) -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    assert!(
-        p.join("gold/seed.jsonl").exists(),
-        "../shared (gold data) must sit beside the checkout: {}",
+    if p.join("gold/seed.jsonl").exists() {
+        return Some(p);
+    }
+    eprintln!(
+        "skipped {test}: it needs ../shared (gold and bench data) beside the checkout, not found at {}",
         p.display()
     );
-    p
+    None
 }
 
 /// A gazex command.

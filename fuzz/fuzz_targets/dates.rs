@@ -4,7 +4,8 @@
 //! relative value needs an anchor or an earlier mention with a known year to resolve against.
 #![no_main]
 
-use gazex::dates::{DateFinder, DateOptions, DateOrder};
+use gazex::internals::{DateFinder, DateOptions};
+use gazex::DateOrder;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 

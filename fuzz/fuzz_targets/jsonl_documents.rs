@@ -3,7 +3,7 @@
 //! document respects the size limit; the pipeline's mentions on it slice back to their text.
 #![no_main]
 
-use gazex::document::{decode_into, parse_jsonl_line, ReadOptions};
+use gazex::internals::{decode_into, parse_jsonl_line, ReadOptions};
 use gazex::{Document, Gazetteer, Pipeline};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;

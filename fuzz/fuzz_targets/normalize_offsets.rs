@@ -5,7 +5,7 @@
 //! nothing or to white space.
 #![no_main]
 
-use gazex::normalize::{fold_into, FoldOptions, Folded};
+use gazex::internals::{fold_into, FoldOptions, Folded};
 use unicode_normalization::char::is_combining_mark;
 
 /// Text that a span may leave out at the ends: white space and combining marks with no base.

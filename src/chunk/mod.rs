@@ -14,26 +14,28 @@
 
 #![deny(clippy::indexing_slicing)]
 
+mod part;
 mod read;
 mod stitch;
 mod window;
 
-pub use read::{open, open_file, Opened, TextStream};
-pub use stitch::{Context, Emit, Stitcher};
-pub use window::{Pool, Window};
+pub(crate) use read::{open, open_file, Opened, TextStream};
+pub(crate) use stitch::{Context, Stitcher};
+pub(crate) use window::{Pool, Window};
 
 use crate::dates::{DateOrder, PartStart};
-use crate::pipeline::{Part, Pipeline};
+use crate::pipeline::Pipeline;
+use part::{scan_part, Part};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 /// How long texts are cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChunkConfig {
+pub(crate) struct ChunkConfig {
     /// Bytes of text per chunk (a text longer than this is read in chunks).
-    pub chunk_bytes: usize,
+    pub(crate) chunk_bytes: usize,
     /// Least bytes of text after a chunk that its window also holds.
-    pub overlap: usize,
+    pub(crate) overlap: usize,
 }
 
 impl ChunkConfig {
@@ -41,23 +43,17 @@ impl ChunkConfig {
     /// folded copy and its records, and one window per worker is read ahead): 1 MiB keeps a
     /// long text within the memory of a small corpus, at about 6 % more scanning (the
     /// overlaps) than 8 MiB chunks, which need some 40 MB more at `-j 2`.
-    pub const DEFAULT_BYTES: usize = 1 << 20;
+    pub(crate) const DEFAULT_BYTES: usize = 1 << 20;
 
-    /// Chunks of `chunk_bytes` (0: the `GAZEX_CHUNK_BYTES` environment variable, a knob for
-    /// tests, else [`ChunkConfig::DEFAULT_BYTES`]) with an overlap of 4 times `longest_name`
-    /// bytes, at least 64 KiB.
-    pub fn new(chunk_bytes: usize, longest_name: usize) -> Self {
-        let chunk_bytes = if chunk_bytes > 0 {
-            chunk_bytes
-        } else {
-            std::env::var("GAZEX_CHUNK_BYTES")
-                .ok()
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .filter(|&n| n > 0)
-                .unwrap_or(Self::DEFAULT_BYTES)
-        };
+    /// Chunks of `chunk_bytes` (0: [`ChunkConfig::DEFAULT_BYTES`]) with an overlap of 4 times
+    /// `longest_name` bytes, at least 64 KiB.
+    pub(crate) fn new(chunk_bytes: usize, longest_name: usize) -> Self {
         ChunkConfig {
-            chunk_bytes,
+            chunk_bytes: if chunk_bytes > 0 {
+                chunk_bytes
+            } else {
+                Self::DEFAULT_BYTES
+            },
             overlap: longest_name.saturating_mul(4).max(64 << 10),
         }
     }
@@ -65,13 +61,13 @@ impl ChunkConfig {
 
 /// The document a chunk belongs to.
 #[derive(Debug, Clone, Default)]
-pub struct ChunkDoc {
+pub(crate) struct ChunkDoc {
     /// Document id.
-    pub id: String,
+    pub(crate) id: String,
     /// Where it came from.
-    pub source: String,
+    pub(crate) source: String,
     /// The file, when it can be read a second time (not standard input).
-    pub path: Option<PathBuf>,
+    pub(crate) path: Option<PathBuf>,
     /// How it is read (set by [`open`]), to read it again.
     read: Option<(usize, ChunkConfig)>,
     /// The reading of ambiguous numeric dates of the whole text, once a chunk needed it
@@ -81,7 +77,7 @@ pub struct ChunkDoc {
 
 impl ChunkDoc {
     /// The document `id` from `source`, which is the file `path` if it can be read again.
-    pub fn new(id: String, source: String, path: Option<PathBuf>) -> Self {
+    pub(crate) fn new(id: String, source: String, path: Option<PathBuf>) -> Self {
         ChunkDoc {
             id,
             source,
@@ -97,10 +93,10 @@ impl ChunkDoc {
             let (path, (max, cfg)) = (self.path.as_deref()?, self.read?);
             let mut votes = (0, 0);
             let ok = read::each_piece(path, max, cfg, |t| {
-                let v = pipeline.order_votes(t);
+                let v = part::order_votes(pipeline, t);
                 votes = (votes.0 + v.0, votes.1 + v.1);
             });
-            ok.then(|| pipeline.settle_order(votes))
+            ok.then(|| part::settle_order(pipeline, votes))
         })
     }
 
@@ -117,32 +113,32 @@ impl ChunkDoc {
 
 /// What is known of a chunked document once it has been read to its end.
 #[derive(Debug, Clone, Default)]
-pub struct DocEnd {
+pub(crate) struct DocEnd {
     /// Bytes read (before decoding), as in the document record.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Reading and decoding warnings, in the order `document` gives them.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 /// One chunk of a long text document and the text after it.
 #[derive(Debug, Clone)]
-pub struct Chunk {
+pub(crate) struct Chunk {
     /// The document.
-    pub doc: Arc<ChunkDoc>,
+    pub(crate) doc: Arc<ChunkDoc>,
     /// 0-based position among the document's chunks.
-    pub index: usize,
+    pub(crate) index: usize,
     /// Byte offset of the window in the document's text.
-    pub start: usize,
+    pub(crate) start: usize,
     /// The chunk followed by its overlap.
-    pub window: Window,
+    pub(crate) window: Window,
     /// Bytes of the chunk proper (`window[..len]`).
-    pub len: usize,
+    pub(crate) len: usize,
     /// The window reaches the end of the document.
-    pub at_end: bool,
+    pub(crate) at_end: bool,
     /// For the last chunk: the document's size and warnings.
-    pub end: Option<DocEnd>,
+    pub(crate) end: Option<DocEnd>,
     /// Input bytes read since the previous chunk (for progress).
-    pub progress: u64,
+    pub(crate) progress: u64,
 }
 
 /// Sentence starts of a chunk proper, summarised for joining.
@@ -182,32 +178,27 @@ impl Segs {
 
 /// A chunk scanned by a worker.
 #[derive(Debug)]
-pub struct Scanned {
+pub(crate) struct Scanned {
     chunk: Chunk,
     part: Part,
     segs: Segs,
 }
 
-impl Scanned {
-    /// The chunk.
-    pub fn chunk(&self) -> &Chunk {
-        &self.chunk
-    }
-}
+impl Scanned {}
 
 /// Scans a chunk and its overlap (in a worker thread). A chunk with ambiguous numeric dates
 /// reads them in the order of the whole text (scanned again if it settled another).
-pub fn scan(pipeline: &Pipeline, chunk: Chunk) -> Scanned {
+pub(crate) fn scan(pipeline: &Pipeline, chunk: Chunk) -> Scanned {
     let mut start = PartStart {
         continues: chunk.index > 0,
         order: chunk.doc.known_order(),
         ..PartStart::default()
     };
-    let mut part = pipeline.process_part(&chunk.window, chunk.len, &start);
+    let mut part = scan_part(pipeline, &chunk.window, chunk.len, &start);
     if let Some(own) = part.dates.settled {
         if let Some(whole) = chunk.doc.whole_order(pipeline).filter(|&o| o != own) {
             start.order = Some(whole);
-            part = pipeline.process_part(&chunk.window, chunk.len, &start);
+            part = scan_part(pipeline, &chunk.window, chunk.len, &start);
         }
     }
     let segs = Segs::of(&part, &chunk.window, chunk.len);

@@ -19,7 +19,7 @@ const BLOCK: usize = 64 << 10;
 const HOLD_MAX: usize = 64 << 10;
 
 /// A text input after its first piece was read.
-pub enum Opened {
+pub(crate) enum Opened {
     /// Short: the raw bytes and the reading warnings, for `document::decode_into`.
     Small {
         /// The decompressed bytes.
@@ -34,7 +34,7 @@ pub enum Opened {
 }
 
 /// A long text being read chunk by chunk.
-pub struct TextStream {
+pub(crate) struct TextStream {
     doc: Arc<ChunkDoc>,
     src: std::io::Take<Box<dyn Read + Send>>,
     compressed: bool,
@@ -97,7 +97,7 @@ fn fill(
 
 /// Reads the first piece of a text input (`src` already decompressed) and says how to go on;
 /// the windows of a long text come from `pool`.
-pub fn open(
+pub(crate) fn open(
     src: Box<dyn Read + Send>,
     compressed: bool,
     doc: ChunkDoc,
@@ -270,7 +270,7 @@ impl TextStream {
     }
 
     /// The next chunk, or None after the last.
-    pub fn next_chunk(&mut self) -> Option<Chunk> {
+    pub(crate) fn next_chunk(&mut self) -> Option<Chunk> {
         if self.done {
             return None;
         }
@@ -431,7 +431,7 @@ fn overlap_end(text: &str, e: usize, ov: usize) -> usize {
 }
 
 /// Opens a text file as [`open`] does (decompressing by its name).
-pub fn open_file(
+pub(crate) fn open_file(
     path: &std::path::Path,
     id: String,
     max: usize,

@@ -32,20 +32,20 @@ use std::sync::Arc;
 
 /// The mentions of one chunk, ready to be written (and the document record after the last).
 #[derive(Debug)]
-pub struct Emit {
+pub(crate) struct Emit {
     doc: Arc<ChunkDoc>,
     window: Window,
     base: usize,
     mentions: Vec<Mention>,
     /// The document record, with the document's last chunk.
-    pub record: Option<DocumentRecord>,
+    pub(crate) record: Option<DocumentRecord>,
     /// Input bytes, for progress.
-    pub progress: u64,
+    pub(crate) progress: u64,
 }
 
 impl Emit {
     /// The mention records, one JSON line each.
-    pub fn format(&self, g: &Gazetteer) -> Vec<u8> {
+    pub(crate) fn format(&self, g: &Gazetteer) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.mentions.len() * 200);
         write_mentions_in(
             &mut out,
@@ -58,8 +58,9 @@ impl Emit {
         out
     }
 
+    #[cfg(test)]
     /// The mentions, with offsets in the whole document.
-    pub fn mentions(&self) -> &[Mention] {
+    pub(crate) fn mentions(&self) -> &[Mention] {
         &self.mentions
     }
 }
@@ -67,11 +68,11 @@ impl Emit {
 const ORDER_WARNING: &str = "ambiguous numeric dates (such as 03/04/2024)";
 
 /// What the stitcher needs besides the chunks.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The pipeline the chunks were scanned with.
-    pub pipeline: &'a Pipeline,
+    pub(crate) pipeline: &'a Pipeline,
     /// Co-occurrence settings.
-    pub cooc: &'a CoocOptions,
+    pub(crate) cooc: &'a CoocOptions,
 }
 
 /// Where a chunk stands in the whole document.
@@ -129,26 +130,32 @@ struct DocState {
 
 /// Joins scanned chunks in input order; see the module comment.
 #[derive(Debug)]
-pub struct Stitcher {
+pub(crate) struct Stitcher {
     cfg: ChunkConfig,
     doc: Option<DocState>,
 }
 
 impl Stitcher {
     /// A stitcher for chunks cut as `cfg` says.
-    pub fn new(cfg: ChunkConfig) -> Self {
+    pub(crate) fn new(cfg: ChunkConfig) -> Self {
         Stitcher { cfg, doc: None }
     }
 
     /// No document is half done (a checkpoint may be taken).
-    pub fn idle(&self) -> bool {
+    pub(crate) fn idle(&self) -> bool {
         self.doc.is_none()
     }
 
     /// Takes the next scanned chunk; pushes onto `out` what can be written now (the previous
     /// chunk's overlap mentions before the join, this chunk's own mentions, and the document
     /// record with its last chunk), adding those mentions to `acc`.
-    pub fn push(&mut self, s: Scanned, cx: &Context, acc: &mut Accumulator, out: &mut Vec<Emit>) {
+    pub(crate) fn push(
+        &mut self,
+        s: Scanned,
+        cx: &Context,
+        acc: &mut Accumulator,
+        out: &mut Vec<Emit>,
+    ) {
         let mut s = s;
         if s.chunk.index == 0 || self.doc.is_none() {
             if let Some(mut d) = self.doc.take() {
@@ -239,7 +246,7 @@ impl DocState {
             order: self.doc.known_order(),
             reference_at,
         };
-        s.part = p.process_part(&s.chunk.window, s.chunk.len, &start);
+        s.part = super::scan_part(p, &s.chunk.window, s.chunk.len, &start);
     }
 
     /// Scans `s` again from date reference `whole` at `p` (the whole text's there) when its

@@ -8,7 +8,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 /// Bounds the chunk windows alive at once and reuses their buffers.
 #[derive(Debug)]
-pub struct Pool {
+pub(crate) struct Pool {
     /// Windows alive, and freed buffers.
     state: Mutex<(usize, Vec<String>)>,
     freed: Condvar,
@@ -17,7 +17,7 @@ pub struct Pool {
 
 impl Pool {
     /// A pool of at most `limit` windows alive at once (at least 2).
-    pub fn new(limit: usize) -> Arc<Self> {
+    pub(crate) fn new(limit: usize) -> Arc<Self> {
         Arc::new(Pool {
             state: Mutex::new((0, Vec::new())),
             freed: Condvar::new(),
@@ -45,14 +45,14 @@ impl Pool {
 
 /// The text of a chunk: a buffer of a [`Pool`], handed back when dropped, or a plain one.
 #[derive(Debug, Default)]
-pub struct Window {
+pub(crate) struct Window {
     text: String,
     pool: Option<Arc<Pool>>,
 }
 
 impl Window {
     /// A window outside any pool.
-    pub fn plain(text: String) -> Self {
+    pub(crate) fn plain(text: String) -> Self {
         Window { text, pool: None }
     }
 

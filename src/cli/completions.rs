@@ -7,7 +7,7 @@ use clap::CommandFactory;
 
 /// Print a shell completion script.
 #[derive(Debug, clap::Args)]
-pub struct CompletionArgs {
+pub(crate) struct CompletionArgs {
     /// The shell.
     #[arg(value_enum)]
     shell: clap_complete::Shell,
@@ -15,19 +15,19 @@ pub struct CompletionArgs {
 
 /// Print the man page (roff) of gazex or of one subcommand.
 #[derive(Debug, clap::Args)]
-pub struct ManArgs {
+pub(crate) struct ManArgs {
     /// A subcommand (`extract`, `gazetteer`, ...); none: the main page.
     subcommand: Option<String>,
 }
 
-pub fn completions(a: CompletionArgs) -> Result<i32> {
+pub(crate) fn completions(a: CompletionArgs) -> Result<i32> {
     let mut cmd = super::Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "gazex", &mut buf);
     write_out(&buf)
 }
 
-pub fn man(a: ManArgs) -> Result<i32> {
+pub(crate) fn man(a: ManArgs) -> Result<i32> {
     let mut cmd = super::Cli::command();
     cmd.build();
     let page = match &a.subcommand {
@@ -41,7 +41,7 @@ pub fn man(a: ManArgs) -> Result<i32> {
                     .version(env!("CARGO_PKG_VERSION"))
             }
             None => {
-                return Err(gazex::Error::Usage(format!(
+                return Err(crate::Error::Usage(format!(
                     "no subcommand `{name}`: see `gazex --help` for the list"
                 ))
                 .into())
@@ -51,7 +51,7 @@ pub fn man(a: ManArgs) -> Result<i32> {
     let mut buf = Vec::new();
     clap_mangen::Man::new(page)
         .render(&mut buf)
-        .map_err(|e| gazex::Error::io("<man page>", e))?;
+        .map_err(|e| crate::Error::io("<man page>", e))?;
     write_out(&buf)
 }
 

@@ -1,15 +1,15 @@
 //! `gazex eval --gold <GOLD.jsonl> <OUT_DIR or entities.jsonl>`: precision, recall and F1 per
 //! type against gold spans, strict and relaxed, with DATE value accuracy and the most frequent
 //! errors (`--json` for machines). The rules are those of `../shared/checks/lib/score.py`; see
-//! `gazex::eval`.
+//! `crate::eval`.
 
+use crate::eval::{format_table, load_predictions, score, Gold, DEFAULT_TYPES};
 use anyhow::Result;
-use gazex::eval::{format_table, load_predictions, score, Gold, DEFAULT_TYPES};
 use std::path::PathBuf;
 
 /// Score mention records against gold spans: strict and relaxed P/R/F1 per type.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Gold spans, JSON Lines: {"id", "text", "spans": [{"start", "end", "type", "value", "name"}]}.
     #[arg(long)]
     gold: PathBuf,
@@ -26,7 +26,7 @@ pub struct Args {
     top: usize,
 }
 
-pub fn run(a: Args) -> Result<i32> {
+pub(crate) fn run(a: Args) -> Result<i32> {
     let gold = Gold::load(&a.gold)?;
     let preds = load_predictions(&a.predictions)?;
     let mut types: Vec<String> = a
@@ -51,7 +51,7 @@ pub fn run(a: Args) -> Result<i32> {
 }
 
 /// The scores as text: the table, DATE value accuracy, notes on ids, the frequent errors.
-fn report(s: &gazex::eval::Scores, top: usize) -> String {
+fn report(s: &crate::eval::Scores, top: usize) -> String {
     use std::fmt::Write;
     let mut o = format_table(s);
     let _ = match s.date_value_accuracy() {
@@ -79,7 +79,7 @@ fn report(s: &gazex::eval::Scores, top: usize) -> String {
             s.docs_without_predictions
         );
     }
-    let mut list = |title: &str, v: &[gazex::eval::ErrorCount]| {
+    let mut list = |title: &str, v: &[crate::eval::ErrorCount]| {
         if v.is_empty() {
             return;
         }

@@ -5,12 +5,12 @@
 //! `relationships.csv` (neo4j-admin import).
 
 use super::out::note;
+use crate::export::{export, ExportOptions, Format as ExportFormat};
 use anyhow::Result;
-use gazex::export::{export, ExportOptions, Format as ExportFormat};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// graph.graphml (NetworkX, igraph, Gephi, yEd, Cytoscape)
     Graphml,
     /// graph.gexf, GEXF 1.3 (Gephi, NetworkX)
@@ -23,7 +23,7 @@ pub enum Format {
 
 /// Write the co-occurrence network of an output folder for graph tools.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// An output folder of `gazex extract` or `gazex merge`.
     out_dir: PathBuf,
     /// The graph format.
@@ -43,7 +43,7 @@ pub struct Args {
     quiet: bool,
 }
 
-pub fn run(a: Args) -> Result<i32> {
+pub(crate) fn run(a: Args) -> Result<i32> {
     let format = match a.format {
         Format::Graphml => ExportFormat::Graphml,
         Format::Gexf => ExportFormat::Gexf,

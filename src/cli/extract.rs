@@ -3,32 +3,35 @@
 
 use super::out::note;
 use super::progress::Bar;
+use crate::config::{ExtractConfig, Summary};
+use crate::cooccur::CoocOptions;
+use crate::corpus::InputFormat;
+use crate::dates::DateOrder;
+use crate::document::{parse_doc_date, ReadOptions};
+use crate::gazetteer::{compiled, Matcher};
+use crate::pipeline::Rules;
+use crate::run::{extract, find_inputs};
+use crate::{Error, Gazetteer, Pipeline};
 use anyhow::Result;
-use gazex::corpus::InputFormat;
-use gazex::dates::DateOrder;
-use gazex::document::{parse_doc_date, ReadOptions};
-use gazex::pipeline::Rules;
-use gazex::run::{extract_inputs, find_inputs, ExtractConfig};
-use gazex::{Error, Gazetteer, Pipeline};
 use std::collections::HashSet;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Auto,
     Text,
     Jsonl,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Order {
+pub(crate) enum Order {
     Dmy,
     Mdy,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum When {
+pub(crate) enum When {
     Auto,
     Always,
     Never,
@@ -36,7 +39,7 @@ pub enum When {
 
 /// Read documents, find entities, write the output folder.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Files, folders (walked recursively, in sorted order), or `-` for standard input.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
@@ -141,13 +144,14 @@ fn type_set(v: &[String], flag: &str) -> Result<Option<HashSet<String>>, Error> 
     Ok(Some(s))
 }
 
-pub fn run(a: Args) -> Result<i32> {
+pub(crate) fn run(a: Args) -> Result<i32> {
     // Every problem with the flags is listed at once, before any work.
-    let mut problems = Vec::new();
-    if a.threads == Some(0) {
-        problems
-            .push("--threads 0: give at least 1 (or leave it out to use all cores)".to_string());
-    }
+    let out = match (&a.out, a.stdout) {
+        (Some(o), _) => Some(o.clone()),
+        (None, false) => Some(PathBuf::from("output")),
+        (None, true) => None,
+    };
+    let mut problems = flag_problems(&a, out.as_deref());
     let doc_date = match &a.doc_date {
         Some(s) => {
             let d = parse_doc_date(s);
@@ -158,6 +162,87 @@ pub fn run(a: Args) -> Result<i32> {
         }
         None => None,
     };
+    let types = type_set(&a.types, "--types");
+    let cooc_types = type_set(&a.cooc_types, "--cooc-types");
+    for r in [&types, &cooc_types] {
+        if let Err(e) = r {
+            problems.push(e.to_string());
+        }
+    }
+    // Parallel parts of start-up (compiling the gazetteer) use the threads asked for.
+    let threads = a.threads.unwrap_or(0);
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
+    // The inputs are found (folders walked, files sized) while the gazetteer compiles.
+    let finding = {
+        let (inputs, follow, o) = (a.inputs.clone(), a.follow, out.clone());
+        std::thread::spawn(move || find_inputs(&inputs, follow, o.as_deref()))
+    };
+    let (gazetteer, matcher, builtin) = load_gazetteer(&a);
+    if !problems.is_empty() {
+        let mut msg = problems.join("\n");
+        if let Err(e) = &gazetteer {
+            msg.push('\n');
+            msg.push_str(&e.to_string());
+        }
+        return Err(Error::Usage(msg).into());
+    }
+    let (types, cooc_types) = (types?, cooc_types?);
+    let gazetteer = gazetteer?;
+    for w in &gazetteer.warnings {
+        note!("gazex: {w}");
+    }
+    check_types(
+        &gazetteer,
+        &[("--types", &types), ("--cooc-types", &cooc_types)],
+    )?;
+    let pipeline = Pipeline::builder()
+        .gazetteer(gazetteer)
+        .types(types.clone())
+        .date_order(match a.date_order {
+            Order::Dmy => DateOrder::Dmy,
+            Order::Mdy => DateOrder::Mdy,
+        })
+        .doc_date(doc_date)
+        .keep_diacritics(a.keep_diacritics)
+        .tokens(a.window > 0)
+        .rules(rules(&a))
+        .matcher(matcher)
+        .build()?;
+    let cfg = config(&a, out, threads, (types, cooc_types), builtin);
+    let show = !a.quiet
+        && match a.progress {
+            When::Always => true,
+            When::Never => false,
+            When::Auto => std::io::stderr().is_terminal(),
+        };
+    let bar = Bar::new(show);
+    let found = finding
+        .join()
+        .unwrap_or_else(|_| Err(Error::Internal("the input walk stopped".into())));
+    if let Ok(f) = &found {
+        for w in &f.warnings {
+            note!("gazex: warning: {w}");
+        }
+    }
+    let s = extract(&pipeline, &cfg, &bar, found)?;
+    // The process ends next: freeing every gazetteer row one by one would only delay it.
+    std::mem::forget(pipeline);
+    if !a.quiet {
+        summary(&s, cfg.out.as_deref());
+    }
+    Ok(0)
+}
+
+/// The problems of the flags that can be seen before any work: values out of range,
+/// inputs that cannot be read, an output folder (`out`) that cannot be written.
+fn flag_problems(a: &Args, out: Option<&Path>) -> Vec<String> {
+    let mut problems = Vec::new();
+    if a.threads == Some(0) {
+        problems
+            .push("--threads 0: give at least 1 (or leave it out to use all cores)".to_string());
+    }
     if a.max_doc_bytes == 0 {
         problems.push("--max-doc-bytes must be at least 1".into());
     }
@@ -181,102 +266,63 @@ pub fn run(a: Args) -> Result<i32> {
             Ok(_) => {}
         }
     }
-    let out = match (&a.out, a.stdout) {
-        (Some(o), _) => Some(o.clone()),
-        (None, false) => Some(PathBuf::from("output")),
-        (None, true) => None,
-    };
-    if let Some(o) = &out {
+    if let Some(o) = out {
         if let Err(e) = super::guard::folder(o, "--out", false, &[]) {
             problems.push(e.to_string());
         }
     }
-    let types = type_set(&a.types, "--types");
-    let cooc_types = type_set(&a.cooc_types, "--cooc-types");
-    for r in [&types, &cooc_types] {
-        if let Err(e) = r {
-            problems.push(e.to_string());
-        }
+    problems
+}
+
+/// The gazetteers of `--gazetteer` (and the built-ins): TSV files, or one compiled gazetteer
+/// that brings its name table and stands alone; and whether the built-ins are in (a compiled
+/// file says itself).
+fn load_gazetteer(a: &Args) -> (Result<Gazetteer, Error>, Option<Matcher>, bool) {
+    let compiled = a.gazetteers.iter().any(|p| compiled::is_compiled(p));
+    let builtin = !a.no_builtin;
+    if !compiled {
+        return (Gazetteer::load(&a.gazetteers, builtin), None, builtin);
     }
-    // Parallel parts of start-up (compiling the gazetteer) use the threads asked for.
-    let threads = a.threads.unwrap_or(0);
-    let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build_global();
-    // The inputs are found (folders walked, files sized) while the gazetteer compiles.
-    let finding = {
-        let (inputs, follow, o) = (a.inputs.clone(), a.follow, out.clone());
-        std::thread::spawn(move || find_inputs(&inputs, follow, o.as_deref()))
+    let [one] = a.gazetteers.as_slice() else {
+        let e = Error::Usage(
+            "a compiled gazetteer must be the only --gazetteer: compile the others with it".into(),
+        );
+        return (Err(e), None, builtin);
     };
-    // A compiled gazetteer brings its name table; it stands alone.
-    let compiled = a
-        .gazetteers
-        .iter()
-        .any(|p| gazex::gazetteer::compiled::is_compiled(p));
-    // A compiled file says itself whether the built-ins are in.
-    let mut builtin = !a.no_builtin;
-    let (gazetteer, matcher) = if !compiled {
-        (Gazetteer::load(&a.gazetteers, builtin), None)
-    } else if let [one] = a.gazetteers.as_slice() {
-        match gazex::gazetteer::compiled::load(one, a.no_builtin) {
-            Ok((g, m, rebuilt, with_builtin)) => {
-                builtin = with_builtin;
-                if rebuilt && !a.quiet {
-                    note!(
-                        "gazex: {}: a source changed since it was compiled: compiled again",
-                        one.display()
-                    );
-                }
-                (Ok(g), Some(m))
+    match compiled::load(one, a.no_builtin) {
+        Ok((g, m, rebuilt, with_builtin)) => {
+            if rebuilt && !a.quiet {
+                note!(
+                    "gazex: {}: a source changed since it was compiled: compiled again",
+                    one.display()
+                );
             }
-            Err(e) => (Err(e), None),
+            (Ok(g), Some(m), with_builtin)
         }
-    } else {
-        (
-            Err(Error::Usage(
-                "a compiled gazetteer must be the only --gazetteer: compile the others with it"
-                    .into(),
-            )),
-            None,
-        )
-    };
-    if !problems.is_empty() {
-        let mut msg = problems.join("\n");
-        if let Err(e) = &gazetteer {
-            msg.push('\n');
-            msg.push_str(&e.to_string());
-        }
-        return Err(Error::Usage(msg).into());
+        Err(e) => (Err(e), None, builtin),
     }
-    let (types, cooc_types) = (types?, cooc_types?);
-    let gazetteer = gazetteer?;
-    for w in &gazetteer.warnings {
-        note!("gazex: {w}");
-    }
-    check_types(
-        &gazetteer,
-        &[("--types", &types), ("--cooc-types", &cooc_types)],
-    )?;
-    let rules = Rules {
+}
+
+/// The matching rules that the `--no-...` flags leave on.
+fn rules(a: &Args) -> Rules {
+    Rules {
         variants: !a.no_variants,
         reorder: !a.no_reorder,
         short_forms: !a.no_short_forms,
         acronyms: !a.no_acronyms,
         disambiguation: !a.no_disambiguation,
-    };
-    let pipeline = Pipeline::builder()
-        .gazetteer(gazetteer)
-        .types(types.clone())
-        .date_order(match a.date_order {
-            Order::Dmy => DateOrder::Dmy,
-            Order::Mdy => DateOrder::Mdy,
-        })
-        .doc_date(doc_date)
-        .keep_diacritics(a.keep_diacritics)
-        .tokens(a.window > 0)
-        .rules(rules)
-        .matcher(matcher)
-        .build()?;
+    }
+}
+
+/// The run's configuration from the flags (and the tuning knobs of the environment).
+fn config(
+    a: &Args,
+    out: Option<PathBuf>,
+    threads: usize,
+    (types, cooc_types): (Option<HashSet<String>>, Option<HashSet<String>>),
+    builtin: bool,
+) -> ExtractConfig {
+    let rules = rules(a);
     let sorted = |s: &Option<HashSet<String>>| {
         s.as_ref().map(|s| {
             let mut v: Vec<_> = s.iter().cloned().collect();
@@ -295,9 +341,9 @@ pub fn run(a: Args) -> Result<i32> {
             "short_forms": rules.short_forms, "acronyms": rules.acronyms,
             "disambiguation": rules.disambiguation},
     });
-    let cfg = ExtractConfig {
+    ExtractConfig {
         inputs: a.inputs.clone(),
-        out: out.clone(),
+        out,
         format: match a.input_format {
             Format::Auto => InputFormat::Auto,
             Format::Text => InputFormat::Text,
@@ -314,38 +360,13 @@ pub fn run(a: Args) -> Result<i32> {
         resume: a.resume,
         stdout: a.stdout,
         threads,
-        cooc: gazex::cooccur::CoocOptions {
+        cooc: CoocOptions {
             types: cooc_types,
             window: a.window,
-            ..gazex::cooccur::CoocOptions::from_env()
         },
         options,
-        chunk_bytes: 0,
-    };
-    let show = !a.quiet
-        && match a.progress {
-            When::Always => true,
-            When::Never => false,
-            When::Auto => std::io::stderr().is_terminal(),
-        };
-    let bar = Bar::new(show);
-    let found = finding.join().unwrap_or_else(|_| {
-        Err(Error::Usage(
-            "internal error: the input walk stopped".into(),
-        ))
-    });
-    if let Ok(f) = &found {
-        for w in &f.warnings {
-            note!("gazex: warning: {w}");
-        }
+        tuning: super::tuning(),
     }
-    let s = extract_inputs(&pipeline, &cfg, &bar, found)?;
-    // The process ends next: freeing every gazetteer row one by one would only delay it.
-    std::mem::forget(pipeline);
-    if !a.quiet {
-        summary(&s, out.as_deref());
-    }
-    Ok(0)
 }
 
 /// Refuses entity types that nothing loaded can produce (`PERSN` for `PERSON`), naming the
@@ -355,7 +376,7 @@ fn check_types(g: &Gazetteer, flags: &[(&str, &Option<HashSet<String>>)]) -> Res
         .entries
         .iter()
         .map(|e| e.kind.as_str())
-        .chain(gazex::pipeline::STAGE_TYPES.iter().copied())
+        .chain(crate::pipeline::STAGE_TYPES.iter().copied())
         .collect();
     let mut problems = Vec::new();
     for (flag, set) in flags {
@@ -388,7 +409,7 @@ fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
 }
 
 /// The line on standard error at the end of a run.
-fn summary(s: &gazex::run::Summary, out: Option<&std::path::Path>) {
+fn summary(s: &Summary, out: Option<&Path>) {
     let shown = out.map(|o| o.display().to_string()).unwrap_or_default();
     if s.already_complete {
         note!("gazex: {shown} already holds a complete run of these inputs with these options: nothing to resume");

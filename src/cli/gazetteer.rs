@@ -5,16 +5,16 @@
 //! and compile gazetteers into one file that loads fast.
 
 use super::out::note;
+use crate::gazetteer::{CasePolicy, Entry};
+use crate::import::{self, Format};
+use crate::Gazetteer;
 use anyhow::{Context, Result};
-use gazex::gazetteer::{CasePolicy, Entry};
-use gazex::import::{self, Format};
-use gazex::Gazetteer;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Validate gazetteer files: every error with file:line; warnings for names shared by
     /// several entries, names that are common English words, and very short names.
     Check {
@@ -58,7 +58,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum SourceFormat {
+pub(crate) enum SourceFormat {
     /// OFAC SDN list, sdn.csv layout: individuals -> PERSON, entities -> ORG.
     OfacSdn,
     /// spaCy EntityRuler patterns (JSONL); phrase patterns only.
@@ -71,7 +71,7 @@ pub enum SourceFormat {
 
 /// Convert another list into the gazetteer TSV format.
 #[derive(Debug, clap::Args)]
-pub struct ImportArgs {
+pub(crate) struct ImportArgs {
     /// The source format.
     #[arg(long = "from", value_enum)]
     from: SourceFormat,
@@ -96,7 +96,7 @@ pub struct ImportArgs {
     kind: Option<String>,
 }
 
-pub fn run(c: Command) -> Result<i32> {
+pub(crate) fn run(c: Command) -> Result<i32> {
     match c {
         Command::Check {
             paths,
@@ -117,15 +117,15 @@ pub fn run(c: Command) -> Result<i32> {
 fn compile(paths: &[PathBuf], out: &Path, builtin: bool, quiet: bool) -> Result<i32> {
     if paths
         .iter()
-        .any(|p| gazex::gazetteer::compiled::is_compiled(p))
+        .any(|p| crate::gazetteer::compiled::is_compiled(p))
     {
-        return Err(gazex::Error::Usage(
+        return Err(crate::Error::Usage(
             "a compiled gazetteer cannot be compiled again: give its TSV sources".into(),
         )
         .into());
     }
     if super::out::is_stream(out) {
-        return Err(gazex::Error::Usage(format!(
+        return Err(crate::Error::Usage(format!(
             "-o {}: not a regular file: a compiled gazetteer is a file to load again",
             out.display()
         ))
@@ -134,7 +134,7 @@ fn compile(paths: &[PathBuf], out: &Path, builtin: bool, quiet: bool) -> Result<
     let sources: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
     super::guard::file(out, "-o", &[], &sources, &sources)?;
     let t = std::time::Instant::now();
-    let g = gazex::gazetteer::compiled::compile(paths, builtin, out)?;
+    let g = crate::gazetteer::compiled::compile(paths, builtin, out)?;
     warn_all(&g);
     if !quiet {
         let names: usize = g.entries.iter().map(|e| e.names.len()).sum();
@@ -163,7 +163,7 @@ fn common_words() -> HashSet<&'static str> {
 }
 
 fn folded(n: &str) -> String {
-    gazex::normalize::fold(n, Default::default())
+    crate::normalize::fold(n, Default::default())
 }
 
 /// True when the `smart` policy matches `name` only in capitals.
@@ -230,7 +230,7 @@ fn check(paths: &[PathBuf], with_builtin: bool, quiet: bool) -> Result<i32> {
     let common = common_words();
     let (mut n_common, mut n_short, mut n_extra) = (0, 0, 0);
     for e in &g.entries {
-        for (n, why) in gazex::gazetteer::hygiene::extras(e) {
+        for (n, why) in crate::gazetteer::hygiene::extras(e) {
             n_extra += 1;
             warnings.push((
                 e.file,
@@ -384,7 +384,7 @@ fn import_list(a: ImportArgs) -> Result<i32> {
     };
     if let Some(t) = &opts.default_type {
         if !import::is_type(t) {
-            return Err(gazex::Error::Usage(format!(
+            return Err(crate::Error::Usage(format!(
                 "--type `{t}` is not an upper-case word such as PERSON, ORG or PLACE"
             ))
             .into());
@@ -399,7 +399,7 @@ fn import_list(a: ImportArgs) -> Result<i32> {
         };
         let mut out = std::io::BufWriter::new(super::out::open_stream(&a.out)?);
         let s = import::import(format, &a.input, &mut out, &name, &opts)?;
-        out.flush().map_err(|e| gazex::Error::io(&name, e))?;
+        out.flush().map_err(|e| crate::Error::io(&name, e))?;
         s
     } else {
         let read: Vec<&Path> = [a.input.as_path()]
@@ -409,17 +409,17 @@ fn import_list(a: ImportArgs) -> Result<i32> {
         super::guard::file(&a.out, "-o", &[], &read, &[])?;
         let tmp = tmp_path(&a.out);
         let file = std::fs::File::create(&tmp)
-            .map_err(|e| gazex::Error::io(&tmp, e))
+            .map_err(|e| crate::Error::io(&tmp, e))
             .with_context(|| "cannot write the gazetteer")?;
         let mut out = std::io::BufWriter::new(file);
         let name = a.out.display().to_string();
         let s = import::import(format, &a.input, &mut out, &name, &opts).and_then(|s| {
-            out.flush().map_err(|e| gazex::Error::io(&tmp, e))?;
+            out.flush().map_err(|e| crate::Error::io(&tmp, e))?;
             Ok(s)
         });
         drop(out);
         let s = s.and_then(|s| {
-            std::fs::rename(&tmp, &a.out).map_err(|e| gazex::Error::io(&a.out, e))?;
+            std::fs::rename(&tmp, &a.out).map_err(|e| crate::Error::io(&a.out, e))?;
             Ok(s)
         });
         match s {

@@ -5,15 +5,15 @@
 //! anything is written. Paths are compared resolved, so `./a`, `a/../a` and links to `a` are
 //! one place.
 
-use gazex::output::{DERIVED, FILES};
-use gazex::paths::{output_folder_of, resolve};
-use gazex::Error;
+use crate::output::{DERIVED, FILES};
+use crate::paths::{output_folder_of, resolve};
+use crate::Error;
 use std::path::{Component, Path};
 
 /// Refuses the file `out` (given with `flag`) when it is one of `read`, lies inside one of the
 /// folders `walked`, is a folder, or is a file of a gazex output folder other than the names
 /// in `own` (what this command writes there itself, such as the report).
-pub fn file(
+pub(crate) fn file(
     out: &Path,
     flag: &str,
     own: &[&str],
@@ -68,7 +68,7 @@ pub fn file(
 /// Refuses the folder `out` (given with `flag`) when it is a file, one of `read` or inside
 /// one, or inside a gazex output folder; with `exports`, the `graph/` folder of an output
 /// folder is where exports go and is allowed.
-pub fn folder(out: &Path, flag: &str, exports: bool, read: &[&Path]) -> Result<(), Error> {
+pub(crate) fn folder(out: &Path, flag: &str, exports: bool, read: &[&Path]) -> Result<(), Error> {
     let o = resolve(out);
     let shown = out.display();
     if o.exists() && !o.is_dir() {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 /// Merge the output folders of several extract runs (shards) into one.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Output folders of `gazex extract`, in document order.
     #[arg(required = true)]
     parts: Vec<PathBuf>,
@@ -24,11 +24,11 @@ pub struct Args {
     quiet: bool,
 }
 
-pub fn run(a: Args) -> Result<i32> {
+pub(crate) fn run(a: Args) -> Result<i32> {
     let parts: Vec<&std::path::Path> = a.parts.iter().map(PathBuf::as_path).collect();
     super::guard::folder(&a.out, "-o", false, &parts)?;
-    let spill = gazex::cooccur::CoocOptions::from_env().spill_pairs;
-    let s = gazex::merge::merge(&a.parts, &a.out, a.force, spill)?;
+    let spill = super::tuning().spill_pairs;
+    let s = crate::merge::merge(&a.parts, &a.out, a.force, spill)?;
     if !a.quiet {
         note!(
             "gazex: merged {} parts: {} documents, {} mentions of {} entities, {} pairs -> {}",

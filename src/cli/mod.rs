@@ -1,5 +1,7 @@
-//! Command-line definitions (clap derive) and dispatch. The library never sees clap: each
-//! subcommand turns its arguments into library configuration in its own file.
+//! The `gazex` command line, for the binary (`src/main.rs`): definitions (clap derive) and
+//! dispatch. Each subcommand turns its arguments into library configuration in its own file;
+//! the rest of the library never sees clap, and reads no environment variable (the tuning
+//! knobs of the environment are read here, into the run's configuration).
 
 mod completions;
 mod eval;
@@ -12,6 +14,7 @@ mod out;
 mod progress;
 mod report;
 
+use crate::config::Tuning;
 use out::note;
 
 use clap::{Parser, Subcommand};
@@ -20,7 +23,7 @@ use clap::{Parser, Subcommand};
 /// JSON Lines and co-occurrence tables for graph tools.
 #[derive(Debug, Parser)]
 #[command(name = "gazex", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -83,15 +86,37 @@ pub fn main() -> i32 {
     }
 }
 
+/// The run's tuning, with the knobs set in the environment (for tests and small machines:
+/// README "Input documents" and "Co-occurrence tables"): `GAZEX_BATCH_DOCS` documents per
+/// batch, `GAZEX_CHECKPOINT_MS` a fixed time between checkpoints (0: after every batch),
+/// `GAZEX_SPILL_PAIRS` pairs held in memory before they spill, `GAZEX_CHUNK_BYTES` bytes per
+/// chunk of a long text. A variable that does not hold a number (above 0, but for the
+/// checkpoint time) is ignored.
+pub(crate) fn tuning() -> Tuning {
+    let knob = |name: &str| -> Option<u64> { std::env::var(name).ok()?.trim().parse().ok() };
+    let size = |name: &str| {
+        knob(name)
+            .filter(|&n| n > 0)
+            .and_then(|n| usize::try_from(n).ok())
+    };
+    let d = Tuning::default();
+    Tuning {
+        batch_docs: size("GAZEX_BATCH_DOCS").unwrap_or(d.batch_docs),
+        checkpoint_every: knob("GAZEX_CHECKPOINT_MS").map(std::time::Duration::from_millis),
+        spill_pairs: size("GAZEX_SPILL_PAIRS").unwrap_or(d.spill_pairs),
+        chunk_bytes: size("GAZEX_CHUNK_BYTES").unwrap_or(d.chunk_bytes),
+    }
+}
+
 /// Prints an error and gives its exit status: 0 for a closed standard output (the reader
 /// stopped: nothing is wrong), 2 for usage and configuration, 1 for the rest.
 fn report(e: &anyhow::Error) -> i32 {
     if out::closed_pipe(e) {
         return 0;
     }
-    if let Some(ge) = e.downcast_ref::<gazex::Error>() {
+    if let Some(ge) = e.downcast_ref::<crate::Error>() {
         note!("gazex: error: {ge}");
-        return if ge.is_usage() { 2 } else { 1 };
+        return ge.exit_code();
     }
     note!("gazex: error: {e:#}");
     1

@@ -7,35 +7,35 @@
 use std::io::Write;
 
 /// Writes `bytes` to standard output and flushes it.
-pub fn stdout(bytes: &[u8]) -> Result<(), gazex::Error> {
+pub(crate) fn stdout(bytes: &[u8]) -> Result<(), crate::Error> {
     let mut o = std::io::stdout().lock();
     o.write_all(bytes)
         .and_then(|()| o.flush())
-        .map_err(|e| gazex::Error::io("<stdout>", e))
+        .map_err(|e| crate::Error::io("<stdout>", e))
 }
 
 /// Is `path` written as a stream rather than as a file replaced whole: `-` (standard output),
 /// or something that exists and is neither a file nor a folder (`/dev/stdout`, a FIFO, a
 /// device). A stream is written in place: the temporary file and rename that keep a file
 /// whole would replace the device itself.
-pub fn is_stream(path: &std::path::Path) -> bool {
+pub(crate) fn is_stream(path: &std::path::Path) -> bool {
     path.as_os_str() == "-" || std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// Opens the stream `path` ([`is_stream`]) for writing.
-pub fn open_stream(path: &std::path::Path) -> Result<Box<dyn Write>, gazex::Error> {
+pub(crate) fn open_stream(path: &std::path::Path) -> Result<Box<dyn Write>, crate::Error> {
     if path.as_os_str() == "-" {
         return Ok(Box::new(std::io::stdout().lock()));
     }
     let f = std::fs::OpenOptions::new()
         .write(true)
         .open(path)
-        .map_err(|e| gazex::Error::io(path, e))?;
+        .map_err(|e| crate::Error::io(path, e))?;
     Ok(Box::new(f))
 }
 
 /// Writes `bytes` to the stream `path` ([`is_stream`]) and flushes it.
-pub fn to_stream(path: &std::path::Path, bytes: &[u8]) -> Result<(), gazex::Error> {
+pub(crate) fn to_stream(path: &std::path::Path, bytes: &[u8]) -> Result<(), crate::Error> {
     let name = if path.as_os_str() == "-" {
         std::path::Path::new("<stdout>")
     } else {
@@ -44,14 +44,14 @@ pub fn to_stream(path: &std::path::Path, bytes: &[u8]) -> Result<(), gazex::Erro
     let mut w = open_stream(path)?;
     w.write_all(bytes)
         .and_then(|()| w.flush())
-        .map_err(|e| gazex::Error::io(name, e))
+        .map_err(|e| crate::Error::io(name, e))
 }
 
 /// Is this error a closed standard output (a reader such as `head` that stopped reading)?
-pub fn closed_pipe(e: &anyhow::Error) -> bool {
+pub(crate) fn closed_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        c.downcast_ref::<gazex::Error>().is_some_and(|g| {
-            matches!(g, gazex::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<crate::Error>().is_some_and(|g| {
+            matches!(g, crate::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
         }) || c
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)

@@ -1,15 +1,15 @@
 //! The progress bar on standard error (indicatif): bytes, documents, rate and time left. The
-//! time left is gazex's own estimate (`gazex::run::eta`), from the rate since reading began,
+//! time left is gazex's own estimate (`crate::run::eta`), from the rate since reading began,
 //! shown once there is enough to go on.
 
-use gazex::run::{eta, Progress};
+use crate::run::{eta, Progress};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
 
 /// A progress bar, or nothing when hidden.
-pub struct Bar {
+pub(crate) struct Bar {
     bar: Option<ProgressBar>,
     docs: AtomicU64,
     /// When reading began (the bar itself starts before the gazetteer is loaded).
@@ -18,7 +18,7 @@ pub struct Bar {
 
 impl Bar {
     /// A bar shown when `show` is true.
-    pub fn new(show: bool) -> Self {
+    pub(crate) fn new(show: bool) -> Self {
         let bar = show.then(|| {
             let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr_with_hz(4));
             let style = ProgressStyle::with_template(

@@ -1,16 +1,16 @@
 //! `gazex report <OUT_DIR> -o <report.html>`: one self-contained HTML page over an output
 //! folder (run summary, top entities, co-occurrence network, timeline of dates, entity
-//! drill-down with snippets). Works offline; see `gazex::report` for what it holds.
+//! drill-down with snippets). Works offline; see `crate::report` for what it holds.
 
 use super::guard;
 use super::out::note;
+use crate::report::{build, page, Options};
 use anyhow::Result;
-use gazex::report::{build, page, Options};
 use std::path::PathBuf;
 
 /// Write one self-contained HTML page over an output folder.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The output folder of `gazex extract`.
     out_dir: PathBuf,
     /// The HTML file to write [default: OUT_DIR/report.html]; `-` for standard output.
@@ -38,7 +38,7 @@ pub struct Args {
     title: Option<String>,
 }
 
-pub fn run(a: Args) -> Result<i32> {
+pub(crate) fn run(a: Args) -> Result<i32> {
     let out = a
         .out
         .clone()
@@ -60,7 +60,7 @@ pub fn run(a: Args) -> Result<i32> {
         ..Options::default()
     };
     if !a.out_dir.join("entities.jsonl").is_file() {
-        return Err(gazex::Error::Usage(format!(
+        return Err(crate::Error::Usage(format!(
             "{}: no entities.jsonl here: give the output folder of `gazex extract`",
             a.out_dir.display()
         ))
@@ -94,8 +94,8 @@ pub fn run(a: Args) -> Result<i32> {
     tmp.push(".gazex-tmp");
     let tmp = PathBuf::from(tmp);
     let written = std::fs::write(&tmp, html.as_bytes())
-        .map_err(|e| gazex::Error::io(&tmp, e))
-        .and_then(|()| std::fs::rename(&tmp, &out).map_err(|e| gazex::Error::io(&out, e)));
+        .map_err(|e| crate::Error::io(&tmp, e))
+        .and_then(|()| std::fs::rename(&tmp, &out).map_err(|e| crate::Error::io(&out, e)));
     if let Err(e) = written {
         // A full disk leaves no temporary file behind.
         let _ = std::fs::remove_file(&tmp);

@@ -10,89 +10,60 @@
 
 mod accumulate;
 mod pairs;
-pub mod spill;
+pub(crate) mod spill;
 
-pub use accumulate::{drain, Accumulator, DocParts};
-pub use pairs::PairMap;
+pub(crate) use accumulate::{Accumulator, DocParts};
+pub(crate) use pairs::PairMap;
 
 use crate::gazetteer::Gazetteer;
 use crate::pipeline::{Processed, Target};
 use rustc_hash::FxHashMap;
-pub use spill::{PairRow, Rows, Run, Spiller, Streams};
+pub(crate) use spill::{PairRow, Run, Spiller, Streams};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 /// Distinct pairs a map holds in memory before it spills to disk, unless set otherwise
 /// (about 4 MiB of map per worker).
-pub const DEFAULT_SPILL_PAIRS: usize = 100_000;
+pub(crate) const DEFAULT_SPILL_PAIRS: usize = 100_000;
 
 /// Which entity types enter the tables, and how they are counted.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CoocOptions {
     /// Types that enter the co-occurrence pairs (None: all).
     pub types: Option<HashSet<String>>,
     /// Count mention pairs within this many tokens (0: off).
     pub window: usize,
-    /// Distinct pairs held in memory (per worker, and in the totals) before they spill to
-    /// sorted runs on disk.
-    pub spill_pairs: usize,
-}
-
-impl Default for CoocOptions {
-    fn default() -> Self {
-        CoocOptions {
-            types: None,
-            window: 0,
-            spill_pairs: DEFAULT_SPILL_PAIRS,
-        }
-    }
-}
-
-impl CoocOptions {
-    /// The defaults, with `spill_pairs` taken from the `GAZEX_SPILL_PAIRS` environment
-    /// variable when it holds a number (a knob for tests and small machines).
-    pub fn from_env() -> Self {
-        let spill_pairs = std::env::var("GAZEX_SPILL_PAIRS")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n > 0)
-            .unwrap_or(DEFAULT_SPILL_PAIRS);
-        CoocOptions {
-            spill_pairs,
-            ..CoocOptions::default()
-        }
-    }
 }
 
 /// An entity as it appears in the tables.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct EntityInfo {
+pub(crate) struct EntityInfo {
     /// Type.
-    pub kind: String,
+    pub(crate) kind: String,
     /// Canonical name.
-    pub name: String,
+    pub(crate) name: String,
     /// Attribute values, one per attribute column of the gazetteer (empty for dates).
-    pub attrs: Vec<String>,
+    pub(crate) attrs: Vec<String>,
 }
 
 /// Counts of one entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct EntityCounts {
+pub(crate) struct EntityCounts {
     /// Mentions.
-    pub mentions: u64,
+    pub(crate) mentions: u64,
     /// Documents holding at least one mention.
-    pub documents: u64,
+    pub(crate) documents: u64,
 }
 
 /// Counts of one unordered pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct PairCounts {
+pub(crate) struct PairCounts {
     /// Documents holding both.
-    pub documents: u64,
+    pub(crate) documents: u64,
     /// Sentences holding both.
-    pub sentences: u64,
+    pub(crate) sentences: u64,
     /// Mention pairs within the token window.
-    pub window: u64,
+    pub(crate) window: u64,
 }
 
 impl std::ops::AddAssign for PairCounts {
@@ -114,7 +85,7 @@ impl std::ops::AddAssign for EntityCounts {
 /// or any id in a merge) is interned after them on first use. Shared by all workers, so a key
 /// means the same entity in every accumulator, run and checkpoint of a run.
 #[derive(Debug, Default)]
-pub struct Keys {
+pub(crate) struct Keys {
     fixed: u32,
     extra: Mutex<Interner>,
 }
@@ -127,7 +98,7 @@ struct Interner {
 
 impl Keys {
     /// Keys for a gazetteer of `fixed` entries.
-    pub fn new(fixed: usize) -> Self {
+    pub(crate) fn new(fixed: usize) -> Self {
         Keys {
             fixed: u32::try_from(fixed).unwrap_or(u32::MAX),
             extra: Mutex::default(),
@@ -135,12 +106,12 @@ impl Keys {
     }
 
     /// Number of fixed keys (gazetteer entries).
-    pub fn fixed(&self) -> u32 {
+    pub(crate) fn fixed(&self) -> u32 {
         self.fixed
     }
 
     /// The key of `id`, an id outside the fixed range, interned on first use.
-    pub fn intern(&self, id: &str) -> u32 {
+    pub(crate) fn intern(&self, id: &str) -> u32 {
         let mut x = self.extra.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(&k) = x.index.get(id) {
             return k;
@@ -152,21 +123,21 @@ impl Keys {
     }
 
     /// The id of an interned key (None for fixed keys and unknown ones).
-    pub fn interned(&self, key: u32) -> Option<String> {
+    pub(crate) fn interned(&self, key: u32) -> Option<String> {
         let i = key.checked_sub(self.fixed)? as usize;
         let x = self.extra.lock().unwrap_or_else(|e| e.into_inner());
         x.ids.get(i).map(|s| s.to_string())
     }
 
     /// Every interned id, in key order (what a checkpoint saves).
-    pub fn interned_ids(&self) -> Vec<String> {
+    pub(crate) fn interned_ids(&self) -> Vec<String> {
         let x = self.extra.lock().unwrap_or_else(|e| e.into_inner());
         x.ids.iter().map(|s| s.to_string()).collect()
     }
 
     /// Interns `ids` in order, so that they get the keys a checkpoint recorded; fails when
     /// keys were already given out.
-    pub fn restore(&self, ids: Vec<String>) -> Result<(), String> {
+    pub(crate) fn restore(&self, ids: Vec<String>) -> Result<(), String> {
         let mut x = self.extra.lock().unwrap_or_else(|e| e.into_inner());
         if !x.ids.is_empty() {
             return Err("keys were given out before the checkpoint was restored".into());
@@ -184,13 +155,13 @@ impl Keys {
 
 /// The counts of documents (one, a worker's, a checkpoint's, or all), keyed by [`Keys`].
 #[derive(Debug, Default)]
-pub struct Totals {
+pub(crate) struct Totals {
     /// Documents counted.
-    pub documents: u64,
+    pub(crate) documents: u64,
     /// Entity key -> counts.
-    pub entities: FxHashMap<u32, EntityCounts>,
+    pub(crate) entities: FxHashMap<u32, EntityCounts>,
     /// Pair counts.
-    pub pairs: PairMap,
+    pub(crate) pairs: PairMap,
 }
 
 impl std::ops::AddAssign for Totals {
@@ -209,7 +180,7 @@ impl std::ops::AddAssign for Totals {
 
 impl Totals {
     /// Empty totals that spill with `spiller` (None: all in memory).
-    pub fn with_spill(spiller: Option<Spiller>) -> Self {
+    pub(crate) fn with_spill(spiller: Option<Spiller>) -> Self {
         Totals {
             pairs: PairMap::with_spill(spiller),
             ..Totals::default()
@@ -217,12 +188,13 @@ impl Totals {
     }
 
     /// Adds the counts of one pair.
-    pub fn add_pair(&mut self, a: u32, b: u32, c: PairCounts) {
+    pub(crate) fn add_pair(&mut self, a: u32, b: u32, c: PairCounts) {
         self.pairs.add(a, b, c);
     }
 
+    #[cfg(test)]
     /// Whether some pairs were spilled to disk.
-    pub fn spilled(&self) -> bool {
+    pub(crate) fn spilled(&self) -> bool {
         self.pairs.spilled()
     }
 }
@@ -230,7 +202,7 @@ impl Totals {
 /// Normalised pointwise mutual information of two entities over `n` documents, from the
 /// documents holding each (`da`, `db`) and both (`dab`): 1 when they always occur together,
 /// 0 when independent (or undefined), towards -1 when they avoid each other.
-pub fn npmi(n: u64, da: u64, db: u64, dab: u64) -> f64 {
+pub(crate) fn npmi(n: u64, da: u64, db: u64, dab: u64) -> f64 {
     let (n, da, db, dab) = (n as f64, da as f64, db as f64, dab as f64);
     if n == 0.0 || da == 0.0 || db == 0.0 || dab == 0.0 {
         return 0.0;
@@ -244,10 +216,10 @@ pub fn npmi(n: u64, da: u64, db: u64, dab: u64) -> f64 {
 }
 
 /// What the tables say of one entity key: its id and description.
-pub type Describe<'a> = dyn Fn(u32) -> Option<(String, EntityInfo)> + Sync + 'a;
+pub(crate) type Describe<'a> = dyn Fn(u32) -> Option<(String, EntityInfo)> + Sync + 'a;
 
 /// The description of the keys of an extract run: gazetteer entries, then interned dates.
-pub fn describe_key(g: &Gazetteer, keys: &Keys, k: u32) -> Option<(String, EntityInfo)> {
+pub(crate) fn describe_key(g: &Gazetteer, keys: &Keys, k: u32) -> Option<(String, EntityInfo)> {
     if k < keys.fixed() {
         let e = g.entries.get(k as usize)?;
         let mut attrs = vec![String::new(); g.attribute_columns.len()];

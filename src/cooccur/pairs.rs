@@ -14,7 +14,7 @@ fn pack(a: u32, b: u32) -> u64 {
 /// Pair counts keyed by entity keys: at most the spiller's threshold of distinct pairs in
 /// memory, the rest in sorted runs on disk. Summing two maps moves runs and lists, never rows.
 #[derive(Debug, Default)]
-pub struct PairMap {
+pub(crate) struct PairMap {
     map: FxHashMap<u64, PairCounts>,
     /// Sorted (by keys) lists taken from other maps.
     sorted: Vec<Vec<PairRow>>,
@@ -25,7 +25,7 @@ pub struct PairMap {
 
 impl PairMap {
     /// An empty map that spills with `spiller` (None: all in memory).
-    pub fn with_spill(spiller: Option<Spiller>) -> Self {
+    pub(crate) fn with_spill(spiller: Option<Spiller>) -> Self {
         PairMap {
             spiller,
             ..PairMap::default()
@@ -39,19 +39,20 @@ impl PairMap {
     }
 
     /// Adds counts to the pair of `a` and `b` (in either order).
-    pub fn add(&mut self, a: u32, b: u32, c: PairCounts) {
+    pub(crate) fn add(&mut self, a: u32, b: u32, c: PairCounts) {
         let (a, b) = if a <= b { (a, b) } else { (b, a) };
         *self.entry(a, b) += c;
         self.maybe_spill();
     }
 
     /// Rows held in memory.
-    pub fn held(&self) -> usize {
+    pub(crate) fn held(&self) -> usize {
         self.map.len() + self.sorted.iter().map(Vec::len).sum::<usize>()
     }
 
+    #[cfg(test)]
     /// Whether some pairs are on disk.
-    pub fn spilled(&self) -> bool {
+    pub(crate) fn spilled(&self) -> bool {
         !self.runs.is_empty()
     }
 
@@ -68,17 +69,17 @@ impl PairMap {
     }
 
     /// The runs on disk.
-    pub fn runs_mut(&mut self) -> &mut Vec<Run> {
+    pub(crate) fn runs_mut(&mut self) -> &mut Vec<Run> {
         &mut self.runs
     }
 
     /// The file names of the runs on disk.
-    pub fn run_names(&self) -> Vec<String> {
+    pub(crate) fn run_names(&self) -> Vec<String> {
         self.runs.iter().map(Run::file_name).collect()
     }
 
     /// Spills when more rows than the threshold are held.
-    pub fn maybe_spill(&mut self) {
+    pub(crate) fn maybe_spill(&mut self) {
         let over = self
             .spiller
             .as_ref()
@@ -124,7 +125,7 @@ impl PairMap {
 
     /// Moves everything held in memory to disk (for a checkpoint) and gives the first error
     /// met while spilling, if any.
-    pub fn flush(&mut self) -> io::Result<()> {
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
@@ -133,7 +134,7 @@ impl PairMap {
 
     /// Takes in the rows and runs of `o`. It does not spill: the rows were in memory already,
     /// and a checkpoint [flushes](PairMap::flush) them right after.
-    pub fn absorb(&mut self, mut o: PairMap) {
+    pub(crate) fn absorb(&mut self, mut o: PairMap) {
         if self.error.is_none() {
             self.error = o.error.take();
         }
@@ -151,7 +152,7 @@ impl PairMap {
 
     /// Turns the rows of the hash map into a sorted list (so that [`PairMap::absorb`] has no
     /// sorting left to do; maps can be sealed in parallel).
-    pub fn seal(&mut self) {
+    pub(crate) fn seal(&mut self) {
         if !self.map.is_empty() {
             let rows = self.map_rows();
             self.sorted.push(rows);
@@ -163,7 +164,7 @@ impl PairMap {
     /// that all fit in memory are summed, ranked and sorted in parallel on rayon's current
     /// pool; otherwise they stream through sorted runs on disk, one stream per part of the
     /// key range (no pair in two of them: see [`spill::Streams`]).
-    pub fn into_table(
+    pub(crate) fn into_table(
         mut self,
         rank: &(dyn Fn(u32) -> Option<u32> + Sync),
     ) -> io::Result<Vec<Rows>> {
@@ -189,8 +190,20 @@ impl PairMap {
         Ok(vec![Box::new(rows.into_iter().map(Ok))])
     }
 
+    /// The rows of a map that never spilled (a pair may come more than once: adding them all
+    /// sums it); None when some rows are on disk.
+    pub(crate) fn into_held(mut self) -> Option<Vec<PairRow>> {
+        if !self.runs.is_empty() || self.error.is_some() {
+            return None;
+        }
+        let mut rows = self.map_rows();
+        rows.extend(self.sorted.into_iter().flatten());
+        Some(rows)
+    }
+
+    #[cfg(test)]
     /// Every pair once, counts summed, sorted by keys; fails when spilling failed.
-    pub fn into_rows(mut self) -> io::Result<(Rows, Option<Spiller>)> {
+    pub(crate) fn into_rows(mut self) -> io::Result<(Rows, Option<Spiller>)> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }

@@ -21,30 +21,30 @@ mod codec;
 mod merge;
 mod parts;
 use merge::{merge, take_rows, Merged, Source};
-pub use merge::{merge_runs, Rows, Streams};
-pub use parts::table_rows;
+pub(crate) use merge::{merge_runs, Rows, Streams};
+pub(crate) use parts::table_rows;
 
 use codec::{Decoder, Encoder, HEADER_BYTES};
 
 /// At most this many run files are open at once while merging; more runs are first merged
 /// in groups into longer runs.
-pub const FAN_IN: usize = 256;
+pub(crate) const FAN_IN: usize = 256;
 
 /// One pair and its counts. In [`Order::Keys`] streams `a` < `b` are entity keys; in
 /// [`Order::Table`] streams they are ranks of the ids (the table's source and target).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PairRow {
+pub(crate) struct PairRow {
     /// Smaller key (or rank).
-    pub a: u32,
+    pub(crate) a: u32,
     /// Larger key (or rank).
-    pub b: u32,
+    pub(crate) b: u32,
     /// Counts.
-    pub c: PairCounts,
+    pub(crate) c: PairCounts,
 }
 
 impl PairRow {
     /// Keys and counts all zero.
-    pub const ZERO: PairRow = PairRow {
+    pub(crate) const ZERO: PairRow = PairRow {
         a: 0,
         b: 0,
         c: PairCounts {
@@ -57,7 +57,7 @@ impl PairRow {
     /// The row with its keys replaced by `rank` (smaller first), or None when a key has no
     /// rank (its entity is left out of the table).
     #[inline]
-    pub fn ranked(self, rank: &(dyn Fn(u32) -> Option<u32> + Sync)) -> Option<PairRow> {
+    pub(crate) fn ranked(self, rank: &(dyn Fn(u32) -> Option<u32> + Sync)) -> Option<PairRow> {
         let (x, y) = (rank(self.a)?, rank(self.b)?);
         let (a, b) = if x < y { (x, y) } else { (y, x) };
         Some(PairRow { a, b, c: self.c })
@@ -66,7 +66,7 @@ impl PairRow {
 
 /// The order of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
+pub(crate) enum Order {
     /// By (a, b).
     Keys,
     /// By documents descending, then (a, b): the order of `cooccurrence.tsv` when a and b
@@ -77,7 +77,7 @@ pub enum Order {
 impl Order {
     /// Compares two rows in this order.
     #[inline]
-    pub fn cmp(self, x: &PairRow, y: &PairRow) -> Ordering {
+    pub(crate) fn cmp(self, x: &PairRow, y: &PairRow) -> Ordering {
         match self {
             Order::Keys => (x.a, x.b).cmp(&(y.a, y.b)),
             Order::Table => (y.c.documents, x.a, x.b).cmp(&(x.c.documents, y.a, y.b)),
@@ -86,7 +86,7 @@ impl Order {
 
     /// A row's position in this order, as one number (rows of equal key are the same pair).
     #[inline]
-    pub fn key(self, r: &PairRow) -> u128 {
+    pub(crate) fn key(self, r: &PairRow) -> u128 {
         let pair = (u128::from(r.a) << 32) | u128::from(r.b);
         match self {
             Order::Keys => pair,
@@ -95,7 +95,7 @@ impl Order {
     }
 
     /// Sorts rows in this order.
-    pub fn sort(self, rows: &mut [PairRow]) {
+    pub(crate) fn sort(self, rows: &mut [PairRow]) {
         match self {
             Order::Keys => rows.sort_unstable_by_key(|r| (u64::from(r.a) << 32) | u64::from(r.b)),
             Order::Table => rows.sort_unstable_by_key(|r| self.key(r)),
@@ -113,13 +113,13 @@ struct Inner {
 /// Where and when pair maps spill: a folder and a threshold of distinct pairs. Cheap to clone;
 /// clones share the run counter, so workers never pick the same file name.
 #[derive(Debug, Clone)]
-pub struct Spiller {
+pub(crate) struct Spiller {
     inner: Arc<Inner>,
 }
 
 /// A run file on disk, deleted when dropped unless kept.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     path: PathBuf,
     keep: bool,
     synced: bool,
@@ -151,7 +151,7 @@ impl Drop for Run {
 impl Run {
     /// Adopts an existing run file (written by an interrupted run and listed in its
     /// checkpoint): it must be whole blocks of rows that decode.
-    pub fn adopt(path: PathBuf) -> io::Result<Run> {
+    pub(crate) fn adopt(path: PathBuf) -> io::Result<Run> {
         let bad = |what: &str| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -189,7 +189,7 @@ impl Run {
     }
 
     /// The file name of the run (inside the spill folder).
-    pub fn file_name(&self) -> String {
+    pub(crate) fn file_name(&self) -> String {
         self.path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -197,12 +197,12 @@ impl Run {
     }
 
     /// Keeps the file on disk when this run is dropped (a checkpoint refers to it).
-    pub fn keep(&mut self, keep: bool) {
+    pub(crate) fn keep(&mut self, keep: bool) {
         self.keep = keep;
     }
 
     /// Makes the file durable (before a checkpoint lists it); once per run.
-    pub fn sync(&mut self) -> io::Result<()> {
+    pub(crate) fn sync(&mut self) -> io::Result<()> {
         if !self.synced {
             File::open(&self.path)?.sync_all()?;
             self.synced = true;
@@ -212,11 +212,11 @@ impl Run {
 }
 
 /// The name prefix of every run file.
-pub const RUN_PREFIX: &str = ".gazex-spill-";
+pub(crate) const RUN_PREFIX: &str = ".gazex-spill-";
 
 impl Spiller {
     /// Spills into `dir` whenever a map holds more than `threshold` pairs (at least 1).
-    pub fn new(dir: &Path, threshold: usize) -> Self {
+    pub(crate) fn new(dir: &Path, threshold: usize) -> Self {
         Spiller {
             inner: Arc::new(Inner {
                 dir: dir.to_path_buf(),
@@ -227,12 +227,12 @@ impl Spiller {
     }
 
     /// The threshold in distinct pairs.
-    pub fn threshold(&self) -> usize {
+    pub(crate) fn threshold(&self) -> usize {
         self.inner.threshold
     }
 
     /// The folder runs are written to.
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.inner.dir
     }
 
@@ -263,13 +263,16 @@ impl Spiller {
     }
 
     /// Sorts `rows` in `order` and writes them as a run.
-    pub fn write_sorted(&self, mut rows: Vec<PairRow>, order: Order) -> io::Result<Run> {
+    pub(crate) fn write_sorted(&self, mut rows: Vec<PairRow>, order: Order) -> io::Result<Run> {
         order.sort(&mut rows);
         self.write_stream(rows.into_iter().map(Ok))
     }
 
     /// Writes rows that are already in order as a run.
-    pub fn write_stream(&self, rows: impl Iterator<Item = io::Result<PairRow>>) -> io::Result<Run> {
+    pub(crate) fn write_stream(
+        &self,
+        rows: impl Iterator<Item = io::Result<PairRow>>,
+    ) -> io::Result<Run> {
         let (mut run, mut w) = self.create()?;
         let (mut enc, mut block, mut offset) = (Encoder::new(), Vec::new(), 0u64);
         let mut first = 0;
@@ -400,7 +403,7 @@ impl RunReader {
 }
 
 /// Removes the pair runs left in the output folder (after a complete run).
-pub fn remove_runs(dir: &Path) {
+pub(crate) fn remove_runs(dir: &Path) {
     if let Ok(rd) = std::fs::read_dir(dir) {
         for e in rd.flatten() {
             if e.file_name().to_string_lossy().starts_with(RUN_PREFIX) {

@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 
 mod units;
 mod walk;
-pub use units::Units;
+pub(crate) use units::Units;
 
 /// How input files are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum InputFormat {
+pub(crate) enum InputFormat {
     /// `.jsonl`/`.ndjson` (also compressed) are JSONL; all else is text. Standard input is
     /// JSONL when its first non-blank byte is `{`.
     #[default]
@@ -28,7 +28,7 @@ pub enum InputFormat {
 
 /// A unit of work, in input order.
 #[derive(Debug)]
-pub enum Unit {
+pub(crate) enum Unit {
     /// A text file to read as one document.
     File {
         /// Its path.
@@ -66,7 +66,7 @@ pub enum Unit {
 
 /// One input found by the walk, before reading.
 #[derive(Debug, Clone)]
-pub enum Entry {
+pub(crate) enum Entry {
     /// A regular file, its document id and its size when listed.
     File(PathBuf, String, u64),
     /// Standard input.
@@ -78,7 +78,7 @@ pub enum Entry {
 /// Lists every input in order: files as given, folders walked recursively (sorted by name,
 /// hidden files and gazex output folders skipped, symbolic links followed only with
 /// `follow`), each file once, ids made unique.
-pub fn discover(inputs: &[PathBuf], follow: bool) -> Result<Vec<Entry>, crate::Error> {
+pub(crate) fn discover(inputs: &[PathBuf], follow: bool) -> Result<Vec<Entry>, crate::Error> {
     Ok(walk::walk_inputs(inputs, follow, None)?
         .entries
         .into_iter()
@@ -87,7 +87,7 @@ pub fn discover(inputs: &[PathBuf], follow: bool) -> Result<Vec<Entry>, crate::E
 }
 
 /// Is this file JSONL under `format`?
-pub fn is_jsonl(name: &str, format: InputFormat) -> bool {
+pub(crate) fn is_jsonl(name: &str, format: InputFormat) -> bool {
     match format {
         InputFormat::Jsonl => true,
         InputFormat::Text => false,
@@ -104,7 +104,7 @@ pub fn is_jsonl(name: &str, format: InputFormat) -> bool {
 /// (the total the progress bar counts towards), the fingerprint of the listing (what a
 /// resume checks), and what the walk has to say.
 #[derive(Debug)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     pub(crate) entries: Vec<Entry>,
     pub(crate) bytes: u64,
     pub(crate) listing: String,
@@ -112,13 +112,13 @@ pub struct Inputs {
     pub(crate) renamed: HashMap<String, String>,
     /// Warnings about the inputs as a whole (an output folder not read, files listed by two
     /// inputs), for the caller to show once.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 /// Finds the inputs (walks folders, reads each file's size and time once), leaving out the
 /// run's output folder `out`. Needs no gazetteer, so a caller can run it on a thread of its
 /// own while the gazetteer is compiled, and pass it to [`crate::run::extract_inputs`].
-pub fn find_inputs(
+pub(crate) fn find_inputs(
     inputs: &[PathBuf],
     follow: bool,
     out: Option<&Path>,
@@ -144,4 +144,35 @@ pub fn find_inputs(
         renamed: found.renamed,
         warnings: found.warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::ReadOptions;
+
+    #[test]
+    fn a_file_that_vanishes_between_listing_and_reading_is_a_warned_document() {
+        let d = tempfile::tempdir().unwrap();
+        let b = d.path().join("in");
+        std::fs::create_dir_all(b.join("sub")).unwrap();
+        std::fs::write(b.join("a.txt"), "Kaluga.").unwrap();
+        std::fs::write(b.join("sub/b.txt"), "Moscow.").unwrap();
+        let entries = discover(std::slice::from_ref(&b), false).unwrap();
+        std::fs::remove_file(b.join("a.txt")).unwrap();
+        let opts = ReadOptions::default();
+        let units = Units::new(entries, InputFormat::Auto, opts.clone());
+        let docs: Vec<_> = units.map(|u| u.into_document(&opts)).collect();
+        let a = docs.iter().find(|d| d.id == "a.txt").expect("a.txt listed");
+        assert!(a.text.is_empty(), "{a:?}");
+        assert!(
+            a.warnings
+                .first()
+                .is_some_and(|w| w.contains("cannot read")),
+            "{a:?}"
+        );
+        assert!(docs
+            .iter()
+            .any(|d| d.id == "sub/b.txt" && d.text == "Moscow."));
+    }
 }

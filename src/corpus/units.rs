@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 /// Yields the units of all entries in order; JSONL files are streamed line by line, and with
 /// [`Units::chunked`] long texts chunk by chunk.
-pub struct Units {
+pub(crate) struct Units {
     entries: std::vec::IntoIter<Entry>,
     format: InputFormat,
     opts: ReadOptions,
@@ -29,7 +29,7 @@ struct LineReader {
 
 impl Units {
     /// Units of `entries`.
-    pub fn new(entries: Vec<Entry>, format: InputFormat, opts: ReadOptions) -> Self {
+    pub(crate) fn new(entries: Vec<Entry>, format: InputFormat, opts: ReadOptions) -> Self {
         Units {
             entries: entries.into_iter(),
             format,
@@ -43,13 +43,13 @@ impl Units {
 
     /// Reads text files longer than a chunk, compressed text files and standard input text
     /// on this thread, long ones as [`Unit::Chunk`]s whose windows come from `pool`.
-    pub fn chunked(mut self, cfg: ChunkConfig, pool: Arc<Pool>) -> Self {
+    pub(crate) fn chunked(mut self, cfg: ChunkConfig, pool: Arc<Pool>) -> Self {
         self.chunking = Some((cfg, pool));
         self
     }
 
     /// Skips the first `n` documents (a chunked text counts once, and is not read).
-    pub fn skipping(mut self, n: usize) -> Self {
+    pub(crate) fn skipping(mut self, n: usize) -> Self {
         self.skip = n;
         self
     }
@@ -206,20 +206,7 @@ impl Iterator for Units {
                             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                                 return Some(skipped(&path, id, e))
                             }
-                            Err(e) => {
-                                let mut doc = Document {
-                                    id,
-                                    source: path.display().to_string(),
-                                    ..Document::default()
-                                };
-                                let what = if std::fs::File::open(&path).is_ok() {
-                                    "skipped: cannot decompress"
-                                } else {
-                                    "skipped: cannot read"
-                                };
-                                doc.warnings.push(format!("{what}: {e}"));
-                                return Some(Unit::Ready(doc));
-                            }
+                            Err(e) => return Some(unopened(&path, id, e)),
                         }
                     }
                     match std::fs::File::open(&path) {
@@ -259,27 +246,41 @@ impl Iterator for Units {
                                 None => continue,
                             }
                         }
-                        let mut doc = Document {
-                            id: "-".into(),
-                            source: "-".into(),
-                            ..Document::default()
-                        };
-                        if let Some(raw) = crate::document::read_limited(
-                            stdin,
-                            Compression::None,
-                            0,
-                            self.opts.max_doc_bytes,
-                            &mut doc.warnings,
-                        ) {
-                            doc.bytes = raw.len() as u64;
-                            crate::document::decode_into(&mut doc, raw, self.opts.max_doc_bytes);
-                        }
-                        return Some(Unit::Ready(doc));
+                        return Some(read_stdin(stdin, self.opts.max_doc_bytes));
                     }
                 }
             }
         }
     }
+}
+
+/// A text file that could not be opened for reading in chunks: a document with a warning.
+fn unopened(path: &Path, id: String, e: std::io::Error) -> Unit {
+    if std::fs::File::open(path).is_err() {
+        return skipped(path, id, e);
+    }
+    Unit::Ready(Document {
+        id,
+        source: path.display().to_string(),
+        warnings: vec![format!("skipped: cannot decompress: {e}")],
+        ..Document::default()
+    })
+}
+
+/// Standard input read whole as one text document `-`.
+fn read_stdin(stdin: impl std::io::Read + Send, max: usize) -> Unit {
+    let mut doc = Document {
+        id: "-".into(),
+        source: "-".into(),
+        ..Document::default()
+    };
+    if let Some(raw) =
+        crate::document::read_limited(stdin, Compression::None, 0, max, &mut doc.warnings)
+    {
+        doc.bytes = raw.len() as u64;
+        crate::document::decode_into(&mut doc, raw, max);
+    }
+    Unit::Ready(doc)
 }
 
 fn skipped(path: &Path, id: String, e: std::io::Error) -> Unit {
@@ -293,7 +294,7 @@ fn skipped(path: &Path, id: String, e: std::io::Error) -> Unit {
 
 impl Unit {
     /// Reads or parses the unit into a document (in a worker thread).
-    pub fn into_document(self, opts: &ReadOptions) -> Document {
+    pub(crate) fn into_document(self, opts: &ReadOptions) -> Document {
         match self {
             Unit::Ready(d) => d,
             Unit::File { path, id, .. } => crate::document::read_text_file(&path, id, opts),
@@ -346,7 +347,7 @@ impl Unit {
     }
 
     /// Approximate size in bytes, for batching and progress.
-    pub fn size_hint(&self) -> u64 {
+    pub(crate) fn size_hint(&self) -> u64 {
         match self {
             Unit::Ready(d) => d.text.len() as u64,
             Unit::File { len, .. } => *len,

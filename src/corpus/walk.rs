@@ -74,7 +74,7 @@ pub(super) fn walk_inputs(
             continue;
         }
         let meta = std::fs::metadata(input)
-            .map_err(|e| Error::Usage(format!("{}: cannot read input: {e}", input.display())))?;
+            .map_err(|e| Error::Runtime(format!("{}: cannot read input: {e}", input.display())))?;
         if let Some(o) = &w.out {
             if resolve(input).starts_with(o) {
                 return Err(Error::Usage(format!(

@@ -10,10 +10,10 @@ use jiff::Span;
 /// whether it was resolved against an anchor or an earlier date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Value {
-    pub value: String,
-    pub start: Option<Date>,
-    pub end: Option<Date>,
-    pub relative: bool,
+    pub(crate) value: String,
+    pub(crate) start: Option<Date>,
+    pub(crate) end: Option<Date>,
+    pub(crate) relative: bool,
 }
 
 impl Value {

@@ -10,9 +10,9 @@ use super::lexicon::Unit;
 /// narrative (the most recent explicit date), else the document date, else written `XXXX`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Pt {
-    pub y: Option<i32>,
-    pub m: Option<u8>,
-    pub d: Option<u8>,
+    pub(crate) y: Option<i32>,
+    pub(crate) m: Option<u8>,
+    pub(crate) d: Option<u8>,
 }
 
 impl Pt {
@@ -119,24 +119,24 @@ pub(crate) enum Expr {
 /// A parsed candidate: byte span and expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Cand {
-    pub start: usize,
-    pub end: usize,
-    pub expr: Expr,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) expr: Expr,
 }
 
 /// What the grammar needs to know of the document and of the scan so far.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Ctx {
     /// End of the previous mention: nothing may start before it.
-    pub min_start: usize,
+    pub(crate) min_start: usize,
     /// Byte offset of the first non-space character of the document (header dates).
-    pub doc_start: usize,
+    pub(crate) doc_start: usize,
     /// An anchor date is known.
-    pub anchored: bool,
+    pub(crate) anchored: bool,
     /// Latest year accepted for a bare number in a weak context.
-    pub max_year: i32,
+    pub(crate) max_year: i32,
     /// End of the previous mention (lists: `in 1911 and 1913`).
-    pub last_end: Option<usize>,
+    pub(crate) last_end: Option<usize>,
 }
 
 /// Whether a head still needs context to count as a date.
@@ -155,11 +155,11 @@ pub(crate) enum Lone {
 /// still needs context to count as a date.
 #[derive(Debug, Clone)]
 pub(crate) struct Core {
-    pub start: usize,
-    pub end: usize,
-    pub expr: Expr,
-    pub next: usize,
-    pub lone: Lone,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) expr: Expr,
+    pub(crate) next: usize,
+    pub(crate) lone: Lone,
 }
 
 impl Core {

@@ -68,45 +68,45 @@ pub struct DateMention {
 
 /// The reading of ambiguous numeric dates in a text whose unambiguous ones voted `votes`
 /// (day first, month first): the majority, else `order`.
-pub fn settle_order(order: DateOrder, votes: (usize, usize)) -> DateOrder {
+pub(crate) fn settle_order(order: DateOrder, votes: (usize, usize)) -> DateOrder {
     order::settle(order, votes)
 }
 
 /// The most recent explicit date of a text at some point, which anaphora (`the same year`,
 /// `two days later`) and holidays resolve against. Opaque; compare for equality.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DateRef(Option<resolve::RefPt>);
+pub(crate) struct DateRef(Option<resolve::RefPt>);
 
 /// Where the scan of one part of a longer text starts from.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct PartStart {
+pub(crate) struct PartStart {
     /// The part continues a text: no header date (`01.04` alone at the top) at its start.
-    pub continues: bool,
+    pub(crate) continues: bool,
     /// Read ambiguous numeric dates in this order instead of settling it from the part.
-    pub order: Option<DateOrder>,
+    pub(crate) order: Option<DateOrder>,
     /// From the first expression starting at or after this byte offset on, resolve against
     /// this reference (the state of the whole text there).
-    pub reference_at: Option<(usize, DateRef)>,
+    pub(crate) reference_at: Option<(usize, DateRef)>,
 }
 
 /// A resolution that read or set the reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DateEvent {
+pub(crate) struct DateEvent {
     /// Byte offset of the expression.
-    pub at: usize,
+    pub(crate) at: usize,
     /// It read the reference (an anaphor or a holiday), successfully or not.
-    pub read: bool,
+    pub(crate) read: bool,
     /// The reference it set, if it set one.
-    pub set: Option<DateRef>,
+    pub(crate) set: Option<DateRef>,
 }
 
 /// What the scan of a part depended on, for joining parts exactly.
 #[derive(Debug, Clone, Default)]
-pub struct PartTrace {
+pub(crate) struct PartTrace {
     /// Resolutions that read or set the reference, in text order.
-    pub events: Vec<DateEvent>,
+    pub(crate) events: Vec<DateEvent>,
     /// The order of ambiguous numeric dates, when the part settled it from its own text.
-    pub settled: Option<DateOrder>,
+    pub(crate) settled: Option<DateOrder>,
 }
 
 /// The compiled date finder; build once, share across threads.
@@ -141,7 +141,7 @@ impl DateFinder {
 
     /// The date expressions of `text`, one part of a longer text (see `chunk`): the scan
     /// starts from `start` and records in `trace` what a caller needs to join parts exactly.
-    pub fn find_part(
+    pub(crate) fn find_part(
         &self,
         text: &str,
         opts: &DateOptions,
@@ -212,7 +212,7 @@ impl DateFinder {
 
     /// Unambiguous numeric dates of `text` read (day first, month first): summed over the
     /// parts of a text, they settle its order as [`settle_order`] says.
-    pub fn order_votes(&self, text: &str) -> (usize, usize) {
+    pub(crate) fn order_votes(&self, text: &str) -> (usize, usize) {
         self.order_probe
             .as_ref()
             .map_or((0, 0), |re| order::votes(re, text))

@@ -338,31 +338,31 @@ pub(crate) enum K {
 /// One token read forward from a candidate position.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tok {
-    pub k: K,
+    pub(crate) k: K,
     /// Byte offsets in the document.
-    pub s: usize,
-    pub e: usize,
+    pub(crate) s: usize,
+    pub(crate) e: usize,
     /// Value of a number (saturating).
-    pub v: u32,
+    pub(crate) v: u32,
     /// Number of digits of a number.
-    pub nd: u8,
+    pub(crate) nd: u8,
     /// `21st`, `6th`
-    pub ord: bool,
+    pub(crate) ord: bool,
     /// `1990s`
-    pub decade_s: bool,
+    pub(crate) decade_s: bool,
     /// Digits glued to other letters (`3D`, `2000km`): never a date.
-    pub glued: bool,
+    pub(crate) glued: bool,
     /// White space before the token.
-    pub sp: bool,
+    pub(crate) sp: bool,
     /// A line break in the white space before the token.
-    pub nl: bool,
+    pub(crate) nl: bool,
 }
 
 const MAX_TOKS: usize = 12;
 
 /// Lazy lexer: tokens from a start position, read only as far as the grammar asks.
 pub(crate) struct Lexer<'a> {
-    pub text: &'a str,
+    pub(crate) text: &'a str,
     toks: [Option<Tok>; MAX_TOKS],
     n: usize,
     pos: usize,

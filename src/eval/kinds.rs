@@ -8,18 +8,18 @@ use serde::Serialize;
 
 /// The counts and scores of one kind of match.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct KindScore {
+pub(crate) struct KindScore {
     /// The kind (`-` for predictions without one).
     #[serde(rename = "match")]
-    pub kind: String,
+    pub(crate) kind: String,
     /// Scored predictions of this kind (distinct spans per document and type).
-    pub predicted: usize,
+    pub(crate) predicted: usize,
     /// Of those, strict true positives.
-    pub strict_tp: usize,
+    pub(crate) strict_tp: usize,
     /// strict_tp / predicted.
-    pub precision: f64,
+    pub(crate) precision: f64,
     /// strict_tp / all scored gold spans.
-    pub recall: f64,
+    pub(crate) recall: f64,
 }
 
 /// Counting per kind while scoring.
@@ -77,7 +77,7 @@ impl KindCounts {
 }
 
 /// The text table of the scores per kind.
-pub fn format_kinds(kinds: &[KindScore]) -> String {
+pub(crate) fn format_kinds(kinds: &[KindScore]) -> String {
     let mut out = String::from("\nmatch         pred    tp   strict P  recall\n");
     for k in kinds {
         out.push_str(&format!(

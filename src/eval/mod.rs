@@ -18,18 +18,6 @@
 //!
 //! This module reads (`read`: gold and mention files, any line end, every line bounded, bad
 //! spans refused) and scores; it does not run the pipeline and does not print.
-//!
-//! ```
-//! use gazex::eval::{score, Gold, Prediction};
-//! let gold = Gold::from_jsonl(concat!(r#"{"id":"d","text":"Khalimov met Rahmon.","spans":["#,
-//!   r#"{"start":0,"end":8,"type":"PERSON"},{"start":13,"end":19,"type":"PERSON"}]}"#)).unwrap();
-//! let pred = vec![Prediction { doc: "d".into(), kind: "PERSON".into(), start: 0, end: 8,
-//!   text: "Khalimov".into(), value: None, how: Some("exact".into()) }];
-//! let s = score(&gold, &pred, &["PERSON"]);
-//! assert_eq!(s.all.strict.precision, 1.0);
-//! assert_eq!(s.all.strict.recall, 0.5);
-//! assert_eq!((s.kinds[0].kind.as_str(), s.kinds[0].precision), ("exact", 1.0));
-//! ```
 
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -37,78 +25,78 @@ use std::collections::{HashMap, HashSet};
 mod kinds;
 mod read;
 use kinds::KindCounts;
-pub use kinds::{format_kinds, KindScore};
-pub use read::load_predictions;
+pub(crate) use kinds::{format_kinds, KindScore};
+pub(crate) use read::load_predictions;
 
 /// The entity types scored when none are given.
-pub const DEFAULT_TYPES: [&str; 4] = ["PERSON", "ORG", "PLACE", "DATE"];
+pub(crate) const DEFAULT_TYPES: [&str; 4] = ["PERSON", "ORG", "PLACE", "DATE"];
 
 /// One gold span.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GoldSpan {
+pub(crate) struct GoldSpan {
     /// Code point start.
-    pub start: usize,
+    pub(crate) start: usize,
     /// Code point end (exclusive).
-    pub end: usize,
+    pub(crate) end: usize,
     /// Entity type.
-    pub kind: String,
+    pub(crate) kind: String,
     /// False for spans that are not scored (`"name": false`).
-    pub name: bool,
+    pub(crate) name: bool,
     /// The gold DATE value (`null` or absent: none).
-    pub value: Option<Value>,
+    pub(crate) value: Option<Value>,
     /// The span's text (from the gold record, else sliced from the document).
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// One gold document.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GoldDoc {
+pub(crate) struct GoldDoc {
     /// Document id (matches the `doc` of mention records).
-    pub id: String,
+    pub(crate) id: String,
     /// Its spans, in file order.
-    pub spans: Vec<GoldSpan>,
+    pub(crate) spans: Vec<GoldSpan>,
 }
 
 /// A gold file: documents in file order (a repeated id replaces the earlier document).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Gold {
+pub(crate) struct Gold {
     /// The documents.
-    pub docs: Vec<GoldDoc>,
+    pub(crate) docs: Vec<GoldDoc>,
 }
 
 /// One predicted mention (the fields of a mention record that scoring reads).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Prediction {
+pub(crate) struct Prediction {
     /// Document id.
-    pub doc: String,
+    pub(crate) doc: String,
     /// Entity type.
-    pub kind: String,
+    pub(crate) kind: String,
     /// Code point start.
-    pub start: usize,
+    pub(crate) start: usize,
     /// Code point end (exclusive).
-    pub end: usize,
+    pub(crate) end: usize,
     /// Matched text.
-    pub text: String,
+    pub(crate) text: String,
     /// DATE value, if any.
-    pub value: Option<Value>,
+    pub(crate) value: Option<Value>,
     /// The record's `"match"`, if any.
-    pub how: Option<String>,
+    pub(crate) how: Option<String>,
 }
 
 /// Precision, recall and F1.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
-pub struct Prf {
+pub(crate) struct Prf {
     /// True positives / predicted (0 when nothing was predicted).
-    pub precision: f64,
+    pub(crate) precision: f64,
     /// True positives / gold (0 when there is no gold).
-    pub recall: f64,
+    pub(crate) recall: f64,
     /// Harmonic mean of the two (0 when both are 0).
-    pub f1: f64,
+    pub(crate) f1: f64,
 }
 
 impl Prf {
     /// From counts, as score.py computes them.
-    pub fn new(tp: usize, gold: usize, predicted: usize) -> Self {
+    pub(crate) fn new(tp: usize, gold: usize, predicted: usize) -> Self {
         let ratio = |a: usize, b: usize| if b > 0 { a as f64 / b as f64 } else { 0.0 };
         let (p, r) = (ratio(tp, predicted), ratio(tp, gold));
         let f1 = if p + r > 0.0 {
@@ -126,19 +114,19 @@ impl Prf {
 
 /// The scores of one type (or of all types together).
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
-pub struct TypeScore {
+pub(crate) struct TypeScore {
     /// Same span and type.
-    pub strict: Prf,
+    pub(crate) strict: Prf,
     /// Overlapping span, same type, one-to-one.
-    pub relaxed: Prf,
+    pub(crate) relaxed: Prf,
     /// Scored gold spans (distinct per document).
-    pub gold: usize,
+    pub(crate) gold: usize,
     /// Scored predictions (distinct spans per document).
-    pub predicted: usize,
+    pub(crate) predicted: usize,
     /// Strict true positives.
-    pub strict_tp: usize,
+    pub(crate) strict_tp: usize,
     /// Relaxed true positives.
-    pub relaxed_tp: usize,
+    pub(crate) relaxed_tp: usize,
 }
 
 impl TypeScore {
@@ -156,67 +144,67 @@ impl TypeScore {
 
 /// A frequent error: a surface text and type, and how often it occurred.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ErrorCount {
+pub(crate) struct ErrorCount {
     /// The text of the span.
-    pub text: String,
+    pub(crate) text: String,
     /// Its type.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub(crate) kind: String,
     /// Occurrences.
-    pub count: usize,
+    pub(crate) count: usize,
 }
 
 /// A DATE span found with another value than the gold one, and how often.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ValueError {
+pub(crate) struct ValueError {
     /// The gold span's text.
-    pub text: String,
+    pub(crate) text: String,
     /// The gold value.
-    pub gold: String,
+    pub(crate) gold: String,
     /// The predicted value (`null` when the prediction had none).
-    pub predicted: String,
+    pub(crate) predicted: String,
     /// Occurrences.
-    pub count: usize,
+    pub(crate) count: usize,
 }
 
 /// The result of [`score`].
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Scores {
+pub(crate) struct Scores {
     /// Per type, in the order asked for.
-    pub types: Vec<(String, TypeScore)>,
+    pub(crate) types: Vec<(String, TypeScore)>,
     /// All types together (counts summed).
-    pub all: TypeScore,
+    pub(crate) all: TypeScore,
     /// Relaxed-matched DATE spans with a gold value.
-    pub date_values_checked: usize,
+    pub(crate) date_values_checked: usize,
     /// Of those, the ones whose predicted value equals the gold value.
-    pub date_values_correct: usize,
+    pub(crate) date_values_correct: usize,
     /// Gold documents with spans but no prediction at all (a sign of mismatched ids).
-    pub docs_without_predictions: usize,
+    pub(crate) docs_without_predictions: usize,
     /// Gold documents matched to predictions by their id without its file extension
     /// (`seed` and `seed.txt`): see [`id_key`].
-    pub ids_matched_without_extension: usize,
+    pub(crate) ids_matched_without_extension: usize,
     /// Strict false positives (scored predictions whose span is not a gold span of their
     /// type), most frequent first.
-    pub false_positives: Vec<ErrorCount>,
+    pub(crate) false_positives: Vec<ErrorCount>,
     /// Strict misses (scored gold spans no prediction of their type has exactly), most
     /// frequent first.
-    pub misses: Vec<ErrorCount>,
+    pub(crate) misses: Vec<ErrorCount>,
     /// Relaxed-matched DATE spans whose value differs from the gold one, most frequent first.
-    pub wrong_values: Vec<ValueError>,
+    pub(crate) wrong_values: Vec<ValueError>,
     /// Precision and recall per kind of match (`"match"` of the records).
-    pub kinds: Vec<KindScore>,
+    pub(crate) kinds: Vec<KindScore>,
 }
 
 impl Scores {
     /// DATE value accuracy, when any matched DATE span had a gold value.
-    pub fn date_value_accuracy(&self) -> Option<f64> {
+    pub(crate) fn date_value_accuracy(&self) -> Option<f64> {
         (self.date_values_checked > 0)
             .then(|| self.date_values_correct as f64 / self.date_values_checked as f64)
     }
 
     /// The machine-readable form: `{"PERSON": {"strict": {..}, "relaxed": {..}, "gold",
     /// "predicted"}, ..., "ALL": {..}, "DATE_value_accuracy", ...}`.
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         let one = |s: &TypeScore| {
             serde_json::json!({
                 "strict": s.strict,
@@ -307,7 +295,7 @@ impl Values {
 /// A document id without its file extension (`seed.txt` and `seed.txt.gz` give `seed`), so
 /// that gold ids written with or without it match the ids of a run on files: a gold id is
 /// matched by its key when no prediction has it exactly and one document has that key.
-pub fn id_key(id: &str) -> &str {
+pub(crate) fn id_key(id: &str) -> &str {
     let s = [".gz", ".zst"]
         .iter()
         .find_map(|c| id.strip_suffix(c))
@@ -364,7 +352,7 @@ fn predictions_by_gold_id<'p>(
 }
 
 /// Scores predictions against gold for the given types (see the module docs for the rules).
-pub fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores {
+pub(crate) fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> Scores {
     let (by_doc, matched_by_key) = predictions_by_gold_id(gold, predictions);
     let mut counts: Vec<Counts> = vec![Counts::default(); types.len()];
     let mut values = Values::default();
@@ -482,7 +470,7 @@ fn ranked<K: Ord, T>(m: HashMap<K, usize>, make: impl Fn(K, usize) -> T) -> Vec<
 }
 
 /// A plain-text table of the scores (one line per type, then ALL), like score.py prints it.
-pub fn format_table(s: &Scores) -> String {
+pub(crate) fn format_table(s: &Scores) -> String {
     let mut out = String::new();
     out.push_str("type       gold  pred   strict P     R    F1   relaxed P     R    F1\n");
     let row = |out: &mut String, t: &str, x: &TypeScore| {
@@ -504,4 +492,86 @@ pub fn format_table(s: &Scores) -> String {
     row(&mut out, "ALL", &s.all);
     out.push_str(&format_kinds(&s.kinds));
     out
+}
+
+#[cfg(test)]
+mod library_tests {
+    use super::*;
+
+    const GOLD: &str = r#"{"id":"d1","text":"Khalimov met Rahmon in Dushanbe in March 2015 and they left.","spans":[{"start":0,"end":8,"type":"PERSON","text":"Khalimov"},{"start":13,"end":19,"type":"PERSON","text":"Rahmon"},{"start":23,"end":31,"type":"PLACE","text":"Dushanbe"},{"start":35,"end":45,"type":"DATE","text":"March 2015","value":"2015-03"},{"start":50,"end":54,"type":"PERSON","text":"they","name":false}]}
+{"id":"d2","text":"Nothing here.","spans":[]}
+"#;
+
+    fn p(kind: &str, start: usize, end: usize, value: Option<&str>) -> Prediction {
+        Prediction {
+            doc: "d1".into(),
+            kind: kind.into(),
+            start,
+            end,
+            text: String::new(),
+            value: value.map(Value::from),
+            how: None,
+        }
+    }
+
+    #[test]
+    fn precision_and_recall_per_kind_of_match() {
+        let gold = Gold::from_jsonl(GOLD).unwrap();
+        let with = |start, end, how: &str| Prediction {
+            how: Some(how.into()),
+            ..p("PERSON", start, end, None)
+        };
+        let s = score(
+            &gold,
+            &[
+                with(0, 8, "exact"),
+                with(13, 19, "short_form"),
+                with(23, 31, "variant"),
+            ],
+            &["PERSON"],
+        );
+        let k: Vec<(&str, f64, f64)> = s
+            .kinds
+            .iter()
+            .map(|k| (k.kind.as_str(), k.precision, k.recall))
+            .collect();
+        assert_eq!(
+            k,
+            [
+                ("exact", 1.0, 0.5),
+                ("variant", 0.0, 0.0),
+                ("short_form", 1.0, 0.5)
+            ]
+        );
+    }
+
+    #[test]
+    fn strict_and_relaxed_matches_and_date_values() {
+        let gold = Gold::from_jsonl(GOLD).unwrap();
+        // One of two people found exactly.
+        let s = score(&gold, &[p("PERSON", 0, 8, None)], &["PERSON"]);
+        assert_eq!(s.all.strict.precision, 1.0);
+        assert_eq!(s.all.strict.recall, 0.5);
+        // A DATE with the wrong value, one character short: relaxed match, value wrong.
+        let s = score(&gold, &[p("DATE", 35, 44, Some("2015"))], &["DATE"]);
+        assert_eq!(s.all.strict_tp, 0);
+        assert_eq!(s.all.relaxed_tp, 1);
+        assert_eq!(s.date_value_accuracy(), Some(0.0));
+        let w = s
+            .wrong_values
+            .first()
+            .map(|w| (w.text.as_str(), w.gold.as_str(), w.predicted.as_str()));
+        assert_eq!(w, Some(("March 2015", "2015-03", "2015")));
+        // The right value: nothing listed.
+        let s = score(&gold, &[p("DATE", 35, 45, Some("2015-03"))], &["DATE"]);
+        assert!(s.wrong_values.is_empty());
+        // One prediction overlapping two gold spans matches only one of them (one-to-one).
+        let s = score(&gold, &[p("PERSON", 0, 19, None)], &["PERSON"]);
+        assert_eq!((s.all.gold, s.all.predicted, s.all.relaxed_tp), (2, 1, 1));
+        // No prediction at all: zeros, no division by zero; d1 has no predictions.
+        let s = score(&gold, &[], &["PERSON", "ORG", "PLACE", "DATE"]);
+        assert_eq!(s.all.strict.f1, 0.0);
+        assert_eq!(s.docs_without_predictions, 1);
+        assert_eq!(s.date_value_accuracy(), None);
+    }
 }

@@ -77,13 +77,14 @@ fn each_line(
 
 impl Gold {
     /// Reads a gold JSONL file.
-    pub fn load(path: &Path) -> Result<Self> {
+    pub(crate) fn load(path: &Path) -> Result<Self> {
         let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         Self::parse(&path.display().to_string(), f)
     }
 
     /// Parses gold JSONL text (for tests).
-    pub fn from_jsonl(text: &str) -> Result<Self> {
+    #[cfg(test)]
+    pub(crate) fn from_jsonl(text: &str) -> Result<Self> {
         Self::parse("<gold>", text.as_bytes())
     }
 
@@ -171,7 +172,7 @@ fn parse_gold_line(line: &str) -> std::result::Result<GoldDoc, String> {
 /// Reads mention records (`entities.jsonl`, or an output folder holding one). Blank lines are
 /// skipped; a line that is not a record with `doc`, `type`, `start` and `end` is an error
 /// naming its line.
-pub fn load_predictions(path: &Path) -> Result<Vec<Prediction>> {
+pub(crate) fn load_predictions(path: &Path) -> Result<Vec<Prediction>> {
     let file = if path.is_dir() {
         path.join("entities.jsonl")
     } else {

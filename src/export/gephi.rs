@@ -9,7 +9,7 @@ use crate::tables::{format_npmi, safe_cell};
 use std::path::Path;
 
 /// The Gephi CSV exporter.
-pub struct Gephi;
+pub(crate) struct Gephi;
 
 pub(crate) fn csv_writer<W: std::io::Write>(w: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()

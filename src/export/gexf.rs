@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The GEXF exporter.
-pub struct Gexf;
+pub(crate) struct Gexf;
 
 const NODE_ATTRS: [(&str, &str); 4] = [
     ("type", "string"),

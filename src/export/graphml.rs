@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The GraphML exporter.
-pub struct GraphMl;
+pub(crate) struct GraphMl;
 
 const NODE_KEYS: [(&str, &str, &str); 5] = [
     ("n_type", "type", "string"),

@@ -8,10 +8,10 @@
 //! typed keys), [`gexf`] (GEXF 1.3), [`gephi`] (Gephi's spreadsheet CSV) and [`neo4j`]
 //! (`neo4j-admin database import` CSV). It reads tables through `tables` and never counts.
 
-pub mod gephi;
-pub mod gexf;
-pub mod graphml;
-pub mod neo4j;
+pub(crate) mod gephi;
+pub(crate) mod gexf;
+pub(crate) mod graphml;
+pub(crate) mod neo4j;
 
 use crate::error::{Error, Result};
 use crate::tables::{
@@ -37,10 +37,10 @@ pub enum Format {
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 4] = [Format::Graphml, Format::Gexf, Format::Neo4j, Format::Csv];
+    pub(crate) const ALL: [Format; 4] = [Format::Graphml, Format::Gexf, Format::Neo4j, Format::Csv];
 
     /// Its name on the command line, and of its default folder (`OUT_DIR/graph/NAME/`).
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Format::Graphml => "graphml",
             Format::Gexf => "gexf",
@@ -59,7 +59,7 @@ impl Format {
     }
 
     /// The files this format writes.
-    pub fn files(self) -> &'static [&'static str] {
+    pub(crate) fn files(self) -> &'static [&'static str] {
         self.exporter().files()
     }
 }
@@ -74,18 +74,18 @@ pub struct ExportOptions {
 }
 
 /// One node: an entity of `entities.tsv`.
-pub type Node = EntityLine;
+pub(crate) type Node = EntityLine;
 /// One edge: a row of `cooccurrence.tsv`.
-pub type Edge = PairLine;
+pub(crate) type Edge = PairLine;
 
 /// The network of an output folder, as the exporters see it.
 #[derive(Debug)]
-pub struct Graph {
+pub(crate) struct Graph {
     /// The attribute columns of `entities.tsv`, renamed where they would clash with the
     /// fixed node fields.
-    pub columns: Vec<String>,
+    pub(crate) columns: Vec<String>,
     /// The nodes, in `entities.tsv` order.
-    pub nodes: Vec<Node>,
+    pub(crate) nodes: Vec<Node>,
     pairs: PathBuf,
     opts: ExportOptions,
     edges: u64,
@@ -103,7 +103,7 @@ fn bad_table(p: &Path, e: impl std::fmt::Display) -> Error {
 
 impl Graph {
     /// Reads the network of the output folder `dir`.
-    pub fn load(dir: &Path, opts: ExportOptions) -> Result<Self> {
+    pub(crate) fn load(dir: &Path, opts: ExportOptions) -> Result<Self> {
         let pairs = dir.join("cooccurrence.tsv");
         let ents = dir.join("entities.tsv");
         for p in [&pairs, &ents] {
@@ -162,12 +162,12 @@ impl Graph {
     }
 
     /// Number of kept edges.
-    pub fn edge_count(&self) -> u64 {
+    pub(crate) fn edge_count(&self) -> u64 {
         self.edges
     }
 
     /// The kept edges, read from the table in its order.
-    pub fn edges(&self) -> Result<impl Iterator<Item = Result<Edge>> + '_> {
+    pub(crate) fn edges(&self) -> Result<impl Iterator<Item = Result<Edge>> + '_> {
         let p = &self.pairs;
         let mut r = tsv_reader(BufReader::new(File::open(p).map_err(|e| Error::io(p, e))?));
         let h = r.headers().map_err(|e| bad_table(p, e))?.clone();
@@ -185,7 +185,7 @@ impl Graph {
 }
 
 /// One export format.
-pub trait Exporter: Sync {
+pub(crate) trait Exporter: Sync {
     /// The files written into the destination folder.
     fn files(&self) -> &'static [&'static str];
     /// Writes the graph into `dest` (an existing folder).

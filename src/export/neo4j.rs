@@ -11,7 +11,7 @@ use crate::tables::{format_npmi, safe_cell};
 use std::path::Path;
 
 /// The Neo4j import exporter.
-pub struct Neo4j;
+pub(crate) struct Neo4j;
 
 /// A property name usable in a Neo4j import header (no `:`, which starts a type there).
 fn property(name: &str) -> String {

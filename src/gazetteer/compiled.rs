@@ -19,7 +19,7 @@ const FORMAT: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 8;
 
 /// Does the file begin like a compiled gazetteer?
-pub fn is_compiled(path: &Path) -> bool {
+pub(crate) fn is_compiled(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 8];
     std::fs::File::open(path)
@@ -29,7 +29,7 @@ pub fn is_compiled(path: &Path) -> bool {
 
 /// Loads the gazetteers at `paths` (and the built-ins when `builtin`), builds the name table
 /// and writes both to `out`; gives the gazetteer.
-pub fn compile(paths: &[PathBuf], builtin: bool, out: &Path) -> Result<Gazetteer> {
+pub(crate) fn compile(paths: &[PathBuf], builtin: bool, out: &Path) -> Result<Gazetteer> {
     let g = Gazetteer::load(paths, builtin)?;
     let m = Matcher::new(&g, true)?;
     let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -42,7 +42,7 @@ pub fn compile(paths: &[PathBuf], builtin: bool, out: &Path) -> Result<Gazetteer
 /// file written again (when it can be). The file records whether the built-in gazetteers are
 /// in, and that is followed; `no_builtin` (`--no-builtin`) refuses a file with them in.
 /// The third value says whether it was rebuilt, the fourth whether the built-ins are in.
-pub fn load(path: &Path, no_builtin: bool) -> Result<(Gazetteer, Matcher, bool, bool)> {
+pub(crate) fn load(path: &Path, no_builtin: bool) -> Result<(Gazetteer, Matcher, bool, bool)> {
     let bad = |m: String| {
         Error::Config(vec![Diagnostic {
             path: path.display().to_string(),

@@ -26,25 +26,23 @@ use super::prefixes::{child_bit, shard_of, Prefixes, SHARDS};
 use super::variants::Variants;
 use super::{CasePolicy, Entry, Gazetteer};
 use crate::error::{Error, Result};
-use crate::normalize::{
-    ascii_alnum_run, fold_into, key_hash, word_end_and_hash, FoldOptions, Folded, KeyHasher,
-};
+use crate::normalize::{ascii_alnum_run, fold_into, key_hash, FoldOptions, Folded, KeyHasher};
 use rayon::prelude::*;
 
 /// What a folded name stands for: an entry, and the case-preserving form when the name must
 /// match as written.
 #[derive(Debug, Clone)]
-pub struct Target {
+pub(crate) struct Target {
     /// Index into [`Gazetteer::entries`].
-    pub entry: u32,
+    pub(crate) entry: u32,
     /// Index into the entry's names: the spelling this folded name comes from.
-    pub name: u32,
+    pub(crate) name: u32,
     /// For case-sensitive names: the name folded without lower-casing.
-    pub exact: Option<Box<str>>,
+    pub(crate) exact: Option<Box<str>>,
     /// The name is written with diacritics. A text that spells it without any diacritic
     /// must then begin with a capital and have at least 5 letters, so that `Frōm` or `Çan`
     /// never match `from` or `can`, while `KHALIMOV` still matches `Khalímov`.
-    pub accented: bool,
+    pub(crate) accented: bool,
 }
 
 /// The name table over all folded names.
@@ -296,17 +294,18 @@ impl Matcher {
         self.targets = targets;
     }
 
+    #[cfg(test)]
     /// Every name that begins at `from` in `hay` and ends at a word edge of it, as (end,
     /// pattern), shortest first, into `out` (cleared first).
-    pub fn names_at(&self, hay: &[u8], from: usize, out: &mut Vec<(usize, usize)>) {
-        let (end, hash) = word_end_and_hash(hay, from);
+    pub(crate) fn names_at(&self, hay: &[u8], from: usize, out: &mut Vec<(usize, usize)>) {
+        let (end, hash) = crate::normalize::word_end_and_hash(hay, from);
         self.names_after_word(hay, from, end, hash, out);
     }
 
     /// As [`Matcher::names_at`], given the end and the [`key_hash`] of the word that begins
     /// at `from` (`word_end_and_hash`), which the caller has already computed.
     #[inline]
-    pub fn names_after_word(
+    pub(crate) fn names_after_word(
         &self,
         hay: &[u8],
         from: usize,
@@ -392,14 +391,10 @@ impl Matcher {
         f.longer.then_some(f.next)
     }
 
-    /// May a name begin with this word (its bytes in the folded text)? False means surely not.
-    pub fn may_begin_with(&self, word: &[u8]) -> bool {
-        self.may_begin_with_hash(key_hash(word))
-    }
-
-    /// [`Matcher::may_begin_with`] the word of this [`key_hash`].
+    /// May a name begin with the word of this [`key_hash`] (its bytes in the folded text)?
+    /// False means surely not.
     #[inline]
-    pub fn may_begin_with_hash(&self, hash: u64) -> bool {
+    pub(crate) fn may_begin_with_hash(&self, hash: u64) -> bool {
         has_bit(&self.first_words, first_word_bit(hash))
     }
 
@@ -411,12 +406,12 @@ impl Matcher {
 
     /// Can a name begin with byte `b`?
     #[inline]
-    pub fn may_start(&self, b: u8) -> bool {
+    pub(crate) fn may_start(&self, b: u8) -> bool {
         self.first[b as usize]
     }
 
     /// The entries a pattern stands for, in load order.
-    pub fn targets(&self, pattern: usize) -> &[Target] {
+    pub(crate) fn targets(&self, pattern: usize) -> &[Target] {
         let lo = self.offsets.get(pattern).copied().unwrap_or(0) as usize;
         let hi = self.offsets.get(pattern + 1).copied().unwrap_or(0) as usize;
         self.targets.get(lo..hi).unwrap_or(&[])
@@ -433,12 +428,12 @@ impl Matcher {
     }
 
     /// Byte length of the longest name, as written.
-    pub fn longest_name(&self) -> usize {
+    pub(crate) fn longest_name(&self) -> usize {
         self.longest_name
     }
 
     /// The variant keys and the document rules' tables.
-    pub fn variants(&self) -> &Variants {
+    pub(crate) fn variants(&self) -> &Variants {
         &self.variants
     }
 }

@@ -5,17 +5,20 @@
 //! of each name, the name table, and compiled gazetteers (both in one file, `compiled`); it
 //! does not decide which matches are kept (see `resolve`).
 
-pub mod compiled;
+pub(crate) mod compiled;
 mod edges;
 mod filters;
 pub mod hygiene;
 mod matcher;
+#[cfg(test)]
+mod names_tests;
 mod parse;
 mod prefixes;
 pub mod variants;
 mod words;
 
-pub use matcher::{Matcher, Target};
+pub use matcher::Matcher;
+pub(crate) use matcher::Target;
 
 use crate::error::{Diagnostic, Error, Result};
 use std::borrow::Cow;
@@ -80,7 +83,7 @@ pub struct Gazetteer {
 }
 
 /// Built-in gazetteers embedded at build time: (file name, contents).
-pub const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+pub(crate) const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 
 impl Gazetteer {
     /// An empty gazetteer.

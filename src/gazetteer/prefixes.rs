@@ -28,12 +28,12 @@ struct Entry {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Found {
     /// The pattern of the name equal to the key.
-    pub pattern: Option<usize>,
+    pub(crate) pattern: Option<usize>,
     /// Some longer name begins with the key.
-    pub longer: bool,
+    pub(crate) longer: bool,
     /// The filter of the keys that extend it to the next word edge: a key of hash `h` is
     /// surely not one of them when `next & child_bit(h)` is 0.
-    pub next: u64,
+    pub(crate) next: u64,
 }
 
 /// The bit of a key's hash in its parent's [`Found::next`] filter.
@@ -91,7 +91,7 @@ fn high(h: u64) -> u32 {
 
 impl Prefixes {
     /// A table that holds `keys` keys before it grows.
-    pub fn with_capacity(keys: usize) -> Self {
+    pub(crate) fn with_capacity(keys: usize) -> Self {
         let want = keys.saturating_mul(2).clamp(4, 1 << 32).next_power_of_two();
         Prefixes {
             slots: vec![0; want],
@@ -125,7 +125,7 @@ impl Prefixes {
     }
 
     /// Number of keys.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
 
@@ -157,7 +157,7 @@ impl Prefixes {
 
     /// What the key (with hash `h`) is, if it is in the table.
     #[inline]
-    pub fn find(&self, arena: &[u8], key: &[u8], h: u64) -> Option<Found> {
+    pub(crate) fn find(&self, arena: &[u8], key: &[u8], h: u64) -> Option<Found> {
         let i = self.slot_of(arena, key, h).ok()?;
         let s = self.slots.get(i)?;
         let e = self.entries.get((*s as u32 as usize).wrapping_sub(1))?;
@@ -172,7 +172,7 @@ impl Prefixes {
     /// name when `longer`, else as a whole name that gets `pattern` unless it already has
     /// one. Returns the key's entry and its pattern (None for a mere beginning), or None when
     /// the key cannot be held (an offset or length past `u32`, or more than 2^31 keys).
-    pub fn insert(
+    pub(crate) fn insert(
         &mut self,
         arena: &[u8],
         (off, len): (usize, usize),
@@ -219,7 +219,7 @@ impl Prefixes {
     }
 
     /// Replaces every pattern `p` with `to(p)`.
-    pub fn map_patterns(&mut self, to: impl Fn(u32) -> u32) {
+    pub(crate) fn map_patterns(&mut self, to: impl Fn(u32) -> u32) {
         for e in &mut self.entries {
             if e.pattern != NONE {
                 e.pattern = to(e.pattern);
@@ -229,7 +229,7 @@ impl Prefixes {
 
     /// Records that the key of hash `h` extends the key of entry `parent` to the next word
     /// edge.
-    pub fn add_child(&mut self, parent: usize, h: u64) {
+    pub(crate) fn add_child(&mut self, parent: usize, h: u64) {
         if let Some(e) = self.entries.get_mut(parent) {
             e.next |= child_bit(h);
         }

@@ -375,11 +375,13 @@ impl Variants {
     }
 
     /// Most words in a key.
+    #[cfg(test)]
     pub fn longest(&self) -> usize {
         self.longest
     }
 
     /// Number of keys.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.keys.len()
     }

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use std::io::{BufRead, Write};
 
 /// The scripts `--scripts` accepts, with their Unicode blocks.
-pub const SCRIPTS: &[(&str, &[(u32, u32)])] = &[
+pub(crate) const SCRIPTS: &[(&str, &[(u32, u32)])] = &[
     (
         "latin",
         &[
@@ -83,7 +83,7 @@ pub const SCRIPTS: &[(&str, &[(u32, u32)])] = &[
 ];
 
 /// The blocks of the named scripts; an error naming the unknown ones and the known ones.
-pub fn script_ranges(names: &[String]) -> Result<Vec<(u32, u32)>> {
+pub(crate) fn script_ranges(names: &[String]) -> Result<Vec<(u32, u32)>> {
     let mut out = Vec::new();
     for n in names {
         let n = n.trim().to_lowercase();
@@ -109,7 +109,7 @@ pub fn script_ranges(names: &[String]) -> Result<Vec<(u32, u32)>> {
 
 /// True when every letter of `name` is in one of `ranges` (digits, marks, punctuation and
 /// spaces do not count), and it has a letter.
-pub fn in_scripts(name: &str, ranges: &[(u32, u32)]) -> bool {
+pub(crate) fn in_scripts(name: &str, ranges: &[(u32, u32)]) -> bool {
     let mut letters = 0;
     for c in name.chars().filter(|c| c.is_alphabetic()) {
         letters += 1;

@@ -9,10 +9,10 @@
 //! collapsed), drops names without a letter or digit, drops repeated names and keeps ids
 //! unique, so the output always loads. This module does not validate or match; see `gazetteer`.
 
-pub mod geonames;
-pub mod ofac;
-pub mod spacy;
-pub mod table;
+pub(crate) mod geonames;
+pub(crate) mod ofac;
+pub(crate) mod spacy;
+pub(crate) mod table;
 
 use crate::error::{Error, Result};
 use crate::normalize::{fold, FoldOptions};
@@ -22,7 +22,7 @@ use std::path::Path;
 
 /// The source formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// OFAC SDN list, `sdn.csv` layout (no header).
     OfacSdn,
     /// spaCy EntityRuler patterns, one JSON object a line.
@@ -35,16 +35,16 @@ pub enum Format {
 
 /// Options of an import.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// GeoNames: scripts an alternate name must be written in (see [`geonames::SCRIPTS`]).
-    pub scripts: Vec<String>,
+    pub(crate) scripts: Vec<String>,
     /// GeoNames: feature classes kept (`A` countries and regions, `P` populated places, ...);
     /// empty keeps all.
-    pub feature_classes: Vec<String>,
+    pub(crate) feature_classes: Vec<String>,
     /// GeoNames: smallest population kept (0 keeps all).
-    pub min_population: u64,
+    pub(crate) min_population: u64,
     /// The type of rows whose source has none (CSV without a `type` column).
-    pub default_type: Option<String>,
+    pub(crate) default_type: Option<String>,
 }
 
 impl Default for Options {
@@ -60,27 +60,27 @@ impl Default for Options {
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// Rows written.
-    pub entries: usize,
+    pub(crate) entries: usize,
     /// Names written (canonical names and aliases).
-    pub names: usize,
+    pub(crate) names: usize,
     /// Rows per type.
-    pub by_type: BTreeMap<String, usize>,
+    pub(crate) by_type: BTreeMap<String, usize>,
     /// Input records skipped, by reason.
-    pub skipped: BTreeMap<String, usize>,
+    pub(crate) skipped: BTreeMap<String, usize>,
     /// The first problems met, each with file:line.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Summary {
     /// Counts a skipped record.
-    pub fn skip(&mut self, reason: &str) {
+    pub(crate) fn skip(&mut self, reason: &str) {
         *self.skipped.entry(reason.to_string()).or_default() += 1;
     }
 
     /// Records a problem (the first 20 are kept) and counts it as skipped.
-    pub fn warn(&mut self, reason: &str, message: String) {
+    pub(crate) fn warn(&mut self, reason: &str, message: String) {
         self.skip(reason);
         if self.warnings.len() < 20 {
             self.warnings.push(message);
@@ -90,17 +90,17 @@ impl Summary {
 
 /// One gazetteer row to write.
 #[derive(Debug, Clone, Default)]
-pub struct Row {
+pub(crate) struct Row {
     /// Wanted id (made unique by the sink).
-    pub id: String,
+    pub(crate) id: String,
     /// Entity type (an upper-case word).
-    pub kind: String,
+    pub(crate) kind: String,
     /// Canonical name.
-    pub name: String,
+    pub(crate) name: String,
     /// Further names.
-    pub aliases: Vec<String>,
+    pub(crate) aliases: Vec<String>,
     /// Attribute values, in the order of the sink's attribute columns (empty: none).
-    pub attrs: Vec<String>,
+    pub(crate) attrs: Vec<String>,
 }
 
 /// Reads the next record of a delimited file into `rec`; an unreadable row is counted as a
@@ -131,18 +131,23 @@ pub(crate) fn next_record<R: std::io::Read>(
 }
 
 /// Writes rows in the gazetteer TSV format: cleans names, keeps ids unique.
-pub struct Sink<'a> {
+pub(crate) struct Sink<'a> {
     out: &'a mut dyn Write,
     attrs: usize,
     ids: HashSet<String>,
     path: String,
     /// The counts so far.
-    pub summary: Summary,
+    pub(crate) summary: Summary,
 }
 
 impl<'a> Sink<'a> {
     /// A sink writing a comment naming `origin`, then the header with `attrs` columns.
-    pub fn new(out: &'a mut dyn Write, path: &str, origin: &str, attrs: &[&str]) -> Result<Self> {
+    pub(crate) fn new(
+        out: &'a mut dyn Write,
+        path: &str,
+        origin: &str,
+        attrs: &[&str],
+    ) -> Result<Self> {
         let mut s = Sink {
             out,
             attrs: attrs.len(),
@@ -167,7 +172,7 @@ impl<'a> Sink<'a> {
     }
 
     /// Writes one row; false (and nothing written) when it has no usable name or type.
-    pub fn push(&mut self, row: Row) -> Result<bool> {
+    pub(crate) fn push(&mut self, row: Row) -> Result<bool> {
         let kind = row.kind.trim().to_uppercase();
         if !is_type(&kind) {
             self.summary.skip("type is not an upper-case word");
@@ -213,7 +218,7 @@ impl<'a> Sink<'a> {
     }
 
     /// Flushes the output and gives the counts.
-    pub fn finish(self) -> Result<Summary> {
+    pub(crate) fn finish(self) -> Result<Summary> {
         let path = self.path.clone();
         self.out.flush().map_err(|e| Error::io(path, e))?;
         Ok(self.summary)
@@ -221,7 +226,7 @@ impl<'a> Sink<'a> {
 }
 
 /// Imports `input` (`-`: standard input; `.gz`/`.zst` decompressed) as `format` into `out`.
-pub fn import(
+pub(crate) fn import(
     format: Format,
     input: &Path,
     out: &mut dyn Write,
@@ -250,7 +255,7 @@ pub fn import(
 }
 
 /// A name as a gazetteer cell: no tab, line break or `|`, white space collapsed.
-pub fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     s.split(|c: char| c.is_whitespace() || c == '|' || c.is_control())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
@@ -269,7 +274,7 @@ fn dedupe_key(name: &str) -> String {
 }
 
 /// An id-friendly form of a name: lower case, letters and digits joined by `-`.
-pub fn slug(s: &str) -> String {
+pub(crate) fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
@@ -285,7 +290,7 @@ pub fn slug(s: &str) -> String {
 }
 
 /// The CONTRACT's type rule: an upper-case ASCII word (digits and `_` allowed after the first).
-pub fn is_type(s: &str) -> bool {
+pub(crate) fn is_type(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
         && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
@@ -294,7 +299,7 @@ pub fn is_type(s: &str) -> bool {
 /// Maps other tools' labels to gazex types: spaCy/OntoNotes `GPE`, `LOC`, `FAC` and CoNLL
 /// `LOCATION` become PLACE, `PER` and `PERSON` PERSON, `ORGANIZATION`/`ORGANISATION` ORG;
 /// anything else is upper-cased, with other characters turned into `_`.
-pub fn map_type(label: &str) -> String {
+pub(crate) fn map_type(label: &str) -> String {
     let up: String = label
         .trim()
         .chars()
@@ -317,7 +322,7 @@ pub fn map_type(label: &str) -> String {
 /// Title case for words written entirely in capitals (`KHALIMOV` -> `Khalimov`,
 /// `AL-ZAWAHIRI` -> `Al-Zawahiri`, `O'NEIL` -> `O'Neil`); other words are left as written,
 /// and so are Roman numerals (`II`, `IV`).
-pub fn title_case(s: &str) -> String {
+pub(crate) fn title_case(s: &str) -> String {
     s.split(' ')
         .map(|w| {
             let all_caps = w.chars().any(char::is_uppercase) && !w.chars().any(char::is_lowercase);

@@ -39,7 +39,7 @@ fn cell(r: &csv::StringRecord, i: usize) -> &str {
 }
 
 /// `LAST, First` -> `First Last` (surname in title case); other names title-cased.
-pub fn person_name(sdn: &str) -> String {
+pub(crate) fn person_name(sdn: &str) -> String {
     match sdn.split_once(',') {
         Some((last, first)) if !first.trim().is_empty() && !last.trim().is_empty() => {
             format!("{} {}", first.trim(), title_case(last.trim()))
@@ -49,7 +49,7 @@ pub fn person_name(sdn: &str) -> String {
 }
 
 /// The aliases in a remarks cell.
-pub fn aliases(remarks: &str) -> Vec<String> {
+pub(crate) fn aliases(remarks: &str) -> Vec<String> {
     alias_re()
         .captures_iter(remarks)
         .filter_map(|c| c.get(1).map(|m| m.as_str().trim().to_string()))

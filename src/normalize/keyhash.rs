@@ -50,13 +50,13 @@ pub(crate) fn load(bytes: &[u8], at: usize, n: usize) -> u64 {
 
 /// The hash of a key's bytes.
 #[inline]
-pub fn key_hash(key: &[u8]) -> u64 {
+pub(crate) fn key_hash(key: &[u8]) -> u64 {
     KeyHasher::new(0).hash_to(key, key.len())
 }
 
 /// Hashes the keys `hay[from..p]` for growing `p`: what is behind `p` is absorbed once.
 #[derive(Debug, Clone, Copy)]
-pub struct KeyHasher {
+pub(crate) struct KeyHasher {
     from: usize,
     /// Bytes after `from` already absorbed (a multiple of 8).
     done: usize,
@@ -66,7 +66,7 @@ pub struct KeyHasher {
 impl KeyHasher {
     /// A hasher of keys that begin at byte `from`.
     #[inline]
-    pub fn new(from: usize) -> Self {
+    pub(crate) fn new(from: usize) -> Self {
         KeyHasher {
             from,
             done: 0,
@@ -76,7 +76,7 @@ impl KeyHasher {
 
     /// [`key_hash`] of `hay[from..p]`; `p` must not be less than in an earlier call.
     #[inline]
-    pub fn hash_to(&mut self, hay: &[u8], p: usize) -> u64 {
+    pub(crate) fn hash_to(&mut self, hay: &[u8], p: usize) -> u64 {
         let len = p.saturating_sub(self.from);
         while self.done + 8 <= len {
             self.h = absorb(self.h, load(hay, self.from + self.done, 8));

@@ -349,7 +349,8 @@ fn din_ending(out: &mut [u8], start: usize) {
     }
 }
 
-/// The skeleton of one word as a string (tests and diagnostics).
+/// The skeleton of one word as a string (tests).
+#[cfg(test)]
 pub fn skeleton(word: &str) -> String {
     let mut v = Vec::new();
     skeleton_word(word, false, &mut v);

@@ -23,7 +23,7 @@ pub fn is_word_char(c: char) -> bool {
 /// Is `c` a combining mark (`unicode_normalization`'s definition, with the Latin, Greek and
 /// Cyrillic letters answered without a table lookup; a test checks every character)?
 #[inline]
-pub fn is_mark(c: char) -> bool {
+pub(crate) fn is_mark(c: char) -> bool {
     match c as u32 {
         0..=0x2FF | 0x370..=0x482 | 0x48A..=0x52F | 0x1E00..=0x1EFF => false,
         0x300..=0x36F => true,
@@ -33,7 +33,7 @@ pub fn is_mark(c: char) -> bool {
 
 /// The character that begins at byte `i` of UTF-8 `bytes` (None if `i` is not a boundary).
 #[inline]
-pub fn char_at(bytes: &[u8], i: usize) -> Option<char> {
+pub(crate) fn char_at(bytes: &[u8], i: usize) -> Option<char> {
     let b = *bytes.get(i)?;
     let len = match b {
         0..=0x7F => return Some(char::from(b)),
@@ -50,7 +50,7 @@ pub fn char_at(bytes: &[u8], i: usize) -> Option<char> {
 
 /// The end of the word that begins at byte `i` (`i` itself when no word begins there).
 #[inline]
-pub fn word_end(bytes: &[u8], mut i: usize) -> usize {
+pub(crate) fn word_end(bytes: &[u8], mut i: usize) -> usize {
     loop {
         i += ascii_alnum_run(bytes, i);
         match bytes.get(i) {
@@ -66,7 +66,7 @@ pub fn word_end(bytes: &[u8], mut i: usize) -> usize {
 /// The end of the word that begins at byte `i` (as [`word_end`]) and the `key_hash` of
 /// its bytes.
 #[inline]
-pub fn word_end_and_hash(bytes: &[u8], i: usize) -> (usize, u64) {
+pub(crate) fn word_end_and_hash(bytes: &[u8], i: usize) -> (usize, u64) {
     let end = word_end(bytes, i);
     // Hashed in place, so that the blocks are read from the text without a copy.
     (end, KeyHasher::new(i).hash_to(bytes, end))
@@ -74,7 +74,7 @@ pub fn word_end_and_hash(bytes: &[u8], i: usize) -> (usize, u64) {
 
 /// The number of ASCII letters and digits from byte `i` on, eight bytes at a time.
 #[inline]
-pub fn ascii_alnum_run(bytes: &[u8], i: usize) -> usize {
+pub(crate) fn ascii_alnum_run(bytes: &[u8], i: usize) -> usize {
     let mut n = 0;
     loop {
         let run = (!alnum_mask(load(bytes, i + n, 8)) & HIGH).trailing_zeros() as usize / 8;

@@ -5,12 +5,12 @@ use std::path::Path;
 
 /// What gazex writes into an output folder besides the run's own files: the default report
 /// and the default folder of the graph exports.
-pub const DERIVED: [&str; 2] = ["report.html", "graph"];
+pub(crate) const DERIVED: [&str; 2] = ["report.html", "graph"];
 
 /// Removes what gazex derived from an earlier run of the folder `dir` (the report and the
 /// files of the graph exports, found by name; any other file is left), since they no longer
 /// describe it. Empty folders of the exports go too.
-pub fn remove_derived(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn remove_derived(dir: &Path) -> std::io::Result<()> {
     let gone = |p: &Path| match std::fs::remove_file(p) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),

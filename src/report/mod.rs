@@ -18,10 +18,9 @@
 mod data;
 mod snippets;
 
-pub use data::build;
+pub(crate) use data::build;
 
-use crate::error::{Error, Result};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const TEMPLATE: &str = include_str!("template.html");
 const STYLE: &str = include_str!("report.css");
@@ -29,21 +28,21 @@ const SCRIPT: &str = include_str!("report.js");
 
 /// What goes into a report.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// Entities in the network (those found in most documents, then most mentioned).
-    pub max_nodes: usize,
+    pub(crate) max_nodes: usize,
     /// Pairs in the network (the strongest among those entities).
-    pub max_edges: usize,
+    pub(crate) max_edges: usize,
     /// Entities listed per type.
-    pub top_per_type: usize,
+    pub(crate) top_per_type: usize,
     /// Snippets kept per entity.
-    pub snippets_per_entity: usize,
+    pub(crate) snippets_per_entity: usize,
     /// Characters of context on each side of a mention in a snippet.
-    pub context_chars: usize,
+    pub(crate) context_chars: usize,
     /// The inputs of the run, to read the texts from (none: the sources in `documents.jsonl`).
-    pub docs: Vec<PathBuf>,
+    pub(crate) docs: Vec<PathBuf>,
     /// Page title.
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
 }
 
 impl Default for Options {
@@ -60,30 +59,8 @@ impl Default for Options {
     }
 }
 
-/// The report page of the output folder `out_dir`.
-pub fn render(out_dir: &Path, opts: &Options) -> Result<String> {
-    if !out_dir.join("entities.jsonl").is_file() {
-        return Err(Error::Usage(format!(
-            "{}: no entities.jsonl here: give the output folder of `gazex extract`",
-            out_dir.display()
-        )));
-    }
-    let data = build(out_dir, opts)?;
-    let title = opts.title.clone().unwrap_or_else(|| {
-        format!(
-            "gazex report: {}",
-            out_dir
-                .canonicalize()
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_else(|| out_dir.display().to_string())
-        )
-    });
-    Ok(page(&title, &data))
-}
-
 /// Fills the template: title, style, script and the data block.
-pub fn page(title: &str, data: &serde_json::Value) -> String {
+pub(crate) fn page(title: &str, data: &serde_json::Value) -> String {
     TEMPLATE
         .replace("{{TITLE}}", &html_escape(title))
         .replace("{{STYLE}}", STYLE)
@@ -93,7 +70,7 @@ pub fn page(title: &str, data: &serde_json::Value) -> String {
 
 /// JSON that is safe inside a `<script>` element: no `<` at all (so no `</script>` or
 /// `<!--`), and U+2028/U+2029 escaped as well.
-pub fn json_for_script(v: &serde_json::Value) -> String {
+pub(crate) fn json_for_script(v: &serde_json::Value) -> String {
     let s = serde_json::to_string(v).unwrap_or_else(|_| "{}".into());
     let mut out = String::with_capacity(s.len() + s.len() / 50);
     for c in s.chars() {
@@ -110,7 +87,7 @@ pub fn json_for_script(v: &serde_json::Value) -> String {
 }
 
 /// Escapes text for HTML.
-pub fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

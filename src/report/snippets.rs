@@ -20,28 +20,28 @@ use std::path::{Path, PathBuf};
 /// A mention to quote.
 pub(super) struct Pending {
     /// Position of its entity in the page's entity list.
-    pub entity: usize,
-    pub doc: String,
-    pub byte_start: usize,
-    pub byte_end: usize,
-    pub sentence: usize,
-    pub text: String,
+    pub(crate) entity: usize,
+    pub(crate) doc: String,
+    pub(crate) byte_start: usize,
+    pub(crate) byte_end: usize,
+    pub(crate) sentence: usize,
+    pub(crate) text: String,
 }
 
 /// The snippets, per entity position, and how the texts were found.
 #[derive(Default)]
 pub(super) struct Cut {
-    pub snippets: HashMap<usize, Vec<Value>>,
-    pub found: usize,
-    pub missing: usize,
-    pub missing_examples: Vec<String>,
-    pub changed: usize,
+    pub(crate) snippets: HashMap<usize, Vec<Value>>,
+    pub(crate) found: usize,
+    pub(crate) missing: usize,
+    pub(crate) missing_examples: Vec<String>,
+    pub(crate) changed: usize,
     /// Documents whose text was found.
     done: HashSet<String>,
 }
 
-fn read_options(manifest: &Value) -> (ReadOptions, InputFormat) {
-    let o = manifest.get("options").cloned().unwrap_or(Value::Null);
+/// How the run read its documents, from the options of its manifest.
+fn read_options(o: &Value) -> (ReadOptions, InputFormat) {
     let s = |k: &str, d: &str| o.get(k).and_then(Value::as_str).unwrap_or(d).to_string();
     let mut r = ReadOptions {
         id_field: s("id_field", "id"),
@@ -62,7 +62,7 @@ fn read_options(manifest: &Value) -> (ReadOptions, InputFormat) {
 
 pub(super) fn cut(
     out_dir: &Path,
-    manifest: &Value,
+    options: &Value,
     pending: &[Pending],
     opts: &Options,
 ) -> Result<Cut> {
@@ -71,7 +71,7 @@ pub(super) fn cut(
         by_doc.entry(p.doc.as_str()).or_default().push((i, p));
     }
     let mut out = Cut::default();
-    let (ropts, format) = read_options(manifest);
+    let (ropts, format) = read_options(options);
     let quote = |out: &mut Cut, id: &str, text: &str| {
         if let Some(ps) = by_doc.get(id) {
             if out.done.insert(id.to_string()) {
@@ -156,8 +156,13 @@ pub(super) fn cut(
             out.snippets.entry(p.entity).or_default().push(s);
         }
     }
-    // In the order the mentions were read.
-    for v in out.snippets.values_mut() {
+    in_read_order(&mut out.snippets);
+    Ok(out)
+}
+
+/// Puts each entity's snippets in the order their mentions were read.
+fn in_read_order(snippets: &mut HashMap<usize, Vec<Value>>) {
+    for v in snippets.values_mut() {
         v.sort_by(|a, b| {
             let k = |x: &Value| {
                 (
@@ -173,7 +178,6 @@ pub(super) fn cut(
             }
         }
     }
-    Ok(out)
 }
 
 /// The lines of a JSONL file, numbered as `extract` numbers them (decompressed, decoded, any

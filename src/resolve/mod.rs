@@ -74,7 +74,8 @@ pub struct Origin {
     pub alternatives: Vec<u32>,
 }
 
-/// A word that only the document can settle (see [`document`]); never written as it is.
+/// A word that only the document can settle (a surname alone, an acronym), by what the
+/// document said before it; never written as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cue {
     /// A capitalised surname alone, of these PERSON entries: the one named in full most
@@ -170,7 +171,7 @@ impl Span {
     }
 }
 
-pub use crate::normalize::is_word_char;
+pub(crate) use crate::normalize::is_word_char;
 use crate::normalize::{char_at, word_end_and_hash};
 
 fn boundary_before(text: &str, s: usize) -> bool {
@@ -341,21 +342,21 @@ fn accept(
 
 /// An item to merge: (start, end, is_date, index in its own list).
 #[derive(Debug, Clone, Copy)]
-pub struct Item {
+pub(crate) struct Item {
     /// Byte start.
-    pub start: usize,
+    pub(crate) start: usize,
     /// Byte end.
-    pub end: usize,
+    pub(crate) end: usize,
     /// Index into the gazetteer spans or the date spans.
-    pub index: usize,
+    pub(crate) index: usize,
     /// Whether this is a date.
-    pub date: bool,
+    pub(crate) date: bool,
 }
 
 /// Merges gazetteer spans and date spans (each sorted and non-overlapping) into one sorted,
 /// non-overlapping list: where they overlap, the longer span wins, and a gazetteer span wins
 /// a tie.
-pub fn merge_with_dates(spans: &[Span], dates: &[(usize, usize)]) -> Vec<Item> {
+pub(crate) fn merge_with_dates(spans: &[Span], dates: &[(usize, usize)]) -> Vec<Item> {
     let mut out = Vec::with_capacity(spans.len() + dates.len());
     let mut keep_span = vec![true; spans.len()];
     let mut keep_date = vec![true; dates.len()];

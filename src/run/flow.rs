@@ -8,11 +8,6 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-/// A test knob: the number in environment variable `name`, if set.
-pub(super) fn knob(name: &str) -> Option<u64> {
-    std::env::var(name).ok()?.trim().parse().ok()
-}
-
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -40,7 +35,7 @@ pub(super) struct Flight {
 }
 
 impl Flight {
-    pub fn new(max_units: usize, max_bytes: u64) -> Self {
+    pub(crate) fn new(max_units: usize, max_bytes: u64) -> Self {
         Flight {
             load: Mutex::new(Load::default()),
             changed: Condvar::new(),
@@ -50,7 +45,7 @@ impl Flight {
     }
 
     /// Waits for room for one more unit of `bytes`; false once the flow is closed.
-    pub fn enter(&self, bytes: u64) -> bool {
+    pub(crate) fn enter(&self, bytes: u64) -> bool {
         let mut l = lock(&self.load);
         if self.full(&l, bytes) {
             while !l.closed && l.units > 0 && (!self.low(&l) || self.full(&l, bytes)) {
@@ -77,7 +72,7 @@ impl Flight {
     }
 
     /// `units` units of `bytes` in all are written.
-    pub fn leave(&self, units: usize, bytes: u64) {
+    pub(crate) fn leave(&self, units: usize, bytes: u64) {
         let mut l = lock(&self.load);
         l.units = l.units.saturating_sub(units);
         l.bytes = l.bytes.saturating_sub(bytes);
@@ -88,7 +83,7 @@ impl Flight {
     }
 
     /// Waits until every unit let in is written; false once the flow is closed.
-    pub fn wait_empty(&self) -> bool {
+    pub(crate) fn wait_empty(&self) -> bool {
         let mut l = lock(&self.load);
         while !l.closed && l.units > 0 {
             l.waiting = true;
@@ -98,7 +93,7 @@ impl Flight {
     }
 
     /// Nothing more will be written (the writer stopped, or a worker failed): waiters wake.
-    pub fn close(&self) {
+    pub(crate) fn close(&self) {
         lock(&self.load).closed = true;
         self.changed.notify_all();
     }
@@ -107,8 +102,8 @@ impl Flight {
 /// Closes a [`Flight`] when dropped while the thread panics, or always if `always`, so that
 /// the thread that lets units in never waits for a writer that is gone.
 pub(super) struct CloseGuard<'a> {
-    pub flight: &'a Flight,
-    pub always: bool,
+    pub(crate) flight: &'a Flight,
+    pub(crate) always: bool,
 }
 
 impl Drop for CloseGuard<'_> {
@@ -133,7 +128,7 @@ pub(super) struct InOrder<T> {
 }
 
 impl<T> InOrder<T> {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         InOrder {
             queue: Mutex::new(Queue {
                 items: Reorder::new(),
@@ -144,7 +139,7 @@ impl<T> InOrder<T> {
 
     /// Hands in item `seq`. Unless another thread is settling, settles with `settle` every
     /// item that is next in order, those handed in meanwhile by other threads included.
-    pub fn deliver(&self, seq: u64, item: T, mut settle: impl FnMut(u64, T)) {
+    pub(crate) fn deliver(&self, seq: u64, item: T, mut settle: impl FnMut(u64, T)) {
         let mut q = lock(&self.queue);
         q.items.put(seq, item);
         if q.busy {
@@ -176,7 +171,7 @@ pub(super) struct Batches<T> {
 }
 
 impl<T> Batches<T> {
-    pub fn new(max_items: usize, max_bytes: u64) -> Self {
+    pub(crate) fn new(max_items: usize, max_bytes: u64) -> Self {
         Batches {
             pending: Mutex::new((Vec::new(), 0)),
             entered: AtomicU64::new(0),
@@ -186,12 +181,12 @@ impl<T> Batches<T> {
     }
 
     /// `n` units have been let in (before the last of them is scanned).
-    pub fn entered(&self, n: u64) {
+    pub(crate) fn entered(&self, n: u64) {
         self.entered.store(n, Ordering::Release);
     }
 
     /// Adds the item of unit `unit` (of `bytes` bytes); the batch to hand on, when it is due.
-    pub fn push(&self, unit: u64, item: T, bytes: u64) -> Option<Vec<T>> {
+    pub(crate) fn push(&self, unit: u64, item: T, bytes: u64) -> Option<Vec<T>> {
         let mut p = lock(&self.pending);
         p.0.push(item);
         p.1 = p.1.saturating_add(bytes);
@@ -212,7 +207,7 @@ pub(super) struct Reorder<T> {
 }
 
 impl<T> Reorder<T> {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Reorder {
             next: 0,
             held: BTreeMap::new(),
@@ -220,19 +215,19 @@ impl<T> Reorder<T> {
     }
 
     /// Takes message `seq`.
-    pub fn put(&mut self, seq: u64, m: T) {
+    pub(crate) fn put(&mut self, seq: u64, m: T) {
         self.held.insert(seq, m);
     }
 
     /// The next message in order, if it has arrived.
-    pub fn take(&mut self) -> Option<T> {
+    pub(crate) fn take(&mut self) -> Option<T> {
         let m = self.held.remove(&self.next)?;
         self.next += 1;
         Some(m)
     }
 
     /// Messages received out of order and never given back (a gap: a bug).
-    pub fn stranded(&self) -> usize {
+    pub(crate) fn stranded(&self) -> usize {
         self.held.len()
     }
 }

@@ -13,7 +13,7 @@ pub(super) enum Workers {
 
 impl Workers {
     /// `threads` workers (0: rayon's default).
-    pub fn new(threads: usize) -> Result<Self> {
+    pub(crate) fn new(threads: usize) -> Result<Self> {
         if threads == 0 || threads == rayon::current_num_threads() {
             return Ok(Workers::Global);
         }
@@ -21,11 +21,11 @@ impl Workers {
             .num_threads(threads)
             .build()
             .map(Workers::Own)
-            .map_err(|e| Error::Usage(format!("cannot start {threads} worker threads: {e}")))
+            .map_err(|e| Error::Runtime(format!("cannot start {threads} worker threads: {e}")))
     }
 
     /// How many.
-    pub fn current_num_threads(&self) -> usize {
+    pub(crate) fn current_num_threads(&self) -> usize {
         match self {
             Workers::Global => rayon::current_num_threads(),
             Workers::Own(p) => p.current_num_threads(),
@@ -34,7 +34,7 @@ impl Workers {
 
     /// Runs `f` on one of these workers (so that its parallel parts use them, and it
     /// takes part in them instead of waiting for each).
-    pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+    pub(crate) fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
         match self {
             // A scope opened outside the pool runs its body on a worker of the global pool.
             Workers::Global => rayon::scope(|_| f()),
@@ -43,7 +43,10 @@ impl Workers {
     }
 
     /// A scope on the calling thread whose spawned tasks run on these workers, in order.
-    pub fn in_place_scope_fifo<'s, R>(&self, f: impl FnOnce(&rayon::ScopeFifo<'s>) -> R) -> R {
+    pub(crate) fn in_place_scope_fifo<'s, R>(
+        &self,
+        f: impl FnOnce(&rayon::ScopeFifo<'s>) -> R,
+    ) -> R {
         match self {
             Workers::Global => rayon::in_place_scope_fifo(f),
             Workers::Own(p) => p.in_place_scope_fifo(f),

@@ -2,7 +2,8 @@
 # Real readers of gazex's outputs: NetworkX reads the GraphML and GEXF exports, DuckDB reads
 # entities.jsonl and both TSV tables, with the counts of the tables. Makes a virtual environment
 # under target/ with networkx and duckdb (pip); fails loudly when the registry is unreachable.
-# Run from anywhere (CI: .ci/run); needs ../shared beside the checkout, zstd and python3.
+# Run from anywhere (CI: .ci/run); needs ../shared beside the checkout (skipped, and says so,
+# without it), zstd and python3.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED="$ROOT/../shared"
@@ -10,7 +11,7 @@ cd "$ROOT"
 WORK="$ROOT/target/readers"
 VENV="$WORK/venv"
 mkdir -p "$WORK"
-[ -f "$SHARED/gold/seed.jsonl" ] || { echo "readers: ../shared (gold and bench data) must sit beside the checkout" >&2; exit 1; }
+[ -f "$SHARED/gold/seed.jsonl" ] || { echo "readers: skipped: needs ../shared (gold and bench data) beside the checkout, not found at $SHARED"; exit 0; }
 command -v zstd >/dev/null || { echo "readers: zstd is needed to read the bench corpus" >&2; exit 1; }
 
 if ! { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import networkx, duckdb' 2>/dev/null; }; then

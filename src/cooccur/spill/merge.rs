@@ -7,7 +7,7 @@ use std::collections::BinaryHeap;
 use std::io;
 
 /// A stream of pair rows.
-pub type Rows = Box<dyn Iterator<Item = io::Result<PairRow>> + Send>;
+pub(crate) type Rows = Box<dyn Iterator<Item = io::Result<PairRow>> + Send>;
 
 /// One sorted input of a merge.
 pub(super) enum Source {
@@ -143,7 +143,7 @@ pub(super) fn merge(runs: Vec<Run>, mem: Vec<Vec<PairRow>>, order: Order) -> io:
 
 /// Merges runs and in-memory row lists, each sorted in `order`, into one stream in `order`;
 /// with [`Order::Keys`], rows of the same pair are summed.
-pub fn merge_runs(
+pub(crate) fn merge_runs(
     spiller: &Spiller,
     mut runs: Vec<Run>,
     mem: Vec<Vec<PairRow>>,
@@ -174,7 +174,7 @@ pub(super) fn take_rows(
 /// ahead in parallel (on rayon's current pool), so that the streams' own merges (of runs on
 /// disk) run side by side and only the merge of their heads, a few comparisons a row, is
 /// serial.
-pub struct Streams {
+pub(crate) struct Streams {
     streams: Vec<(Rows, std::collections::VecDeque<PairRow>, bool)>,
     order: Order,
     /// Rows read ahead from each stream.
@@ -183,7 +183,7 @@ pub struct Streams {
 
 impl Streams {
     /// Merges `rows`, each sorted in `order`, no pair in two of them.
-    pub fn new(rows: Vec<Rows>, order: Order, ahead: usize) -> Self {
+    pub(crate) fn new(rows: Vec<Rows>, order: Order, ahead: usize) -> Self {
         Streams {
             streams: rows
                 .into_iter()
@@ -195,7 +195,7 @@ impl Streams {
     }
 
     /// The next `n` rows in order (fewer only at the end).
-    pub fn take(&mut self, n: usize) -> io::Result<Vec<PairRow>> {
+    pub(crate) fn take(&mut self, n: usize) -> io::Result<Vec<PairRow>> {
         if let [(one, _, _)] = self.streams.as_mut_slice() {
             return take_rows(one, n);
         }

@@ -44,7 +44,7 @@ impl Input<'_> {
 /// [`Order::Table`]. The key range is cut into one part per thread of rayon's current pool;
 /// each part is merged, summed, ranked and sorted into runs on its own, and comes back as
 /// a stream of its own (the parts' pairs are disjoint; [`Streams`] merges them). At most twice the spill threshold of rows is held at once.
-pub fn table_rows(
+pub(crate) fn table_rows(
     spiller: &Spiller,
     mut runs: Vec<Run>,
     mem: Vec<Vec<PairRow>>,
