@@ -87,6 +87,8 @@ fn bench(c: &mut Criterion) {
                 match m.target {
                     gazex::Target::Entry(_) => places += 1,
                     gazex::Target::Date(_) => dates += 1,
+                    // Settled before `process` returns.
+                    gazex::Target::Cue(_) => {}
                 }
             }
         }

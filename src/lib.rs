@@ -88,8 +88,9 @@ pub use error::{Diagnostic, Error, Result};
 pub use export::{export, ExportOptions, ExportSummary, Format as ExportFormat};
 pub use gazetteer::{CasePolicy, Entry, Gazetteer, Source};
 pub use merge::{merge, MergeSummary};
-pub use pipeline::{Mention, Pipeline, PipelineBuilder, Processed, Target};
+pub use pipeline::{Cue, Mention, Origin, Pipeline, PipelineBuilder, Processed, Rules, Target};
 pub use record::write_mentions;
+pub use resolve::Match;
 pub use tables::Cooccurrence;
 
 /// Internals that this repository's fuzz targets, benchmarks and examples reach: not part of

@@ -14,6 +14,7 @@
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 mod keyhash;
+pub mod skeleton;
 mod words;
 pub(crate) use keyhash::{key_hash, KeyHasher};
 pub use words::is_word_char;

@@ -8,8 +8,12 @@ use crate::dates::{DateFinder, DateMention, DateOptions, DateOrder};
 use crate::document::Document;
 use crate::error::Result;
 use crate::gazetteer::{Gazetteer, Matcher};
+use crate::normalize::skeleton::name_starts;
 use crate::normalize::{fold_into, FoldOptions, Folded};
-use crate::resolve::{find_mentions, merge_with_dates, Item, Span};
+pub(crate) use crate::resolve::document::DocContext;
+use crate::resolve::document::Outcome;
+use crate::resolve::{find_mentions, merge_with_dates, Item, Match, Span};
+pub use crate::resolve::{Cue, Origin, Rules};
 use crate::sentence::Sentences;
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -25,6 +29,9 @@ pub enum Target {
     Entry(u32),
     /// A calendar expression.
     Date(DateMention),
+    /// A word only the document can settle (a surname, an acronym): settled by
+    /// the document before anything is written ([`Pipeline::process`] never returns one).
+    Cue(Cue),
 }
 
 /// One entity mention in a document, with offsets in bytes and code points.
@@ -46,6 +53,8 @@ pub struct Mention {
     pub token_end: usize,
     /// The entity.
     pub target: Target,
+    /// Why it names its entity (for an entity mention).
+    pub origin: Origin,
 }
 
 /// The result of processing one document.
@@ -69,9 +78,16 @@ pub struct PipelineBuilder {
     keep_diacritics: bool,
     tokens: bool,
     matcher: Option<Matcher>,
+    rules: Rules,
 }
 
 impl PipelineBuilder {
+    /// The matching rules of issue 11 that are on (all by default).
+    pub fn rules(mut self, r: Rules) -> Self {
+        self.rules = r;
+        self
+    }
+
     /// A name table already built for this gazetteer (a compiled gazetteer's); it is used
     /// when it folds diacritics as the pipeline does, and built again otherwise.
     pub(crate) fn matcher(mut self, m: Option<Matcher>) -> Self {
@@ -140,6 +156,7 @@ impl PipelineBuilder {
                 lowercase: true,
                 diacritics: !self.keep_diacritics,
             },
+            rules: self.rules,
         })
     }
 }
@@ -156,6 +173,7 @@ pub struct Pipeline {
     want_dates: bool,
     want_entry: Vec<bool>,
     tokens: bool,
+    rules: Rules,
 }
 
 thread_local! {
@@ -178,6 +196,50 @@ impl Pipeline {
         &self.matcher
     }
 
+    /// The matching rules in force.
+    pub fn rules(&self) -> Rules {
+        self.rules
+    }
+
+    /// Is a mention of this target emitted (`--types`)? A cue is, until settled.
+    pub(crate) fn wants(&self, t: &Target) -> bool {
+        match t {
+            Target::Entry(e) => self.want_entry.get(*e as usize).copied().unwrap_or(false),
+            Target::Date(_) => self.want_dates,
+            Target::Cue(_) => true,
+        }
+    }
+
+    /// The stages after the exact names (issue 11): which spelling matched, variants,
+    /// shared names, cues (`whole`: of a whole document, not a part of a longer one).
+    fn refine(&self, text: &str, spans: &mut Vec<Span>, whole: bool) {
+        let g = &self.gazetteer;
+        for s in spans.iter_mut() {
+            let name = g
+                .entries
+                .get(s.entry as usize)
+                .and_then(|e| e.names.get(s.origin.alias as usize));
+            if name.is_none_or(|n| text.get(s.start..s.end) != Some(n.as_str())) {
+                s.origin.how = Match::Folded;
+            }
+        }
+        let v = self.matcher.variants();
+        let r = self.rules;
+        let words = r.variants || r.reorder || r.short_forms || r.acronyms;
+        let starts = if words { name_starts(text) } else { Vec::new() };
+        if r.variants || r.reorder {
+            let mut found = Vec::new();
+            crate::resolve::variants::find_variants(text, (&starts, spans), g, v, r, &mut found);
+            crate::resolve::variants::merge(spans, found);
+        }
+        if r.disambiguation {
+            crate::resolve::shared::settle_shared(text, spans, g, v);
+        }
+        if r.short_forms || r.acronyms {
+            crate::resolve::cues::find_cues(text, &starts, spans, (g, v), r, whole);
+        }
+    }
+
     /// Finds the mentions of one document.
     pub fn process(&self, doc: &Document) -> Processed {
         self.scan(&doc.text, doc.date.or(self.doc_date), &mut Whole)
@@ -197,6 +259,9 @@ impl Pipeline {
             spans.clear();
             fold_into(text, self.fold, folded);
             find_mentions(text, folded, &self.matcher, spans);
+            self.refine(text, spans, !H::KEEP_ALL);
+            // With cues, a whole document is settled after every mention is known.
+            let settle = !H::KEEP_ALL && spans.iter().any(|s| s.cue.is_some());
             let date_opts = DateOptions {
                 order: self.date_order,
                 anchor,
@@ -224,7 +289,9 @@ impl Pipeline {
             let mut cp = CodePoints::default();
             let mut tok = Tokens::default();
             for it in items {
-                let Some((target, wanted)) = self.target(&it, spans, &dates, H::KEEP_ALL) else {
+                let Some((target, wanted, origin)) =
+                    self.target(&it, spans, &dates, H::KEEP_ALL || settle)
+                else {
                     continue;
                 };
                 let (token_start, token_end) = if self.tokens {
@@ -241,8 +308,19 @@ impl Pipeline {
                     token_start,
                     token_end,
                     target,
+                    origin,
                 });
                 hook.mention(wanted);
+            }
+            if settle {
+                settle_document(
+                    &mut DocContext::new(),
+                    text,
+                    0,
+                    &mut out.mentions,
+                    &self.gazetteer,
+                );
+                out.mentions.retain(|m| self.wants(&m.target));
             }
             out.chars = cp.at(text, text.len());
             hook.sentences(sentences);
@@ -250,29 +328,29 @@ impl Pipeline {
         })
     }
 
-    /// What a resolved span refers to and whether its type is emitted; None when it is not
-    /// kept (a type not emitted, unless `keep_all`).
+    /// What a resolved span refers to, whether its type is emitted, and why it matched;
+    /// None when it is not kept (a type not emitted, unless `keep_all`).
     fn target(
         &self,
         it: &Item,
         spans: &[Span],
         dates: &[DateMention],
         keep_all: bool,
-    ) -> Option<(Target, bool)> {
+    ) -> Option<(Target, bool, Origin)> {
         if it.date {
             if !self.want_dates && !keep_all {
                 return None;
             }
             let d = dates.get(it.index)?;
-            return Some((Target::Date(d.clone()), self.want_dates));
+            return Some((Target::Date(d.clone()), self.want_dates, Origin::default()));
         }
         let span = spans.get(it.index)?;
-        let wanted = self
-            .want_entry
-            .get(span.entry as usize)
-            .copied()
-            .unwrap_or(false);
-        (wanted || keep_all).then_some((Target::Entry(span.entry), wanted))
+        let target = match &span.cue {
+            Some(c) => Target::Cue(c.clone()),
+            None => Target::Entry(span.entry),
+        };
+        let wanted = self.wants(&target);
+        (wanted || keep_all).then(|| (target, wanted, span.origin.clone()))
     }
 
     /// The date finder (for the parts of long texts, see `chunk`).
@@ -293,6 +371,46 @@ impl Pipeline {
     /// Whether mentions carry token positions.
     pub(crate) fn counts_tokens(&self) -> bool {
         self.tokens
+    }
+}
+
+/// Settles the cues among `mentions` (in text order; offsets relative to byte `base` of
+/// `text`) with what the document said before (`cx`, updated): short forms and acronyms
+/// become mentions of their entity, the rest is dropped (see `resolve::document`).
+pub(crate) fn settle_document(
+    cx: &mut DocContext,
+    text: &str,
+    base: usize,
+    mentions: &mut Vec<Mention>,
+    g: &Gazetteer,
+) {
+    let mut drop = false;
+    for m in mentions.iter_mut() {
+        let surface = m
+            .byte_start
+            .checked_sub(base)
+            .zip(m.byte_end.checked_sub(base))
+            .and_then(|(s, e)| text.get(s..e))
+            .unwrap_or("");
+        let outcome = match &m.target {
+            Target::Entry(e) => cx.settle(surface, Some((*e, &m.origin)), None, g),
+            Target::Cue(c) => cx.settle(surface, None, Some(c), g),
+            Target::Date(_) => continue,
+        };
+        match outcome {
+            Outcome::Keep => {}
+            Outcome::Drop => {
+                m.target = Target::Cue(Cue::Acronym);
+                drop = true;
+            }
+            Outcome::Set(e, o) => {
+                m.target = Target::Entry(e);
+                m.origin = o;
+            }
+        }
+    }
+    if drop {
+        mentions.retain(|m| !matches!(m.target, Target::Cue(_)));
     }
 }
 

@@ -2,7 +2,10 @@
 //! records, CONTRACT "Output folder"). Serialize-only wire types with keys in contract order.
 //!
 //! A mention record:
-//! `{"doc","id","type","name","text","start","end","byte_start","byte_end","sentence"}`;
+//! `{"doc","id","type","name","text","start","end","byte_start","byte_end","sentence"}`,
+//! then for an entity mention `"alias"` (the list's spelling the match derives from),
+//! `"match"` (`exact`, `folded`, `variant`, `reordered`, `short_form`, `acronym`) and, when
+//! the surface also names other entries, `"alternatives": [ids]`;
 //! a DATE mention adds `"value"` (EDTF), `"start_date"` and `"end_date"` (first and last calendar
 //! day, `YYYY-MM-DD`, or null where the interval is open or the year unknown) and
 //! `"relative": true` when resolved against an anchor (the document date or an earlier date).
@@ -26,6 +29,12 @@ struct MentionRecord<'a> {
     byte_end: usize,
     sentence: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
+    alias: Option<&'a str>,
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    how: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    alternatives: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     start_date: Option<Option<String>>,
@@ -46,6 +55,7 @@ pub(crate) fn identity<'a>(
             Some(e) => (e.id.as_str(), e.kind.as_str(), e.name.as_str()),
             None => ("", "", ""),
         },
+        Target::Cue(_) => ("", "", ""),
         Target::Date(d) => {
             date_id.clear();
             date_id.push_str("date:");
@@ -78,9 +88,21 @@ pub(crate) fn write_mentions_in(
             .zip(m.byte_end.checked_sub(base))
             .and_then(|(s, e)| text.get(s..e))
             .unwrap_or("");
-        let date = match &m.target {
-            Target::Date(d) => Some(d),
-            Target::Entry(_) => None,
+        let (date, entry) = match &m.target {
+            Target::Date(d) => (Some(d), None),
+            Target::Entry(e) => (None, g.entries.get(*e as usize)),
+            // Settled before writing; a cue left over names nothing.
+            Target::Cue(_) => continue,
+        };
+        let alias = entry.and_then(|e| e.names.get(m.origin.alias as usize));
+        let alternatives = match entry {
+            Some(_) => m
+                .origin
+                .alternatives
+                .iter()
+                .filter_map(|&a| g.entries.get(a as usize).map(|x| x.id.as_str()))
+                .collect(),
+            None => Vec::new(),
         };
         let (id, kind, name) = identity(m, g, &mut date_id);
         let rec = MentionRecord {
@@ -94,6 +116,9 @@ pub(crate) fn write_mentions_in(
             byte_start: m.byte_start,
             byte_end: m.byte_end,
             sentence: m.sentence,
+            alias: alias.map(String::as_str),
+            how: entry.map(|_| m.origin.how.as_str()),
+            alternatives,
             value: date.map(|d| d.value.as_str()),
             start_date: date.map(|d| d.start_date.map(|x| x.to_string())),
             end_date: date.map(|d| d.end_date.map(|x| x.to_string())),

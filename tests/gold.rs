@@ -76,6 +76,7 @@ fn score(p: &Pipeline, docs: &[GoldDoc], types: &[&str]) -> BTreeMap<String, (f6
             let kind = match &m.target {
                 Target::Entry(i) => g.entries[*i as usize].kind.clone(),
                 Target::Date(_) => "DATE".to_string(),
+                Target::Cue(c) => panic!("an unsettled cue in a processed document: {c:?}"),
             };
             if !types.contains(&kind.as_str()) {
                 continue;

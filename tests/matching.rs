@@ -50,6 +50,7 @@ fn run(text: &str) -> Vec<(String, String)> {
             let id = match &m.target {
                 Target::Entry(i) => p.gazetteer().entries[*i as usize].id.clone(),
                 Target::Date(d) => format!("date:{}", d.value),
+                Target::Cue(c) => panic!("an unsettled cue in a processed document: {c:?}"),
             };
             (text[m.byte_start..m.byte_end].to_string(), id)
         })

@@ -15,4 +15,5 @@ mod matching;
 mod offsets;
 mod reliability;
 mod resume;
+mod rules;
 mod util;

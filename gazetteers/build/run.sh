@@ -12,3 +12,7 @@ cd "$here"
 "$venv/bin/python" build_places.py
 # Optional measurement (needs zstd and the bench corpus):
 #   "$venv/bin/python" measure.py /work/shared/bench/ungdc-0.jsonl.zst 3000 /work/shared/gold/seed.jsonl
+# Drop aliases that carry more than a name (needs a built gazex: cargo build --release).
+if [ -x "$here/../../target/release/gazex" ]; then
+  python3 "$here/clean_aliases.py" "$here/../../target/release/gazex"
+fi

@@ -22,8 +22,7 @@ pub(crate) enum Kind {
     Int,
     /// A flag (Boolean).
     Bool,
-    /// A list of strings (List of Utf8), for list fields such as [11]'s `alternatives`.
-    #[allow(dead_code)]
+    /// A list of strings (List of Utf8), such as `alternatives`.
     StrList,
 }
 
@@ -41,6 +40,9 @@ pub(crate) const MENTION_COLUMNS: &[(&str, Kind)] = &[
     ("byte_start", Kind::Int),
     ("byte_end", Kind::Int),
     ("sentence", Kind::Int),
+    ("alias", Kind::Str),
+    ("match", Kind::Str),
+    ("alternatives", Kind::StrList),
     ("value", Kind::Str),
     ("start_date", Kind::Str),
     ("end_date", Kind::Str),

@@ -26,7 +26,7 @@ use super::{ChunkConfig, ChunkDoc, Scanned, Window};
 use crate::cooccur::{Accumulator, CoocOptions, DocParts};
 use crate::dates::{DateEvent, DateRef, PartStart};
 use crate::gazetteer::Gazetteer;
-use crate::pipeline::{Mention, Pipeline, Target};
+use crate::pipeline::{settle_document, DocContext, Mention, Pipeline, Target};
 use crate::record::{write_mentions_in, DocumentRecord};
 use std::sync::Arc;
 
@@ -124,6 +124,8 @@ struct DocState {
     reference: DateRef,
     warnings: Vec<String>,
     cooc: DocParts,
+    /// The document's short forms and acronyms so far.
+    names: DocContext,
 }
 
 /// Joins scanned chunks in input order; see the module comment.
@@ -177,6 +179,7 @@ impl Stitcher {
                 reference: DateRef::default(),
                 warnings: Vec::new(),
                 cooc: DocParts::default(),
+                names: DocContext::new(),
             });
         }
         let Some(d) = self.doc.as_mut() else { return };
@@ -357,17 +360,21 @@ impl DocState {
         (p, p.max(taken_end))
     }
 
-    /// Counts and moves into the whole document the wanted mentions of a chunk at `base`.
+    /// Settles with the document so far (`text`: the window from local byte `at`), then
+    /// counts and moves into the whole document the wanted mentions of a chunk at `base`.
     fn take(
         &mut self,
-        mentions: impl Iterator<Item = Mention>,
-        base: usize,
-        frame: &Frame,
+        mut local: Vec<Mention>,
+        (text, at): (&str, usize),
+        (base, frame): (usize, &Frame),
         cx: &Context,
         acc: &mut Accumulator,
     ) -> Vec<Mention> {
-        let out: Vec<Mention> = mentions.map(|m| globalize(&m, base, frame)).collect();
-        acc.add_part(&mut self.cooc, &out, cx.pipeline.gazetteer(), cx.cooc);
+        let g = cx.pipeline.gazetteer();
+        settle_document(&mut self.names, text, at, &mut local, g);
+        local.retain(|m| cx.pipeline.wants(&m.target));
+        let out: Vec<Mention> = local.iter().map(|m| globalize(m, base, frame)).collect();
+        acc.add_part(&mut self.cooc, &out, g, cx.cooc);
         self.mentions += out.len();
         out
     }
@@ -384,10 +391,9 @@ impl DocState {
         let picked = a
             .mentions
             .into_iter()
-            .zip(a.wanted)
-            .filter(|(m, w)| *w && m.byte_start >= from && m.byte_start < upto)
-            .map(|(m, _)| m);
-        let mentions = self.take(picked, a.start, &a.frame, cx, acc);
+            .filter(|m| m.byte_start >= from && m.byte_start < upto);
+        let (text, at) = ((&*a.overlap, a.len), (a.start, &a.frame));
+        let mentions = self.take(picked.collect(), text, at, cx, acc);
         Emit {
             doc: self.doc.clone(),
             window: a.overlap,
@@ -424,9 +430,7 @@ impl DocState {
                 wanted.push(w);
             } else if m.byte_start >= from {
                 taken_end = taken_end.max(m.byte_end);
-                if w {
-                    own.push(m);
-                }
+                own.push(m);
             }
         }
         for e in &part.dates.events {
@@ -462,7 +466,7 @@ impl DocState {
             from,
             taken_end,
         };
-        let mentions = self.take(own.into_iter(), chunk.start, &frame, cx, acc);
+        let mentions = self.take(own, (&*chunk.window, 0), (chunk.start, &frame), cx, acc);
         let emit = Emit {
             doc: chunk.doc,
             window: chunk.window,
@@ -566,8 +570,10 @@ fn first_free(
 fn same_mention(x: &Mention, y: &Mention, off: usize) -> bool {
     x.byte_start == y.byte_start + off
         && x.byte_end == y.byte_end + off
+        && x.origin == y.origin
         && match (&x.target, &y.target) {
             (Target::Entry(a), Target::Entry(b)) => a == b,
+            (Target::Cue(a), Target::Cue(b)) => a == b,
             (Target::Date(a), Target::Date(b)) => {
                 a.value == b.value
                     && a.start_date == b.start_date

@@ -9,6 +9,7 @@ use crate::corpus::InputFormat;
 use crate::dates::DateOrder;
 use crate::document::{parse_doc_date, ReadOptions};
 use crate::gazetteer::{compiled, Matcher};
+use crate::pipeline::Rules;
 use crate::run::{extract, find_inputs};
 use crate::{Error, Gazetteer, Pipeline};
 use anyhow::Result;
@@ -92,6 +93,21 @@ pub(crate) struct Args {
     /// Match accents exactly instead of folding them (Khalímov ≠ Khalimov).
     #[arg(long)]
     keep_diacritics: bool,
+    /// Do not match romanisation variants (`Muhtar Jumaev` for `Mukhtar Dzhumaev`).
+    #[arg(long)]
+    no_variants: bool,
+    /// Do not match PERSON names with their last part first (`Umarov Doku`).
+    #[arg(long)]
+    no_reorder: bool,
+    /// Do not match a surname alone after the full name in the same document.
+    #[arg(long)]
+    no_short_forms: bool,
+    /// Do not match acronyms defined in the text (`the Islamic Jihad Union (IJU)`).
+    #[arg(long)]
+    no_acronyms: bool,
+    /// Take the first listed entry for a shared name, and keep places inside person names.
+    #[arg(long)]
+    no_disambiguation: bool,
     /// Follow symbolic links while walking folders.
     #[arg(long)]
     follow: bool,
@@ -203,6 +219,7 @@ pub(crate) fn run(a: Args) -> Result<i32> {
         .doc_date(doc_date)
         .keep_diacritics(a.keep_diacritics)
         .tokens(a.window > 0)
+        .rules(rules(&a))
         .matcher(matcher)
         .build()?;
     let cfg = config(&a, out, threads, (types, cooc_types), builtin);
@@ -298,6 +315,17 @@ fn load_gazetteer(a: &Args) -> (Result<Gazetteer, Error>, Option<Matcher>, bool)
     }
 }
 
+/// The matching rules that the `--no-...` flags leave on.
+fn rules(a: &Args) -> Rules {
+    Rules {
+        variants: !a.no_variants,
+        reorder: !a.no_reorder,
+        short_forms: !a.no_short_forms,
+        acronyms: !a.no_acronyms,
+        disambiguation: !a.no_disambiguation,
+    }
+}
+
 /// The run's configuration from the flags (and the tuning knobs of the environment).
 fn config(
     a: &Args,
@@ -306,6 +334,7 @@ fn config(
     (types, cooc_types): (Option<HashSet<String>>, Option<HashSet<String>>),
     builtin: bool,
 ) -> ExtractConfig {
+    let rules = rules(a);
     let sorted = |s: &Option<HashSet<String>>| {
         s.as_ref().map(|s| {
             let mut v: Vec<_> = s.iter().cloned().collect();
@@ -320,6 +349,9 @@ fn config(
         "window": a.window, "date_order": format!("{:?}", a.date_order).to_lowercase(),
         "max_doc_bytes": a.max_doc_bytes, "keep_diacritics": a.keep_diacritics,
         "builtin": builtin,
+        "rules": {"variants": rules.variants, "reorder": rules.reorder,
+            "short_forms": rules.short_forms, "acronyms": rules.acronyms,
+            "disambiguation": rules.disambiguation},
     });
     ExtractConfig {
         inputs: a.inputs.clone(),

@@ -220,7 +220,7 @@ fn check(paths: &[PathBuf], with_builtin: bool, quiet: bool) -> Result<i32> {
             first.file,
             first.line,
             format!(
-                "{}: warning: ambiguous name `{name}` of {} is also a name of {} (the first row wins)",
+                "{}: warning: ambiguous name `{name}` of {} is also a name of {} (chosen by the `country` of the places around it, then the first row)",
                 at(first),
                 first.id,
                 others.join(", ")
@@ -228,8 +228,20 @@ fn check(paths: &[PathBuf], with_builtin: bool, quiet: bool) -> Result<i32> {
         ));
     }
     let common = common_words();
-    let (mut n_common, mut n_short) = (0, 0);
+    let (mut n_common, mut n_short, mut n_extra) = (0, 0, 0);
     for e in &g.entries {
+        for (n, why) in crate::gazetteer::hygiene::extras(e) {
+            n_extra += 1;
+            warnings.push((
+                e.file,
+                e.line,
+                format!(
+                    "{}: warning: name `{n}` of {} carries more than a name ({why}): a text would not repeat it; keep the name alone",
+                    at(e),
+                    e.id
+                ),
+            ));
+        }
         for n in &e.names {
             let f = folded(n);
             if common.contains(f.as_str()) && matches_lowercase(e, n) {
@@ -275,12 +287,13 @@ fn check(paths: &[PathBuf], with_builtin: bool, quiet: bool) -> Result<i32> {
     use std::fmt::Write as _;
     let _ = writeln!(
         out,
-        "ok: {} entries in {} files; warnings: {} ambiguous names, {} common words, {} very short names",
+        "ok: {} entries in {} files; warnings: {} ambiguous names, {} common words, {} very short names, {} names carrying more than a name",
         g.entries.len(),
         g.sources.len(),
         amb.len(),
         n_common,
-        n_short
+        n_short,
+        n_extra
     );
     super::out::stdout(out.as_bytes())?;
     Ok(0)

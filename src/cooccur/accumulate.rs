@@ -38,6 +38,8 @@ impl Accumulator {
     fn key(&mut self, t: &Target) -> u32 {
         match t {
             Target::Entry(i) => *i,
+            // Settled before counting (`pipeline::settle_document`); never here.
+            Target::Cue(_) => u32::MAX,
             Target::Date(d) => {
                 if let Some(&k) = self.dates.get(d.value.as_str()) {
                     return k;

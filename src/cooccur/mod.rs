@@ -308,6 +308,7 @@ mod tests {
                     token_start: token,
                     token_end: token + 2,
                     target: Target::Entry(next(12) as u32),
+                    origin: Default::default(),
                 }
             })
             .collect();

@@ -22,7 +22,10 @@
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
+mod kinds;
 mod read;
+use kinds::KindCounts;
+pub(crate) use kinds::{format_kinds, KindScore};
 pub(crate) use read::load_predictions;
 
 /// The entity types scored when none are given.
@@ -76,6 +79,8 @@ pub(crate) struct Prediction {
     pub(crate) text: String,
     /// DATE value, if any.
     pub(crate) value: Option<Value>,
+    /// The record's `"match"`, if any.
+    pub(crate) how: Option<String>,
 }
 
 /// Precision, recall and F1.
@@ -186,6 +191,8 @@ pub(crate) struct Scores {
     pub(crate) misses: Vec<ErrorCount>,
     /// Relaxed-matched DATE spans whose value differs from the gold one, most frequent first.
     pub(crate) wrong_values: Vec<ValueError>,
+    /// Precision and recall per kind of match (`"match"` of the records).
+    pub(crate) kinds: Vec<KindScore>,
 }
 
 impl Scores {
@@ -240,6 +247,10 @@ impl Scores {
         m.insert(
             "DATE_value_errors".into(),
             serde_json::to_value(&self.wrong_values).unwrap_or(Value::Null),
+        );
+        m.insert(
+            "match_kinds".into(),
+            serde_json::to_value(&self.kinds).unwrap_or(Value::Null),
         );
         Value::Object(m)
     }
@@ -348,6 +359,7 @@ pub(crate) fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> 
     let mut fp: HashMap<(String, String), usize> = HashMap::new();
     let mut miss: HashMap<(String, String), usize> = HashMap::new();
     let mut docs_without = 0;
+    let mut kinds = KindCounts::default();
     let no_preds: Vec<&Prediction> = Vec::new();
     for d in &gold.docs {
         let preds = by_doc.get(d.id.as_str()).unwrap_or(&no_preds);
@@ -403,8 +415,11 @@ pub(crate) fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> 
             let mut seen = HashSet::new();
             for x in &p {
                 let k = (x.start, x.end);
-                if !gs.contains(&k) && seen.insert(k) {
-                    *fp.entry((t.to_string(), x.text.clone())).or_default() += 1;
+                if seen.insert(k) {
+                    kinds.add(x.how.as_deref(), gs.contains(&k));
+                    if !gs.contains(&k) {
+                        *fp.entry((t.to_string(), x.text.clone())).or_default() += 1;
+                    }
                 }
             }
             let mut seen = HashSet::new();
@@ -443,6 +458,7 @@ pub(crate) fn score(gold: &Gold, predictions: &[Prediction], types: &[&str]) -> 
             predicted,
             count,
         }),
+        kinds: kinds.scores(all.gold),
     }
 }
 
@@ -474,6 +490,7 @@ pub(crate) fn format_table(s: &Scores) -> String {
         row(&mut out, t, x);
     }
     row(&mut out, "ALL", &s.all);
+    out.push_str(&format_kinds(&s.kinds));
     out
 }
 
@@ -493,7 +510,39 @@ mod library_tests {
             end,
             text: String::new(),
             value: value.map(Value::from),
+            how: None,
         }
+    }
+
+    #[test]
+    fn precision_and_recall_per_kind_of_match() {
+        let gold = Gold::from_jsonl(GOLD).unwrap();
+        let with = |start, end, how: &str| Prediction {
+            how: Some(how.into()),
+            ..p("PERSON", start, end, None)
+        };
+        let s = score(
+            &gold,
+            &[
+                with(0, 8, "exact"),
+                with(13, 19, "short_form"),
+                with(23, 31, "variant"),
+            ],
+            &["PERSON"],
+        );
+        let k: Vec<(&str, f64, f64)> = s
+            .kinds
+            .iter()
+            .map(|k| (k.kind.as_str(), k.precision, k.recall))
+            .collect();
+        assert_eq!(
+            k,
+            [
+                ("exact", 1.0, 0.5),
+                ("variant", 0.0, 0.0),
+                ("short_form", 1.0, 0.5)
+            ]
+        );
     }
 
     #[test]

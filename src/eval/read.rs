@@ -210,5 +210,6 @@ fn parse_prediction(line: &str) -> std::result::Result<Prediction, String> {
             .unwrap_or("")
             .to_string(),
         value: v.get("value").filter(|x| !x.is_null()).cloned(),
+        how: v.get("match").and_then(Value::as_str).map(str::to_string),
     })
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 pub(super) const MAGIC: &[u8; 8] = b"GAZEXGC\0";
 /// Bumped whenever the payload changes shape (or the table's hash or layout does).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 8;
 
 /// Does the file begin like a compiled gazetteer?
@@ -510,6 +510,7 @@ impl Matcher {
         e.len(self.targets.len());
         for t in &self.targets {
             e.u32(t.entry);
+            e.u32(t.name);
             e.u8(u8::from(t.accented));
             match &t.exact {
                 Some(x) => {
@@ -523,6 +524,7 @@ impl Matcher {
         for p in &self.prefixes {
             p.encode(e);
         }
+        self.variants.encode(e);
     }
 
     /// Reads a table written by [`Matcher::encode`]; None when it cannot be one. The filters
@@ -548,6 +550,7 @@ impl Matcher {
         let mut targets = Vec::with_capacity(n);
         for _ in 0..n {
             let entry = d.u32()?;
+            let name = d.u32()?;
             let accented = d.u8()? == 1;
             let exact = match d.u8()? {
                 0 => None,
@@ -555,6 +558,7 @@ impl Matcher {
             };
             targets.push(super::Target {
                 entry,
+                name,
                 exact,
                 accented,
             });
@@ -562,6 +566,7 @@ impl Matcher {
         let prefixes = (0..d.len()?)
             .map(|_| super::prefixes::Prefixes::decode(d))
             .collect::<Option<Vec<_>>>()?;
+        let variants = super::variants::Variants::decode(d)?;
         let whole = sized
             && prefixes.len() == super::prefixes::SHARDS
             && offsets.last().is_some_and(|&o| o as usize == targets.len())
@@ -578,6 +583,7 @@ impl Matcher {
             first_words,
             later_keys,
             lone_keys,
+            variants,
         })
     }
 }

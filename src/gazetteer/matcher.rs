@@ -23,6 +23,7 @@ use super::filters::{
     LONE_KEY_BITS,
 };
 use super::prefixes::{child_bit, shard_of, Prefixes, SHARDS};
+use super::variants::Variants;
 use super::{CasePolicy, Entry, Gazetteer};
 use crate::error::{Error, Result};
 use crate::normalize::{ascii_alnum_run, fold_into, key_hash, FoldOptions, Folded, KeyHasher};
@@ -34,6 +35,8 @@ use rayon::prelude::*;
 pub(crate) struct Target {
     /// Index into [`Gazetteer::entries`].
     pub(crate) entry: u32,
+    /// Index into the entry's names: the spelling this folded name comes from.
+    pub(crate) name: u32,
     /// For case-sensitive names: the name folded without lower-casing.
     pub(crate) exact: Option<Box<str>>,
     /// The name is written with diacritics. A text that spells it without any diacritic
@@ -68,6 +71,8 @@ pub struct Matcher {
     /// The same for the names of one key (a first word with nothing after it, mostly): a
     /// walk need not look its first word up when it is surely no name by itself.
     pub(super) lone_keys: Vec<u64>,
+    /// The romanisation skeleton keys of the names, and the document rules' tables.
+    pub(super) variants: Variants,
 }
 
 /// Entries folded per parallel task.
@@ -110,12 +115,7 @@ impl Matcher {
     /// Compiles all names of `g`; `diacritics` folds accents away in names and texts alike.
     /// Names are folded, and the table's shards built, in parallel on rayon's current pool.
     pub fn new(g: &Gazetteer, diacritics: bool) -> Result<Self> {
-        let chunks: Vec<Chunk> = g
-            .entries
-            .par_chunks(CHUNK)
-            .enumerate()
-            .map(|(k, es)| fold_chunk(es, k * CHUNK, diacritics))
-            .collect();
+        let (chunks, variants) = rayon::join(|| fold_all(g, diacritics), || Variants::new(g));
         let fail = || Error::Usage("cannot build the gazetteer name table: too many names".into());
         // One arena of all folded names; each chunk keeps its names and edges, known by
         // (where its text begins in the arena, the overall index of its first name).
@@ -170,6 +170,7 @@ impl Matcher {
             first_words: vec![0u64; FIRST_WORD_BITS / 64],
             later_keys: vec![0u64; LATER_KEY_BITS / 64],
             lone_keys: vec![0u64; LONE_KEY_BITS / 64],
+            variants,
         };
         // Patterns are numbered in load order of their first name.
         let mut patterns: Vec<u32> = Vec::with_capacity(count);
@@ -430,6 +431,20 @@ impl Matcher {
     pub(crate) fn longest_name(&self) -> usize {
         self.longest_name
     }
+
+    /// The variant keys and the document rules' tables.
+    pub(crate) fn variants(&self) -> &Variants {
+        &self.variants
+    }
+}
+
+/// Folds the names of all entries, in chunks in parallel.
+fn fold_all(g: &Gazetteer, diacritics: bool) -> Vec<Chunk> {
+    g.entries
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(k, es)| fold_chunk(es, k * CHUNK, diacritics))
+        .collect()
 }
 
 /// Folds the names of `entries` (the first being entry `first`).
@@ -457,7 +472,7 @@ fn fold_chunk(entries: &[Entry], first: usize, diacritics: bool) -> Chunk {
     };
     let (mut f, mut other) = (Folded::default(), Folded::default());
     for (k, e) in entries.iter().enumerate() {
-        for name in &e.names {
+        for (ni, name) in e.names.iter().enumerate() {
             fold_into(name, lower, &mut f);
             if f.text.is_empty() {
                 continue;
@@ -500,6 +515,7 @@ fn fold_chunk(entries: &[Entry], first: usize, diacritics: bool) -> Chunk {
                 },
                 Target {
                     entry: (first + k) as u32,
+                    name: ni as u32,
                     exact,
                     accented,
                 },

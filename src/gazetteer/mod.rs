@@ -8,11 +8,14 @@
 pub(crate) mod compiled;
 mod edges;
 mod filters;
+pub mod hygiene;
 mod matcher;
 #[cfg(test)]
 mod names_tests;
 mod parse;
 mod prefixes;
+pub mod variants;
+mod words;
 
 pub use matcher::Matcher;
 pub(crate) use matcher::Target;

@@ -64,6 +64,41 @@ fn unguard(s: &str) -> &str {
     }
 }
 
+/// How a mention was written and why it matched: (text, match, alias).
+type Spelling = (String, String, String);
+
+/// Distinct spellings kept per entity for the drill-down.
+const SPELLINGS_PER_ENTITY: usize = 40;
+
+/// Counts the (text, match, alias) of a mention record into an entity's list (bounded).
+fn count_spelling(list: &mut Vec<(Spelling, u64)>, v: &Value) {
+    let how = str_of(v, "match");
+    if how.is_empty() {
+        return;
+    }
+    let key = (
+        str_of(v, "text").to_string(),
+        how.to_string(),
+        str_of(v, "alias").to_string(),
+    );
+    if let Some((_, n)) = list.iter_mut().find(|(k, _)| *k == key) {
+        *n += 1;
+    } else if list.len() < SPELLINGS_PER_ENTITY {
+        list.push((key, 1));
+    }
+}
+
+/// The drill-down's "found as" rows, most frequent first: [text, match, alias, mentions].
+fn spellings_json(list: &mut [(Spelling, u64)]) -> Value {
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Value::Array(
+        list.iter()
+            .take(12)
+            .map(|((t, m, a), n)| json!([t, m, a, n]))
+            .collect(),
+    )
+}
+
 /// Builds the report data of `out_dir`.
 pub(crate) fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
     let manifest = Manifest::read_complete(out_dir);
@@ -92,7 +127,8 @@ pub(crate) fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
     } else {
         3
     };
-    let (docs_of, pending) = second_pass(&ent_path, &sel_by_id, selected.len(), per_doc_cap, opts)?;
+    let (docs_of, mut found_as, pending) =
+        second_pass(&ent_path, &sel_by_id, selected.len(), per_doc_cap, opts)?;
     let options = manifest.as_ref().map(|m| &m.options);
     let cut = snippets::cut(out_dir, options.unwrap_or(&Value::Null), &pending, opts)?;
     let node_set: HashSet<&str> = nodes.iter().map(|&i| ents[i].id.as_str()).collect();
@@ -126,6 +162,9 @@ pub(crate) fn build(out_dir: &Path, opts: &Options) -> Result<Value> {
             );
             if let Some(a) = attrs.get(&p) {
                 o.insert("attrs".into(), Value::Object(a.clone()));
+            }
+            if !found_as[p].is_empty() {
+                o.insert("found_as".into(), spellings_json(&mut found_as[p]));
             }
             Value::Object(o)
         })
@@ -328,7 +367,8 @@ fn select<'a>(ents: &'a [Ent], opts: &Options) -> Selection<'a> {
 }
 
 /// Pass 2 over `entities.jsonl`: the first documents of each selected entity (with their
-/// mentions of it), and the mentions to cut snippets from (at most `per_doc_cap` a document).
+/// mentions of it), their spellings (the drill-down's "found as"), and the mentions to cut
+/// snippets from (at most `per_doc_cap` a document).
 #[allow(clippy::type_complexity)]
 fn second_pass(
     ent_path: &Path,
@@ -336,8 +376,13 @@ fn second_pass(
     n_selected: usize,
     per_doc_cap: usize,
     opts: &Options,
-) -> Result<(Vec<Vec<(String, u64)>>, Vec<Pending>)> {
+) -> Result<(
+    Vec<Vec<(String, u64)>>,
+    Vec<Vec<(Spelling, u64)>>,
+    Vec<Pending>,
+)> {
     let mut docs_of: Vec<Vec<(String, u64)>> = vec![Vec::new(); n_selected];
+    let mut found_as: Vec<Vec<(Spelling, u64)>> = vec![Vec::new(); n_selected];
     let mut taken: Vec<usize> = vec![0; n_selected];
     let mut pending: Vec<Pending> = Vec::new();
     for (_, line) in open_lines(ent_path)? {
@@ -348,6 +393,7 @@ fn second_pass(
         let Some(&p) = sel_by_id.get(str_of(&v, "id")) else {
             continue;
         };
+        count_spelling(&mut found_as[p], &v);
         let doc = str_of(&v, "doc");
         let list = &mut docs_of[p];
         let same = list.last().is_some_and(|l| l.0 == doc);
@@ -375,7 +421,7 @@ fn second_pass(
             });
         }
     }
-    Ok((docs_of, pending))
+    Ok((docs_of, found_as, pending))
 }
 
 /// The pairs of `cooccurrence.tsv` among the nodes (page positions, counts, npmi), most

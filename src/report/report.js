@@ -355,6 +355,12 @@
       co.slice(0, 12).forEach(function (x) { var o = x[0] === i ? x[1] : x[0]; tb.appendChild(h('tr', null, [h('td', null, [entLink(o), ' ', h('span', { cls: 'muted', text: E[o].type })]), h('td', { cls: 'n', text: fmt(x[2]) }), h('td', { cls: 'n', text: fmt(x[3]) })])); });
       box.appendChild(h('div', { cls: 'block' }, [tb]));
     }
+    var fa = e.found_as || [];
+    if (fa.length) {
+      var ft = h('table', { cls: 'small' }, [h('tr', null, [h('th', { text: 'found as' }), h('th', { text: 'match' }), h('th', { text: 'from the list\u2019s' }), h('th', { cls: 'n', text: 'mentions' })])]);
+      fa.forEach(function (f) { ft.appendChild(h('tr', null, [h('td', { text: f[0] }), h('td', { text: f[1] }), h('td', { text: f[2] }), h('td', { cls: 'n', text: fmt(f[3]) })])); });
+      box.appendChild(h('div', { cls: 'block' }, [ft]));
+    }
     var docs = e.docs || [];
     if (docs.length) {
       var dt = h('table', { cls: 'small' }, [h('tr', null, [h('th', { text: 'document' }), h('th', { cls: 'n', text: 'mentions' })])]);

@@ -4,19 +4,171 @@
 //! applies each name's case policy, and settles overlaps: the longest span wins, then the
 //! earlier-loaded gazetteer row. It also merges date spans with gazetteer spans under the same
 //! rule. It does not fold text (see `normalize`) nor find dates (see `dates`).
+//!
+//! The matching rules of issue 11 are stages of their own, in the order they run:
+//! [`variants`] (romanisation variants and reversed PERSON names, where no exact name is),
+//! [`shared`] (the right entry for a shared name, and places that are part of a person's
+//! name), [`cues`] (surnames and acronyms that the document may settle) and [`document`]
+//! (the document's own short forms and acronyms, in text order). [`Rules`] switches them.
+
+pub mod cues;
+pub mod document;
+pub mod shared;
+pub mod variants;
 
 use crate::gazetteer::Matcher;
 use crate::normalize::{fold, FoldOptions, Folded};
 
-/// A gazetteer mention in original byte offsets.
+/// How a mention was found (the record's `"match"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, PartialOrd, Ord)]
+pub enum Match {
+    /// The text is the list's spelling, byte for byte.
+    #[default]
+    Exact,
+    /// The list's spelling up to case, accents and typography.
+    Folded,
+    /// A romanisation or transliteration of the list's spelling.
+    Variant,
+    /// A PERSON name with its last part first.
+    Reordered,
+    /// A surname alone after the full name in the same document.
+    ShortForm,
+    /// An acronym the document defines.
+    Acronym,
+}
+
+impl Match {
+    /// The record's name of the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Match::Exact => "exact",
+            Match::Folded => "folded",
+            Match::Variant => "variant",
+            Match::Reordered => "reordered",
+            Match::ShortForm => "short_form",
+            Match::Acronym => "acronym",
+        }
+    }
+
+    /// All kinds, in record order.
+    pub const ALL: [Match; 6] = [
+        Match::Exact,
+        Match::Folded,
+        Match::Variant,
+        Match::Reordered,
+        Match::ShortForm,
+        Match::Acronym,
+    ];
+}
+
+/// Why a mention names its entry: the kind of match, the list's spelling it derives from,
+/// and the other entries the same surface names.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
+    /// The kind of match.
+    pub how: Match,
+    /// Index into the entry's names (canonical name first): the spelling matched, or for a
+    /// short form or acronym the spelling of the full mention it refers to.
+    pub alias: u32,
+    /// Other entries the surface also names (load order); the mention's entry is the choice.
+    pub alternatives: Vec<u32>,
+}
+
+/// A word that only the document can settle (a surname alone, an acronym), by what the
+/// document said before it; never written as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cue {
+    /// A capitalised surname alone, of these PERSON entries: the one named in full most
+    /// recently before it, if any; else `otherwise` (the list's own match of the word).
+    Surname {
+        /// Candidate PERSON entries.
+        persons: Box<[u32]>,
+        /// The entry and origin the word has without a short form.
+        otherwise: Option<Box<(u32, Origin)>>,
+    },
+    /// A word written like an acronym that no list holds: the entity the document defined
+    /// it for, if any.
+    Acronym,
+    /// `Name (ACR)`: the acronym defined here for the entry, with the alias of the name.
+    Defines {
+        /// The entry.
+        entry: u32,
+        /// The alias of the full name.
+        alias: u32,
+    },
+}
+
+/// Which matching rules are on (all by default; each has a `--no-...` flag).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// Romanisation variants (`--no-variants`).
+    pub variants: bool,
+    /// PERSON names with the last part first (`--no-reorder`).
+    pub reorder: bool,
+    /// Surnames alone after the full name (`--no-short-forms`).
+    pub short_forms: bool,
+    /// Acronyms defined in the text (`--no-acronyms`).
+    pub acronyms: bool,
+    /// The right entry for a shared name, and places inside person names
+    /// (`--no-disambiguation`).
+    pub disambiguation: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            variants: true,
+            reorder: true,
+            short_forms: true,
+            acronyms: true,
+            disambiguation: true,
+        }
+    }
+}
+
+impl Rules {
+    /// Every rule off: names exactly as the lists write them (folded).
+    pub fn none() -> Self {
+        Rules {
+            variants: false,
+            reorder: false,
+            short_forms: false,
+            acronyms: false,
+            disambiguation: false,
+        }
+    }
+}
+
+/// A gazetteer mention in original byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
     /// Byte offset of the first byte.
     pub start: usize,
     /// Byte offset one past the last byte.
     pub end: usize,
-    /// Index of the gazetteer entry.
+    /// Index of the gazetteer entry (for a cue: its first candidate).
     pub entry: u32,
+    /// How it was found.
+    pub origin: Origin,
+    /// Set when the document must settle it.
+    pub cue: Option<Cue>,
+}
+
+impl Span {
+    /// A span of `entry` found as `how` from its name `alias`.
+    pub fn new(start: usize, end: usize, entry: u32, how: Match, alias: u32) -> Self {
+        Span {
+            start,
+            end,
+            entry,
+            origin: Origin {
+                how,
+                alias,
+                alternatives: Vec::new(),
+            },
+            cue: None,
+        }
+    }
 }
 
 pub(crate) use crate::normalize::is_word_char;
@@ -152,6 +304,7 @@ fn accept(
     };
     let mut cased: Option<String> = None;
     let mut plain: Option<bool> = None;
+    let mut found: Option<Span> = None;
     for t in m.targets(pat) {
         if let Some(want) = &t.exact {
             let got = cased.get_or_insert_with(|| fold(surface, keep_case));
@@ -175,13 +328,16 @@ fn accept(
                 continue;
             }
         }
-        return Some(Span {
-            start: s,
-            end: e,
-            entry: t.entry,
-        });
+        match &mut found {
+            None => found = Some(Span::new(s, e, t.entry, Match::Exact, t.name)),
+            Some(f) => {
+                if f.entry != t.entry && !f.origin.alternatives.contains(&t.entry) {
+                    f.origin.alternatives.push(t.entry);
+                }
+            }
+        }
     }
-    None
+    found
 }
 
 /// An item to merge: (start, end, is_date, index in its own list).
