@@ -26,7 +26,7 @@ Writes
 
 The partial tables are unioned and added up with group_by().sum() in one task (the table is
 one file); npmi is computed after that merge, from the totals, with the CLI's formula and
-6-decimal format, vectorised with pyarrow. See README.md, "Running on Spark".
+6-decimal format, vectorised with pyarrow. See SPARK.md.
 """
 
 import argparse
