@@ -375,17 +375,7 @@ fn letters(word: &str, out: &mut Vec<u8>) -> bool {
     let mut two_ways = false;
     for c in word.chars() {
         if c.is_ascii_alphanumeric() {
-            match c.to_ascii_lowercase() {
-                'x' => {
-                    two_ways = true;
-                    out.push(b'X');
-                }
-                'j' => {
-                    two_ways = true;
-                    out.push(b'J');
-                }
-                l => out.push(l as u8),
-            }
+            two_ways |= push_ascii(c.to_ascii_lowercase(), out);
             continue;
         }
         if is_apostrophe(c) {
@@ -406,17 +396,7 @@ fn letters(word: &str, out: &mut Vec<u8>) -> bool {
                 continue;
             }
             if l.is_ascii() {
-                match l {
-                    'x' => {
-                        two_ways = true;
-                        out.push(b'X');
-                    }
-                    'j' => {
-                        two_ways = true;
-                        out.push(b'J');
-                    }
-                    _ => out.push(l as u8),
-                }
+                two_ways |= push_ascii(l, out);
                 continue;
             }
             if is_combining_mark(l) {
@@ -597,6 +577,21 @@ fn glides(b: &[u8], out: &mut Vec<u8>) {
             }
         }
     }
+}
+
+/// Pushes a lower-case ASCII letter or digit; `x` and `j`, which romanisations read two ways,
+/// go in as the markers `X` and `J` (and make the word worth a second key: `true`).
+#[inline]
+fn push_ascii(l: char, out: &mut Vec<u8>) -> bool {
+    match l {
+        'x' => out.push(b'X'),
+        'j' => out.push(b'J'),
+        _ => {
+            out.push(l as u8);
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
